@@ -1,0 +1,467 @@
+//! The error type of oauth-kit-core, shared by providers and adapters.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// The step of the protocol that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Stage {
+    /// Building the authorization URL or reading the authorization response.
+    Authorize,
+    /// Exchanging the authorization code for a token.
+    Token,
+    /// Refreshing a token.
+    Refresh,
+    /// Revoking a token.
+    Revoke,
+    /// Fetching the user's profile.
+    UserInfo,
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Stage::Authorize => "authorization",
+            Stage::Token => "token exchange",
+            Stage::Refresh => "token refresh",
+            Stage::Revoke => "token revocation",
+            Stage::UserInfo => "user info",
+        })
+    }
+}
+
+/// An RFC 6749 section 5.2 error body (`error`, `error_description`, `error_uri`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthErrorBody {
+    /// The error code, for example `invalid_grant`.
+    pub error: String,
+    /// The provider's human-readable description. Treat it as data, never as HTML.
+    #[serde(default)]
+    pub error_description: Option<String>,
+    /// A link to a page about the error.
+    #[serde(default)]
+    pub error_uri: Option<String>,
+}
+
+/// Context shared by every error that a provider's HTTP exchange produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderContext {
+    /// The provider's registry name.
+    pub provider: String,
+    /// The protocol step.
+    pub stage: Stage,
+}
+
+impl ProviderContext {
+    /// Creates a context for `provider` at `stage`.
+    pub fn new(provider: impl Into<String>, stage: Stage) -> Self {
+        Self {
+            provider: provider.into(),
+            stage,
+        }
+    }
+}
+
+impl fmt::Display for ProviderContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.provider, self.stage)
+    }
+}
+
+/// Everything that can go wrong in oauth-kit.
+///
+/// `Display` is short, lowercase and never contains a secret or a raw response body; details
+/// such as the provider's error description and a redacted body excerpt are available from the
+/// variant's fields and from the accessor methods.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The provider answered with an OAuth error body (RFC 6749 section 5.2), with a 4xx status
+    /// or, for providers that do so, with HTTP 200.
+    #[error("{context} failed: the provider answered `{}`", .body.error)]
+    OAuth {
+        /// Provider and stage.
+        context: ProviderContext,
+        /// The HTTP status.
+        status: u16,
+        /// The parsed error body.
+        body: OAuthErrorBody,
+    },
+    /// The provider answered with a status that this stage does not accept.
+    #[error("{context} failed: the provider answered HTTP {status}{}", hint_suffix(.hint))]
+    HttpStatus {
+        /// Provider and stage.
+        context: ProviderContext,
+        /// The HTTP status.
+        status: u16,
+        /// The provider's own error message, when its error envelope could be read.
+        message: Option<String>,
+        /// What to check, when the provider knows a likely cause.
+        hint: Option<String>,
+        /// Extra structured detail from the provider (for example granted and required scopes).
+        detail: Option<serde_json::Value>,
+        /// A short excerpt of the body with anything that looks like a credential removed.
+        excerpt: Option<String>,
+    },
+    /// The response could not be understood: not JSON, wrong field types, a required field
+    /// missing.
+    #[error("{context} failed: unexpected response ({reason})")]
+    InvalidResponse {
+        /// Provider and stage.
+        context: ProviderContext,
+        /// The HTTP status.
+        status: u16,
+        /// What was wrong, without any value from the body.
+        reason: String,
+        /// A short excerpt of the body with anything that looks like a credential removed.
+        excerpt: Option<String>,
+    },
+    /// The response body was larger than the configured cap; reading stopped at the cap.
+    #[error("{context} failed: the response body exceeds the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// Provider and stage.
+        context: ProviderContext,
+        /// The configured cap in bytes.
+        limit: usize,
+    },
+    /// No complete response arrived within the configured timeout.
+    #[error("{context} failed: no response within {}", fmt_duration(*.timeout))]
+    Timeout {
+        /// Provider and stage.
+        context: ProviderContext,
+        /// The configured total timeout.
+        timeout: Duration,
+    },
+    /// The provider answered with a redirect, which is never followed.
+    #[error("{context} failed: the provider answered with a redirect (HTTP {status}), which is not followed")]
+    Redirect {
+        /// Provider and stage.
+        context: ProviderContext,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The provider could not be reached.
+    #[error("{context} failed: could not connect to the provider")]
+    Connect {
+        /// Provider and stage.
+        context: ProviderContext,
+        /// The transport error, with any URL removed.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// Another transport failure while talking to the provider.
+    #[error("{context} failed: the HTTP request failed")]
+    Transport {
+        /// Provider and stage.
+        context: ProviderContext,
+        /// The transport error, with any URL removed.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The provider does not offer this operation.
+    #[error("{provider} does not support {operation}")]
+    Unsupported {
+        /// The provider's registry name.
+        provider: String,
+        /// The operation, for example `"token revocation"`.
+        operation: &'static str,
+    },
+
+    /// A configuration value is missing or invalid. Raised at start-up.
+    #[error("invalid configuration: {setting}: {reason}")]
+    Config {
+        /// The setting or environment variable, for example `OAUTH_REDIRECT_BASE_URL`.
+        setting: String,
+        /// What is wrong and what to do.
+        reason: String,
+    },
+    /// No provider is registered under this name.
+    #[error("unknown provider `{name}`")]
+    UnknownProvider {
+        /// The requested name (already checked to be a plain identifier before it is shown).
+        name: String,
+    },
+    /// The callback query string is malformed or repeats a parameter.
+    #[error("malformed callback: {reason}")]
+    MalformedCallback {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The callback carries no `state` (or an empty one).
+    #[error("the callback has no state parameter")]
+    MissingState,
+    /// The callback carries neither `code` nor `error`.
+    #[error("the callback has no authorization code")]
+    MissingCode,
+    /// The browser did not send the flow cookie: the login was started elsewhere, the cookie
+    /// expired, or it was already used.
+    #[error("no login flow is in progress in this browser")]
+    MissingFlowCookie,
+    /// The flow cookie was tampered with, truncated, sealed with another key, or its flow was
+    /// already completed.
+    #[error("the login flow cookie is invalid or was already used")]
+    InvalidFlowCookie,
+    /// The flow was already completed once: a replayed callback.
+    #[error("the login flow was already completed")]
+    FlowReplayed,
+    /// The callback's `state` is not the one this browser's flow was started with.
+    #[error("the callback state does not match this browser's login flow")]
+    StateMismatch,
+    /// The flow is older than the state TTL.
+    #[error("the login flow expired")]
+    StateExpired,
+    /// The flow was started for another provider.
+    #[error("the login flow was started for another provider")]
+    ProviderMismatch,
+    /// The `iss` parameter (RFC 9207) is missing or names another issuer.
+    #[error("the callback issuer does not match the provider")]
+    IssuerMismatch,
+    /// The provider redirected back with `error=` (for example the user pressed "Deny").
+    #[error("the provider refused the authorization: `{error}`")]
+    AuthorizationDenied {
+        /// The provider's error code, for example `access_denied`.
+        error: String,
+        /// The provider's description, as data (never render it as HTML).
+        description: Option<String>,
+    },
+    /// The application's login hook refused the login.
+    #[error("the application refused the login: {code}")]
+    LoginRefused {
+        /// A machine-readable reason chosen by the application.
+        code: String,
+    },
+    /// A PKCE verifier does not satisfy RFC 7636.
+    #[error("invalid PKCE verifier: {reason}")]
+    InvalidPkceVerifier {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The operating system's random number generator failed.
+    #[error("the OS random number generator failed: {0}")]
+    Random(String),
+    /// The state store failed or refused to store another flow.
+    #[error("state store: {reason}")]
+    Store {
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+fn hint_suffix(hint: &Option<String>) -> String {
+    match hint {
+        Some(h) => format!(" ({h})"),
+        None => String::new(),
+    }
+}
+
+fn fmt_duration(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+impl Error {
+    /// A configuration error for `setting`.
+    pub fn config(setting: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Config {
+            setting: setting.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The provider and stage, for errors raised while talking to a provider.
+    pub fn context(&self) -> Option<&ProviderContext> {
+        match self {
+            Error::OAuth { context, .. }
+            | Error::HttpStatus { context, .. }
+            | Error::InvalidResponse { context, .. }
+            | Error::BodyTooLarge { context, .. }
+            | Error::Timeout { context, .. }
+            | Error::Redirect { context, .. }
+            | Error::Connect { context, .. }
+            | Error::Transport { context, .. } => Some(context),
+            _ => None,
+        }
+    }
+
+    /// The provider's name, for errors raised while talking to a provider.
+    pub fn provider(&self) -> Option<&str> {
+        match self {
+            Error::Unsupported { provider, .. } => Some(provider),
+            _ => self.context().map(|c| c.provider.as_str()),
+        }
+    }
+
+    /// The protocol stage, for errors raised while talking to a provider.
+    pub fn stage(&self) -> Option<Stage> {
+        self.context().map(|c| c.stage)
+    }
+
+    /// The HTTP status of the provider's answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::OAuth { status, .. }
+            | Error::HttpStatus { status, .. }
+            | Error::InvalidResponse { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The OAuth error body, when the provider sent one.
+    pub fn oauth_error(&self) -> Option<&OAuthErrorBody> {
+        match self {
+            Error::OAuth { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// A short, redacted excerpt of an unexpected response body.
+    pub fn body_excerpt(&self) -> Option<&str> {
+        match self {
+            Error::HttpStatus { excerpt, .. } | Error::InvalidResponse { excerpt, .. } => {
+                excerpt.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the provider did not answer in time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// Whether the failure came from the callback's checks (state, cookie, provider, issuer).
+    pub fn is_callback_rejection(&self) -> bool {
+        matches!(
+            self,
+            Error::MalformedCallback { .. }
+                | Error::MissingState
+                | Error::MissingCode
+                | Error::MissingFlowCookie
+                | Error::InvalidFlowCookie
+                | Error::FlowReplayed
+                | Error::StateMismatch
+                | Error::StateExpired
+                | Error::ProviderMismatch
+                | Error::IssuerMismatch
+        )
+    }
+
+    /// A fixed, machine-readable code for this error, suitable for a failure redirect's
+    /// `error` query parameter. The list is documented in the adapters' docs and never contains
+    /// provider-controlled text.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::MalformedCallback { .. } | Error::MissingCode => "invalid_callback",
+            Error::MissingState => "state_missing",
+            Error::MissingFlowCookie => "flow_missing",
+            Error::InvalidFlowCookie => "flow_invalid",
+            Error::FlowReplayed => "flow_replayed",
+            Error::StateMismatch => "state_mismatch",
+            Error::StateExpired => "state_expired",
+            Error::ProviderMismatch => "provider_mismatch",
+            Error::IssuerMismatch => "issuer_mismatch",
+            Error::AuthorizationDenied { error, .. } if error == "access_denied" => {
+                "access_denied"
+            }
+            Error::AuthorizationDenied { .. } => "authorization_failed",
+            Error::LoginRefused { .. } => "login_refused",
+            Error::UnknownProvider { .. } => "unknown_provider",
+            Error::Timeout { .. } | Error::Connect { .. } => "provider_unavailable",
+            _ => match self.stage() {
+                Some(Stage::Token) => "token_error",
+                Some(Stage::UserInfo) => "user_info_error",
+                _ => "server_error",
+            },
+        }
+    }
+}
+
+/// The result type of oauth-kit-core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Longest excerpt kept from an unexpected body.
+const EXCERPT_CHARS: usize = 160;
+/// Runs of token-like characters at least this long are replaced by `[redacted]`.
+const REDACT_RUN: usize = 16;
+
+/// A short excerpt of `body` that is safe to log: at most 160 characters, control characters
+/// replaced, and every run of 16 or more token-like characters replaced by `[redacted]`.
+pub fn redacted_excerpt(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let token_char = |c: char| c.is_ascii_alphanumeric() || "-_.~+/=%:".contains(c);
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().count() >= REDACT_RUN {
+            out.push_str("[redacted]");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    // Read a little past the excerpt length so a token cut at the boundary is still redacted.
+    for c in text.chars().take(EXCERPT_CHARS + REDACT_RUN * 4) {
+        if token_char(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(if c.is_control() { ' ' } else { c });
+        }
+    }
+    flush(&mut run, &mut out);
+    let mut excerpt: String = out.chars().take(EXCERPT_CHARS).collect();
+    if out.chars().count() > EXCERPT_CHARS || text.chars().count() > EXCERPT_CHARS + REDACT_RUN * 4
+    {
+        excerpt.push('…');
+    }
+    Some(excerpt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_redacts_token_like_runs() {
+        let body = br#"{"access_token":"AT-S3NTINEL-abcdefghijklmnop","note":"short"}"#;
+        let excerpt = redacted_excerpt(body).expect("non-empty");
+        assert!(!excerpt.contains("S3NTINEL"), "{excerpt}");
+        assert!(excerpt.contains("[redacted]"));
+        assert!(excerpt.contains("short"));
+    }
+
+    #[test]
+    fn excerpt_is_short_and_single_line() {
+        let body = format!("<html>\n{}</html>", "word ".repeat(200));
+        let excerpt = redacted_excerpt(body.as_bytes()).expect("non-empty");
+        assert!(excerpt.chars().count() <= EXCERPT_CHARS + 1);
+        assert!(!excerpt.contains('\n'));
+        assert!(excerpt.ends_with('…'));
+    }
+
+    #[test]
+    fn excerpt_of_empty_body_is_none() {
+        assert_eq!(redacted_excerpt(b"  \n"), None);
+    }
+
+    #[test]
+    fn codes_never_echo_provider_text() {
+        let err = Error::AuthorizationDenied {
+            error: "<script>".into(),
+            description: None,
+        };
+        assert_eq!(err.code(), "authorization_failed");
+    }
+}

@@ -1,0 +1,90 @@
+//! Parsing of the callback query string.
+
+use crate::error::Error;
+
+/// The parameters of an authorization response (RFC 6749 section 4.1.2), parsed strictly:
+/// a repeated `code`, `state`, `error` or `iss` is rejected and an empty value counts as
+/// missing.
+#[derive(Default)]
+pub(crate) struct CallbackParams {
+    pub(crate) code: Option<String>,
+    pub(crate) state: Option<String>,
+    pub(crate) error: Option<String>,
+    pub(crate) error_description: Option<String>,
+    pub(crate) iss: Option<String>,
+}
+
+impl CallbackParams {
+    pub(crate) fn parse(query: &str) -> Result<Self, Error> {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let mut params = CallbackParams::default();
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let slot = match name.as_ref() {
+                "code" => &mut params.code,
+                "state" => &mut params.state,
+                "error" => &mut params.error,
+                "iss" => &mut params.iss,
+                "error_description" => {
+                    if params.error_description.is_none() {
+                        params.error_description = Some(truncate(&value, 500));
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            if slot.is_some() {
+                return Err(Error::MalformedCallback {
+                    reason: format!("the `{name}` parameter is repeated"),
+                });
+            }
+            // An empty value is kept as an empty marker, so that `state=&state=x` is still a
+            // repetition; it is turned into `None` below.
+            *slot = Some(value.into_owned());
+        }
+        for slot in [
+            &mut params.code,
+            &mut params.state,
+            &mut params.error,
+            &mut params.iss,
+        ] {
+            if slot.as_deref().is_some_and(str::is_empty) {
+                *slot = None;
+            }
+        }
+        Ok(params)
+    }
+}
+
+fn truncate(value: &str, max_chars: usize) -> String {
+    value.chars().take(max_chars).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_parameters_are_rejected() {
+        for q in ["state=a&state=b", "code=a&code=b", "error=x&error=y", "iss=a&iss=b", "state=&state=x"] {
+            assert!(
+                matches!(CallbackParams::parse(q), Err(Error::MalformedCallback { .. })),
+                "{q}"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_values_count_as_missing() {
+        let params = CallbackParams::parse("?code=&state=").expect("parses");
+        assert!(params.code.is_none());
+        assert!(params.state.is_none());
+    }
+
+    #[test]
+    fn values_are_percent_decoded() {
+        let params =
+            CallbackParams::parse("code=a%2Bb&state=s&error_description=Access+denied%21").expect("ok");
+        assert_eq!(params.code.as_deref(), Some("a+b"));
+        assert_eq!(params.error_description.as_deref(), Some("Access denied!"));
+    }
+}

@@ -1,0 +1,99 @@
+//! The flow cookie handed to adapters, rendered as a `Set-Cookie` value.
+
+use std::fmt;
+use std::time::Duration;
+
+/// A cookie to set (or clear) on the browser. Adapters copy it into their response.
+///
+/// Attributes: `HttpOnly`, `SameSite=Lax` (Strict would drop the cookie on the provider's
+/// redirect back), `Secure` exactly when the redirect base URL is https, `Path` = the route
+/// prefix, `Max-Age` = the state TTL (0 to clear). `Debug` redacts the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FlowCookie {
+    name: String,
+    value: String,
+    path: String,
+    max_age: Duration,
+    secure: bool,
+}
+
+impl FlowCookie {
+    pub(crate) fn new(name: &str, value: String, path: &str, max_age: Duration, secure: bool) -> Self {
+        Self {
+            name: name.to_owned(),
+            value,
+            path: path.to_owned(),
+            max_age,
+            secure,
+        }
+    }
+
+    /// The cookie's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The cookie's value (sealed or opaque; empty when clearing).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The `Path` attribute.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The `Max-Age` attribute.
+    pub fn max_age(&self) -> Duration {
+        self.max_age
+    }
+
+    /// Whether the `Secure` attribute is set.
+    pub fn secure(&self) -> bool {
+        self.secure
+    }
+
+    /// Whether this cookie removes the flow cookie.
+    pub fn is_removal(&self) -> bool {
+        self.max_age.is_zero()
+    }
+
+    /// The `Set-Cookie` header value.
+    ///
+    /// ```
+    /// # use oauth_kit_core::{FlowConfig, LoginService, ProviderRegistry};
+    /// # let config = FlowConfig::builder("https://app.example.com").build()?;
+    /// # let service = LoginService::new(ProviderRegistry::new(), config)?;
+    /// let cookie = service.clear_cookie();
+    /// assert_eq!(
+    ///     cookie.to_header_value(),
+    ///     "oauth_kit_flow=; Path=/auth; Max-Age=0; HttpOnly; SameSite=Lax; Secure"
+    /// );
+    /// # Ok::<(), oauth_kit_core::Error>(())
+    /// ```
+    pub fn to_header_value(&self) -> String {
+        let mut out = format!(
+            "{}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax",
+            self.name,
+            self.value,
+            self.path,
+            self.max_age.as_secs()
+        );
+        if self.secure {
+            out.push_str("; Secure");
+        }
+        out
+    }
+}
+
+impl fmt::Debug for FlowCookie {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FlowCookie")
+            .field("name", &self.name)
+            .field("value", &"[redacted]")
+            .field("path", &self.path)
+            .field("max_age", &self.max_age)
+            .field("secure", &self.secure)
+            .finish()
+    }
+}

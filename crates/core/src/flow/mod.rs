@@ -1,0 +1,26 @@
+//! The framework-agnostic login flow: `begin` and `complete`, state stores, the return-path
+//! policy and the configuration.
+//!
+//! Adapters translate HTTP into the two calls of [`LoginService`] and back, so every web
+//! framework gets the same checks in the same order.
+
+mod callback;
+mod config;
+mod cookie;
+mod record;
+mod return_path;
+mod service;
+mod store;
+
+pub use config::{
+    CookieKey, DEFAULT_COOKIE_NAME, DEFAULT_FAILURE_REDIRECT, DEFAULT_HTTP_TIMEOUT,
+    DEFAULT_ROUTE_PREFIX, DEFAULT_STATE_TTL, DEFAULT_SUCCESS_REDIRECT, FlowConfig,
+    FlowConfigBuilder, MIN_COOKIE_KEY_LEN,
+};
+pub use cookie::FlowCookie;
+pub use record::FlowRecord;
+pub use return_path::ReturnPath;
+pub use service::{
+    BeginOptions, BeginOutcome, Completion, LoginService, LoginServiceBuilder, LoginSuccess,
+};
+pub use store::{CookieStore, DEFAULT_MEMORY_CAP, DEFAULT_REPLAY_CAP, MemoryStore, StateStore};

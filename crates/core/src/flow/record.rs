@@ -1,0 +1,119 @@
+//! The flow record: what a login remembers between `begin` and `complete`.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::return_path::ReturnPath;
+use crate::pkce::PkceVerifier;
+use crate::secret::{CsrfState, Nonce};
+
+/// One login flow in progress. `Debug` redacts the state, verifier and nonce.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct FlowRecord {
+    #[serde(rename = "p")]
+    provider: String,
+    #[serde(rename = "s")]
+    state: String,
+    #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
+    pkce_verifier: Option<String>,
+    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
+    nonce: Option<String>,
+    #[serde(rename = "r")]
+    return_path: ReturnPath,
+    #[serde(rename = "t")]
+    created_at_ms: u64,
+}
+
+impl FlowRecord {
+    /// A record created now.
+    pub fn new(
+        provider: &str,
+        state: &CsrfState,
+        pkce_verifier: Option<&PkceVerifier>,
+        nonce: Option<&Nonce>,
+        return_path: ReturnPath,
+    ) -> Self {
+        Self {
+            provider: provider.to_owned(),
+            state: state.secret().to_owned(),
+            pkce_verifier: pkce_verifier.map(|v| v.secret().to_owned()),
+            nonce: nonce.map(|n| n.secret().to_owned()),
+            return_path,
+            created_at_ms: now_ms(),
+        }
+    }
+
+    /// The provider the flow was started for.
+    pub fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    /// The state sent to the provider.
+    pub fn state(&self) -> CsrfState {
+        CsrfState::new(self.state.clone())
+    }
+
+    pub(crate) fn state_bytes(&self) -> &[u8] {
+        self.state.as_bytes()
+    }
+
+    /// The PKCE verifier, if the provider supports PKCE.
+    pub fn pkce_verifier(&self) -> Option<PkceVerifier> {
+        self.pkce_verifier
+            .as_deref()
+            .and_then(|v| PkceVerifier::new(v).ok())
+    }
+
+    /// The OpenID Connect nonce, if any.
+    pub fn nonce(&self) -> Option<Nonce> {
+        self.nonce.clone().map(Nonce::new)
+    }
+
+    /// Where to go after the login.
+    pub fn return_path(&self) -> &ReturnPath {
+        &self.return_path
+    }
+
+    /// When the flow started, in milliseconds since the Unix epoch.
+    pub fn created_at_ms(&self) -> u64 {
+        self.created_at_ms
+    }
+
+    /// Whether the flow is at least `ttl` old.
+    pub fn is_expired(&self, ttl: Duration) -> bool {
+        now_ms() >= self.created_at_ms.saturating_add(ttl.as_millis() as u64)
+    }
+
+    /// Serializes the record (it contains secrets: store it sealed or server-side only).
+    pub fn to_json(&self) -> Vec<u8> {
+        // A struct of strings and integers always serializes.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// Reads a record written by [`to_json`](Self::to_json).
+    pub fn from_json(bytes: &[u8]) -> Option<Self> {
+        serde_json::from_slice(bytes).ok()
+    }
+}
+
+impl fmt::Debug for FlowRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FlowRecord")
+            .field("provider", &self.provider)
+            .field("state", &"[redacted]")
+            .field("pkce_verifier", &self.pkce_verifier.as_ref().map(|_| "[redacted]"))
+            .field("nonce", &self.nonce.as_ref().map(|_| "[redacted]"))
+            .field("return_path", &self.return_path)
+            .field("created_at_ms", &self.created_at_ms)
+            .finish()
+    }
+}
+
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,397 @@
+//! The login service: `begin` and `complete`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use url::Url;
+
+use super::callback::CallbackParams;
+use super::config::FlowConfig;
+use super::cookie::FlowCookie;
+use super::record::FlowRecord;
+use super::return_path::ReturnPath;
+use super::store::{CookieStore, StateStore};
+use crate::error::Error;
+use crate::http::{HttpClient, HttpConfig};
+use crate::pkce::{PkceVerifier, constant_time_eq};
+use crate::provider::{AuthorizationRequest, AuthorizeOptions, OAuthProvider, ProviderRegistry};
+use crate::secret::{AuthorizationCode, CsrfState, Nonce};
+use crate::token::OAuthToken;
+use crate::user::OAuthUserInfo;
+
+/// Per-request options of [`LoginService::begin`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct BeginOptions {
+    /// Where to go after the login (the `next` query parameter). Checked by the return-path
+    /// policy; a rejected value falls back to the success redirect.
+    pub return_to: Option<String>,
+    /// Extra scopes, `prompt`, `login_hint` and other authorization parameters.
+    pub authorize: AuthorizeOptions,
+}
+
+impl BeginOptions {
+    /// Sets the requested return path.
+    pub fn return_to(mut self, path: impl Into<String>) -> Self {
+        self.return_to = Some(path.into());
+        self
+    }
+
+    /// Sets the authorization options.
+    pub fn authorize(mut self, options: AuthorizeOptions) -> Self {
+        self.authorize = options;
+        self
+    }
+}
+
+/// What [`LoginService::begin`] produced: send the browser to `authorization_url` with
+/// `cookie` set.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BeginOutcome {
+    /// The provider's authorization URL.
+    pub authorization_url: Url,
+    /// The flow cookie to set.
+    pub cookie: FlowCookie,
+}
+
+/// A completed login.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LoginSuccess {
+    /// The normalized user.
+    pub user: OAuthUserInfo,
+    /// The token (keep it server-side; it is redacted in `Debug`).
+    pub token: OAuthToken,
+    /// Where to send the browser now.
+    pub return_to: ReturnPath,
+}
+
+/// The outcome of [`LoginService::complete`]: the result and, in every case, the cookie that
+/// clears the flow cookie.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Completion {
+    /// The login, or the check that failed.
+    pub result: Result<LoginSuccess, Error>,
+    /// The cookie that removes the flow cookie; set it whatever the result.
+    pub clear_cookie: FlowCookie,
+}
+
+#[derive(Debug)]
+struct Inner {
+    registry: ProviderRegistry,
+    config: FlowConfig,
+    store: Arc<dyn StateStore>,
+    http: HttpClient,
+}
+
+/// The login flow: the provider registry, the configuration, a state store and the shared
+/// HTTP client. Cheap to clone.
+///
+/// ```
+/// use oauth_kit_core::{BeginOptions, FlowConfig, LoginService, ProviderRegistry};
+///
+/// # async fn run(registry: ProviderRegistry) -> Result<(), oauth_kit_core::Error> {
+/// let config = FlowConfig::builder("http://localhost:8000").build()?;
+/// let service = LoginService::new(registry, config)?;
+///
+/// // GET /auth/bitbucket/login?next=/repos
+/// let begin = service
+///     .begin("bitbucket", BeginOptions::default().return_to("/repos"))
+///     .await?;
+/// // -> 303 to begin.authorization_url, Set-Cookie: begin.cookie.to_header_value()
+///
+/// // GET /auth/bitbucket/callback?code=...&state=...
+/// let done = service
+///     .complete("bitbucket", "code=abc&state=xyz", Some(begin.cookie.value()))
+///     .await;
+/// match done.result {
+///     Ok(login) => println!("welcome {}, go to {}", login.user.oauth_id, login.return_to),
+///     Err(err) => println!("failed: {}", service.config().failure_location(err.code())),
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct LoginService {
+    inner: Arc<Inner>,
+}
+
+impl LoginService {
+    /// A service with the default store (sealed cookies) and a default HTTP client using the
+    /// configured timeout.
+    ///
+    /// Without a configured cookie key, a random per-process key is used and a warning is
+    /// logged: logins then fail across restarts and instances.
+    pub fn new(registry: ProviderRegistry, config: FlowConfig) -> Result<Self, Error> {
+        Self::builder(registry, config).build()
+    }
+
+    /// A builder for a custom store or HTTP client.
+    pub fn builder(registry: ProviderRegistry, config: FlowConfig) -> LoginServiceBuilder {
+        LoginServiceBuilder {
+            registry,
+            config,
+            store: None,
+            http: None,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &FlowConfig {
+        &self.inner.config
+    }
+
+    /// The providers.
+    pub fn registry(&self) -> &ProviderRegistry {
+        &self.inner.registry
+    }
+
+    /// The shared HTTP client (use it for your own calls with the login's token).
+    pub fn http(&self) -> &HttpClient {
+        &self.inner.http
+    }
+
+    /// The callback URL of `provider`.
+    pub fn redirect_uri(&self, provider: &str) -> String {
+        self.inner.config.redirect_uri(provider)
+    }
+
+    /// `(provider, exact callback URL)` for every registered provider, to log at start-up and
+    /// paste into each provider's OAuth settings.
+    pub fn callback_urls(&self) -> Vec<(String, String)> {
+        self.inner
+            .registry
+            .names()
+            .map(|name| (name.to_owned(), self.redirect_uri(name)))
+            .collect()
+    }
+
+    /// The cookie that clears the flow cookie.
+    pub fn clear_cookie(&self) -> FlowCookie {
+        let config = &self.inner.config;
+        FlowCookie::new(
+            config.cookie_name(),
+            String::new(),
+            config.cookie_path(),
+            Duration::ZERO,
+            config.secure_cookies(),
+        )
+    }
+
+    /// Starts a login: generates the state (and a PKCE verifier and nonce where the provider
+    /// uses them), stores the flow record, and builds the authorization URL.
+    pub async fn begin(&self, provider: &str, options: BeginOptions) -> Result<BeginOutcome, Error> {
+        let provider_impl = self.provider(provider)?;
+        let config = &self.inner.config;
+        let capabilities = provider_impl.capabilities();
+
+        let state = CsrfState::generate()?;
+        let verifier = if capabilities.pkce {
+            Some(PkceVerifier::generate()?)
+        } else {
+            None
+        };
+        let challenge = verifier.as_ref().map(PkceVerifier::challenge);
+        let nonce = if capabilities.openid_connect {
+            Some(Nonce::generate()?)
+        } else {
+            None
+        };
+        let return_path = ReturnPath::parse_or(
+            options.return_to.as_deref(),
+            config.allowed_origins(),
+            config.success_redirect(),
+        );
+
+        let redirect_uri = config.redirect_uri(provider_impl.name());
+        let mut request = AuthorizationRequest::new(&redirect_uri, &state, &options.authorize);
+        if let Some(challenge) = &challenge {
+            request = request.with_pkce(challenge);
+        }
+        if let Some(nonce) = &nonce {
+            request = request.with_nonce(nonce);
+        }
+        let authorization_url = provider_impl.authorization_url(&request)?;
+
+        let record = FlowRecord::new(
+            provider_impl.name(),
+            &state,
+            verifier.as_ref(),
+            nonce.as_ref(),
+            return_path,
+        );
+        let value = self.inner.store.save(&record, config.state_ttl()).await?;
+        let cookie = FlowCookie::new(
+            config.cookie_name(),
+            value,
+            config.cookie_path(),
+            config.state_ttl(),
+            config.secure_cookies(),
+        );
+        tracing::debug!(provider = provider_impl.name(), "login started");
+        Ok(BeginOutcome {
+            authorization_url,
+            cookie,
+        })
+    }
+
+    /// Completes a login from the callback's raw query string and the flow cookie.
+    ///
+    /// The checks run in this order, each with its own error: the query parses (no repeated
+    /// `code`, `state`, `error` or `iss`); `state` is present; the flow cookie is present and
+    /// intact; the state matches (constant time); the flow has not expired; it was started for
+    /// this provider; `iss` matches where the provider declares RFC 9207 support; the provider
+    /// did not answer `error=`; a code is present. Only then the code is exchanged and the user
+    /// fetched. No token request is made for a callback that failed a check.
+    pub async fn complete(
+        &self,
+        provider: &str,
+        query: &str,
+        flow_cookie: Option<&str>,
+    ) -> Completion {
+        let result = self.complete_inner(provider, query, flow_cookie).await;
+        match &result {
+            Ok(login) => tracing::info!(
+                provider = %login.user.provider,
+                oauth_id = %login.user.oauth_id,
+                "login completed"
+            ),
+            Err(err) => tracing::warn!(provider, code = err.code(), error = %err, "login failed"),
+        }
+        Completion {
+            result,
+            clear_cookie: self.clear_cookie(),
+        }
+    }
+
+    async fn complete_inner(
+        &self,
+        provider: &str,
+        query: &str,
+        flow_cookie: Option<&str>,
+    ) -> Result<LoginSuccess, Error> {
+        let provider_impl = self.provider(provider)?;
+        let record = self.check_callback(provider_impl.as_ref(), query, flow_cookie).await?;
+        let (record, params) = record;
+
+        if let Some(error) = params.error {
+            return Err(Error::AuthorizationDenied {
+                error,
+                description: params.error_description,
+            });
+        }
+        let code = AuthorizationCode::new(params.code.ok_or(Error::MissingCode)?);
+        let http = &self.inner.http;
+        let redirect_uri = self.inner.config.redirect_uri(provider_impl.name());
+        let verifier = record.pkce_verifier();
+        let token = provider_impl
+            .exchange_code(http, &code, &redirect_uri, verifier.as_ref())
+            .await?;
+        let user = provider_impl.user_info(http, &token).await?;
+        Ok(LoginSuccess {
+            user,
+            token,
+            return_to: record.return_path().clone(),
+        })
+    }
+
+    /// Every check that needs no network, in order.
+    async fn check_callback(
+        &self,
+        provider: &dyn OAuthProvider,
+        query: &str,
+        flow_cookie: Option<&str>,
+    ) -> Result<(FlowRecord, CallbackParams), Error> {
+        let config = &self.inner.config;
+        let params = CallbackParams::parse(query)?;
+        let state = params.state.as_deref().ok_or(Error::MissingState)?;
+        let cookie = flow_cookie
+            .filter(|c| !c.is_empty())
+            .ok_or(Error::MissingFlowCookie)?;
+        let record = self.inner.store.take(cookie, config.state_ttl()).await?;
+        if !constant_time_eq(record.state_bytes(), state.as_bytes()) {
+            return Err(Error::StateMismatch);
+        }
+        if record.is_expired(config.state_ttl()) {
+            return Err(Error::StateExpired);
+        }
+        if record.provider() != provider.name() {
+            return Err(Error::ProviderMismatch);
+        }
+        if provider.capabilities().authorization_response_iss {
+            let expected = provider.issuer().unwrap_or_default();
+            let matches = params
+                .iss
+                .as_deref()
+                .is_some_and(|iss| !expected.is_empty() && constant_time_eq(iss.as_bytes(), expected.as_bytes()));
+            if !matches {
+                return Err(Error::IssuerMismatch);
+            }
+        }
+        Ok((record, params))
+    }
+
+    fn provider(&self, name: &str) -> Result<Arc<dyn OAuthProvider>, Error> {
+        self.inner.registry.get(name).cloned().ok_or_else(|| Error::UnknownProvider {
+            // Only a valid-looking name is echoed; anything else is replaced.
+            name: crate::provider::ProviderName::parse(name)
+                .map(|n| n.as_str().to_owned())
+                .unwrap_or_else(|| "<invalid>".to_owned()),
+        })
+    }
+}
+
+/// Builder of [`LoginService`].
+#[derive(Debug)]
+pub struct LoginServiceBuilder {
+    registry: ProviderRegistry,
+    config: FlowConfig,
+    store: Option<Arc<dyn StateStore>>,
+    http: Option<HttpClient>,
+}
+
+impl LoginServiceBuilder {
+    /// Uses another state store (for example [`MemoryStore`](super::MemoryStore)).
+    pub fn store(mut self, store: Arc<dyn StateStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Uses a prepared HTTP client instead of one built from the configured timeout.
+    pub fn http_client(mut self, http: HttpClient) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Builds the service.
+    pub fn build(self) -> Result<LoginService, Error> {
+        let config = self.config;
+        let store = match self.store {
+            Some(store) => store,
+            None => match config.cookie_key() {
+                Some(key) => Arc::new(CookieStore::new(key, config.cookie_name())),
+                None => {
+                    tracing::warn!(
+                        "OAUTH_COOKIE_KEY is not set: flow cookies are sealed with a random \
+                         per-process key, so logins in progress fail after a restart or on \
+                         another instance"
+                    );
+                    Arc::new(CookieStore::random(config.cookie_name()))
+                }
+            },
+        };
+        let http = match self.http {
+            Some(http) => http,
+            None => HttpClient::with_config(HttpConfig::default().timeout(config.http_timeout()))?,
+        };
+        Ok(LoginService {
+            inner: Arc::new(Inner {
+                registry: self.registry,
+                config,
+                store,
+                http,
+            }),
+        })
+    }
+}

@@ -1,0 +1,450 @@
+//! The one shared, hardened HTTP client that every provider talks through.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use url::Url;
+
+use crate::error::{Error, ProviderContext, redacted_excerpt};
+use crate::secret::{AccessToken, ClientSecret};
+
+/// Limits and retry policy of an [`HttpClient`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HttpConfig {
+    /// Total time for one request, from connecting to the end of the body. Default 10 s.
+    pub timeout: Duration,
+    /// Time to establish a connection. Default 5 s (capped at `timeout`).
+    pub connect_timeout: Duration,
+    /// Largest response body read, enforced while streaming. Default 1 MiB.
+    pub max_body_bytes: usize,
+    /// How many times a GET answered with 429 or 503 is retried. Default 2.
+    pub max_retries: u32,
+    /// The longest `Retry-After` honoured; a longer one ends the retries. Default 2 s.
+    pub max_retry_after: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
+            max_body_bytes: 1024 * 1024,
+            max_retries: 2,
+            max_retry_after: Duration::from_secs(2),
+        }
+    }
+}
+
+impl HttpConfig {
+    /// Sets the total timeout per request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the connect timeout.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the response body cap in bytes.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Sets the retry budget for GET requests answered with 429 or 503.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Sets the longest `Retry-After` that is honoured.
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+}
+
+/// A response whose body was read within the cap.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct HttpResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body, at most [`HttpConfig::max_body_bytes`] long.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The `Content-Type` header, if it is valid text.
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// Parses a 2xx JSON body into `T`, mapping every other outcome to a typed error.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, context: &ProviderContext) -> Result<T, Error> {
+        if !self.is_success() {
+            return Err(self.status_error(context));
+        }
+        serde_json::from_slice(&self.body).map_err(|e| Error::InvalidResponse {
+            context: context.clone(),
+            status: self.status,
+            reason: json_reason(&e, self.content_type()),
+            excerpt: redacted_excerpt(&self.body),
+        })
+    }
+
+    /// The generic error for a status this stage does not accept.
+    pub fn status_error(&self, context: &ProviderContext) -> Error {
+        Error::HttpStatus {
+            context: context.clone(),
+            status: self.status,
+            message: None,
+            hint: None,
+            detail: None,
+            excerpt: redacted_excerpt(&self.body),
+        }
+    }
+}
+
+/// Describes a JSON error without quoting the body.
+pub(crate) fn json_reason(err: &serde_json::Error, content_type: Option<&str>) -> String {
+    use serde_json::error::Category;
+    match (err.classify(), content_type) {
+        (Category::Syntax | Category::Eof, Some(ct)) if !ct.contains("json") => {
+            let mime = ct.split(';').next().unwrap_or(ct).trim();
+            format!("expected JSON, got `{}`", if mime.len() > 64 { "unknown" } else { mime })
+        }
+        (Category::Syntax | Category::Eof, _) => "the body is not valid JSON".to_owned(),
+        (Category::Data, _) => {
+            // serde's message names the field and the expected type, never the value.
+            let msg = err.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg);
+            format!("unexpected JSON shape: {msg}")
+        }
+        (Category::Io, _) => "the body could not be read".to_owned(),
+    }
+}
+
+/// How a client authenticates at the token endpoint (RFC 6749 section 2.3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ClientAuth {
+    /// `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))`.
+    #[default]
+    Basic,
+    /// `client_id` and `client_secret` in the form body.
+    FormBody,
+}
+
+#[derive(Debug)]
+struct Inner {
+    client: reqwest::Client,
+    config: HttpConfig,
+}
+
+/// The shared, hardened HTTP client of one engine or login service.
+///
+/// Cloning is cheap and shares the connection pool. Every client built here uses rustls, never
+/// follows redirects (a redirect is an [`Error::Redirect`]), applies a connect and a total
+/// timeout, caps response bodies while streaming, and sends `Accept: application/json` and
+/// `User-Agent: oauth-kit/<version>`. Providers never build clients of their own.
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    inner: Arc<Inner>,
+}
+
+/// The `User-Agent` header value.
+pub const USER_AGENT: &str = concat!("oauth-kit/", env!("CARGO_PKG_VERSION"));
+
+impl HttpClient {
+    /// A client with the default [`HttpConfig`].
+    pub fn new() -> Result<Self, Error> {
+        Self::with_config(HttpConfig::default())
+    }
+
+    /// A client with the given limits.
+    pub fn with_config(config: HttpConfig) -> Result<Self, Error> {
+        Self::from_builder(reqwest::Client::builder(), config)
+    }
+
+    /// A client from your own builder (proxies, root certificates, local address, ...).
+    ///
+    /// The hardening is applied on top of your settings and cannot be switched off here:
+    /// redirects are disabled and the timeouts, headers and body cap of `config` apply.
+    pub fn from_builder(builder: reqwest::ClientBuilder, config: HttpConfig) -> Result<Self, Error> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        let client = builder
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(config.connect_timeout.min(config.timeout))
+            .timeout(config.timeout)
+            .user_agent(USER_AGENT)
+            .default_headers(headers)
+            .build()
+            .map_err(|e| Error::config("http client", format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner { client, config }),
+        })
+    }
+
+    /// The limits in force.
+    pub fn config(&self) -> &HttpConfig {
+        &self.inner.config
+    }
+
+    /// POSTs a form (token, refresh and revocation requests). Never retried.
+    pub async fn post_form(
+        &self,
+        context: &ProviderContext,
+        url: &Url,
+        client_auth: Option<(&str, &ClientSecret)>,
+        form: &[(&str, &str)],
+    ) -> Result<HttpResponse, Error> {
+        let body = serde_urlencoded::to_string(form)
+            .map_err(|e| Error::config("form", format!("cannot encode the form: {e}")))?;
+        let mut request = self
+            .inner
+            .client
+            .post(url.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body);
+        if let Some((id, secret)) = client_auth {
+            request = request.header(header::AUTHORIZATION, basic_auth_header(id, secret));
+        }
+        self.send(context, request).await
+    }
+
+    /// GETs with the access token in `Authorization: Bearer` (and nowhere else), retrying 429
+    /// and 503 answers up to [`HttpConfig::max_retries`] times when `Retry-After` is absent or
+    /// short. Returns the final response whatever its status.
+    pub async fn get_bearer(
+        &self,
+        context: &ProviderContext,
+        url: &Url,
+        token: &AccessToken,
+    ) -> Result<HttpResponse, Error> {
+        let mut attempt = 0;
+        loop {
+            let request = self
+                .inner
+                .client
+                .get(url.clone())
+                .header(header::AUTHORIZATION, bearer_header(token));
+            let response = self.send(context, request).await?;
+            if !matches!(response.status, 429 | 503) || attempt >= self.inner.config.max_retries {
+                return Ok(response);
+            }
+            let wait = match retry_after(&response.headers) {
+                Some(wait) if wait > self.inner.config.max_retry_after => return Ok(response),
+                Some(wait) => wait,
+                None => Duration::from_millis(200 * (1 << attempt.min(4))),
+            };
+            attempt += 1;
+            tracing::debug!(
+                provider = %context.provider,
+                stage = %context.stage,
+                status = response.status,
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                "retrying provider request"
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// GETs a 2xx JSON body into `T` with [`get_bearer`](Self::get_bearer).
+    pub async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        context: &ProviderContext,
+        url: &Url,
+        token: &AccessToken,
+    ) -> Result<T, Error> {
+        self.get_bearer(context, url, token).await?.json(context)
+    }
+
+    async fn send(
+        &self,
+        context: &ProviderContext,
+        request: reqwest::RequestBuilder,
+    ) -> Result<HttpResponse, Error> {
+        let started = Instant::now();
+        let timeout = self.inner.config.timeout;
+        // The total timeout is enforced here as well, so a body that trickles in slowly is
+        // bounded whatever the transport does.
+        let outcome = tokio::time::timeout(timeout, self.exchange(context, request)).await;
+        let outcome = match outcome {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout {
+                context: context.clone(),
+                timeout,
+            }),
+        };
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match &outcome {
+            Ok(response) => tracing::debug!(
+                provider = %context.provider,
+                stage = %context.stage,
+                status = response.status,
+                elapsed_ms,
+                "provider request"
+            ),
+            Err(err) => tracing::warn!(
+                provider = %context.provider,
+                stage = %context.stage,
+                status = err.status(),
+                elapsed_ms,
+                error = %err,
+                "provider request failed"
+            ),
+        }
+        outcome
+    }
+
+    async fn exchange(
+        &self,
+        context: &ProviderContext,
+        request: reqwest::RequestBuilder,
+    ) -> Result<HttpResponse, Error> {
+        let transport = |e: reqwest::Error| self.transport_error(context, e);
+        let mut response = request.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            return Err(Error::Redirect {
+                context: context.clone(),
+                status,
+            });
+        }
+        let limit = self.inner.config.max_body_bytes;
+        let too_large = || Error::BodyTooLarge {
+            context: context.clone(),
+            limit,
+        };
+        if response.content_length().is_some_and(|len| len > limit as u64) {
+            return Err(too_large());
+        }
+        let headers = response.headers().clone();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn transport_error(&self, context: &ProviderContext, err: reqwest::Error) -> Error {
+        let err = err.without_url();
+        if err.is_timeout() {
+            Error::Timeout {
+                context: context.clone(),
+                timeout: self.inner.config.timeout,
+            }
+        } else if err.is_connect() {
+            Error::Connect {
+                context: context.clone(),
+                source: err,
+            }
+        } else {
+            Error::Transport {
+                context: context.clone(),
+                source: err,
+            }
+        }
+    }
+}
+
+/// `Basic base64(urlencode(id) ":" urlencode(secret))` as RFC 6749 section 2.3.1 requires.
+fn basic_auth_header(client_id: &str, secret: &ClientSecret) -> HeaderValue {
+    use base64::Engine as _;
+    let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let credentials = format!("{}:{}", encode(client_id), encode(secret.secret()));
+    let value = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(credentials)
+    );
+    sensitive(value)
+}
+
+fn bearer_header(token: &AccessToken) -> HeaderValue {
+    sensitive(format!("Bearer {}", token.secret()))
+}
+
+fn sensitive(value: String) -> HeaderValue {
+    // Tokens and base64 are visible ASCII; anything else is replaced by an empty value that the
+    // provider rejects, rather than a panic.
+    let mut header = HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""));
+    header.set_sensitive(true);
+    header
+}
+
+/// Reads `Retry-After` given in seconds (an HTTP date is not honoured).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_auth_form_encodes_id_and_secret() {
+        use base64::Engine as _;
+        let header = basic_auth_header("id with:colon", &ClientSecret::new("s&cret é"));
+        let value = header.to_str().expect("ascii");
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(value.trim_start_matches("Basic "))
+            .expect("base64");
+        assert_eq!(
+            String::from_utf8(decoded).expect("utf8"),
+            "id+with%3Acolon:s%26cret+%C3%A9"
+        );
+        assert!(header.is_sensitive());
+    }
+
+    #[test]
+    fn basic_auth_matches_the_bitbucket_fixture() {
+        let header = basic_auth_header("bbClientKey123", &ClientSecret::new("bbClientSecret456"));
+        assert_eq!(
+            header.to_str().expect("ascii"),
+            "Basic YmJDbGllbnRLZXkxMjM6YmJDbGllbnRTZWNyZXQ0NTY="
+        );
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_only() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(1)));
+        headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&headers), None);
+    }
+}

@@ -1,0 +1,68 @@
+//! The provider trait, the OAuth 2.0 engine and the framework-agnostic login flow of oauth-kit.
+//!
+//! Provider crates (such as `oauth-kit-bitbucket`) implement [`OAuthProvider`] on top of the
+//! engine in this crate; adapter crates (`oauth-kit-axum`, `oauth-kit-actix`) translate HTTP
+//! requests into the two calls of the login flow. Applications usually depend on the `oauth-kit`
+//! facade crate instead of this one.
+//!
+//! # Example: a provider without a web framework
+//!
+//! The same three steps as every OAuth 2.0 login: send the browser to the authorization URL,
+//! exchange the code that comes back, fetch the user.
+//!
+//! ```no_run
+//! use oauth_kit_core::{
+//!     AuthorizationCode, AuthorizationRequest, AuthorizeOptions, CsrfState, HttpClient,
+//!     OAuthProvider,
+//! };
+//!
+//! # async fn run(provider: &dyn OAuthProvider) -> Result<(), oauth_kit_core::Error> {
+//! let http = HttpClient::new()?;
+//! let redirect_uri = "http://localhost:8000/auth/example/callback";
+//! let state = CsrfState::generate()?;
+//! let options = AuthorizeOptions::default();
+//! let url = provider.authorization_url(&AuthorizationRequest::new(redirect_uri, &state, &options))?;
+//! println!("open {url}");
+//!
+//! // ...the browser comes back with ?code=...&state=...; check the state, then:
+//! let code = AuthorizationCode::new("code-from-the-callback");
+//! let token = provider.exchange_code(&http, &code, redirect_uri, None).await?;
+//! let user = provider.user_info(&http, &token).await?;
+//! println!("hello {}", user.full_name().unwrap_or(user.oauth_id));
+//! # Ok(()) }
+//! ```
+//!
+//! Prefer the login flow ([`LoginService`]) in a web application: it binds the state to the
+//! browser, adds PKCE where the provider supports it and validates the return path.
+
+mod error;
+mod http;
+mod oauth2;
+mod pkce;
+mod provider;
+mod secret;
+mod token;
+mod user;
+
+pub mod flow;
+
+pub use async_trait::async_trait;
+pub use error::{Error, OAuthErrorBody, ProviderContext, Result, Stage, redacted_excerpt};
+pub use http::{ClientAuth, HttpClient, HttpConfig, HttpResponse, USER_AGENT};
+pub use oauth2::OAuth2Client;
+pub use pkce::{PkceChallenge, PkceVerifier, constant_time_eq};
+pub use provider::{
+    AuthorizationRequest, AuthorizeOptions, Capabilities, OAuthProvider, ProviderName,
+    ProviderRegistry, Revocation,
+};
+pub use secret::{
+    AccessToken, AuthorizationCode, ClientSecret, CsrfState, IdToken, Nonce, RefreshToken,
+};
+pub use token::{OAuthToken, TokenQuirks, parse_token_response};
+pub use user::{OAuthUserInfo, non_empty};
+
+
+pub use flow::{
+    BeginOptions, BeginOutcome, Completion, CookieKey, CookieStore, FlowConfig, FlowCookie,
+    FlowRecord, LoginService, LoginSuccess, MemoryStore, ReturnPath, StateStore,
+};

@@ -1,0 +1,345 @@
+//! The OAuth 2.0 engine: authorization URLs and token, refresh and revocation requests.
+
+use url::Url;
+
+use crate::error::{Error, ProviderContext, Stage};
+use crate::http::{ClientAuth, HttpClient};
+use crate::pkce::PkceVerifier;
+use crate::provider::AuthorizationRequest;
+use crate::secret::{AuthorizationCode, ClientSecret, RefreshToken};
+use crate::token::{OAuthToken, TokenQuirks, oauth_error_body, parse_token_response};
+
+/// Parameters the engine sets itself; an extra parameter with one of these names is dropped.
+const RESERVED_PARAMS: &[&str] = &[
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "state",
+    "scope",
+    "code_challenge",
+    "code_challenge_method",
+    "nonce",
+    "prompt",
+    "login_hint",
+];
+
+/// The data half of an OAuth 2.0 provider: credentials, endpoints, client authentication and
+/// quirks, with the requests built on top of them.
+///
+/// ```
+/// use oauth_kit_core::{ClientAuth, ClientSecret, OAuth2Client, TokenQuirks};
+/// use url::Url;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = OAuth2Client::new(
+///     "example",
+///     "my-client-id",
+///     ClientSecret::new("my-secret"),
+///     Url::parse("https://id.example.com/authorize")?,
+///     Url::parse("https://id.example.com/token")?,
+/// )
+/// .with_client_auth(ClientAuth::FormBody)
+/// .with_quirks(TokenQuirks::STRICT.expires_in_as_string(true));
+/// assert_eq!(client.client_id(), "my-client-id");
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct OAuth2Client {
+    provider: String,
+    client_id: String,
+    client_secret: ClientSecret,
+    authorize_url: Url,
+    token_url: Url,
+    revocation_url: Option<Url>,
+    client_auth: ClientAuth,
+    quirks: TokenQuirks,
+    scope_separator: char,
+}
+
+impl OAuth2Client {
+    /// Creates an engine for `provider` with HTTP Basic client authentication and strict
+    /// parsing.
+    pub fn new(
+        provider: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: ClientSecret,
+        authorize_url: Url,
+        token_url: Url,
+    ) -> Self {
+        Self {
+            provider: provider.into(),
+            client_id: client_id.into(),
+            client_secret,
+            authorize_url,
+            token_url,
+            revocation_url: None,
+            client_auth: ClientAuth::Basic,
+            quirks: TokenQuirks::STRICT,
+            scope_separator: ' ',
+        }
+    }
+
+    /// Sets how the client authenticates at the token endpoint.
+    pub fn with_client_auth(mut self, auth: ClientAuth) -> Self {
+        self.client_auth = auth;
+        self
+    }
+
+    /// Switches on token-response quirks.
+    pub fn with_quirks(mut self, quirks: TokenQuirks) -> Self {
+        self.quirks = quirks;
+        self
+    }
+
+    /// Sets the RFC 7009 revocation endpoint.
+    pub fn with_revocation_url(mut self, url: Url) -> Self {
+        self.revocation_url = Some(url);
+        self
+    }
+
+    /// Sets the separator between scopes in the authorization URL (default a space).
+    pub fn with_scope_separator(mut self, separator: char) -> Self {
+        self.scope_separator = separator;
+        self
+    }
+
+    /// The provider name used in errors and events.
+    pub fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    /// The client id.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The authorization endpoint.
+    pub fn authorize_url(&self) -> &Url {
+        &self.authorize_url
+    }
+
+    /// The token endpoint.
+    pub fn token_url(&self) -> &Url {
+        &self.token_url
+    }
+
+    /// The client authentication method.
+    pub fn client_auth(&self) -> ClientAuth {
+        self.client_auth
+    }
+
+    /// The token-response quirks.
+    pub fn quirks(&self) -> &TokenQuirks {
+        &self.quirks
+    }
+
+    /// Builds the authorization URL.
+    ///
+    /// `scopes` are the provider's configured scopes; the request's extra scopes are appended
+    /// and duplicates removed. No `scope` parameter is sent when the list is empty.
+    pub fn authorization_url(&self, request: &AuthorizationRequest<'_>, scopes: &[String]) -> Url {
+        let mut url = self.authorize_url.clone();
+        let mut all_scopes: Vec<&str> = Vec::new();
+        for scope in scopes.iter().chain(&request.options.extra_scopes) {
+            let scope = scope.trim();
+            if !scope.is_empty() && !all_scopes.contains(&scope) {
+                all_scopes.push(scope);
+            }
+        }
+        {
+            let mut query = url.query_pairs_mut();
+            query
+                .append_pair("response_type", "code")
+                .append_pair("client_id", &self.client_id)
+                .append_pair("redirect_uri", request.redirect_uri);
+            if !all_scopes.is_empty() {
+                query.append_pair("scope", &all_scopes.join(&self.scope_separator.to_string()));
+            }
+            query.append_pair("state", request.state.secret());
+            if let Some(challenge) = request.pkce_challenge {
+                query
+                    .append_pair("code_challenge", challenge.as_str())
+                    .append_pair("code_challenge_method", challenge.method());
+            }
+            if let Some(nonce) = request.nonce {
+                query.append_pair("nonce", nonce.secret());
+            }
+            if let Some(prompt) = &request.options.prompt {
+                query.append_pair("prompt", prompt);
+            }
+            if let Some(hint) = &request.options.login_hint {
+                query.append_pair("login_hint", hint);
+            }
+            for (name, value) in &request.options.extra_params {
+                if RESERVED_PARAMS.contains(&name.as_str()) {
+                    tracing::debug!(
+                        provider = %self.provider,
+                        parameter = %name,
+                        "extra authorization parameter dropped: it cannot override a protocol parameter"
+                    );
+                    continue;
+                }
+                query.append_pair(name, value);
+            }
+        }
+        url
+    }
+
+    /// Exchanges an authorization code (RFC 6749 section 4.1.3). Never retried.
+    pub async fn exchange_code(
+        &self,
+        http: &HttpClient,
+        code: &AuthorizationCode,
+        redirect_uri: &str,
+        pkce_verifier: Option<&PkceVerifier>,
+    ) -> Result<OAuthToken, Error> {
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code.secret()),
+            ("redirect_uri", redirect_uri),
+        ];
+        if let Some(verifier) = pkce_verifier {
+            form.push(("code_verifier", verifier.secret()));
+        }
+        self.token_request(http, Stage::Token, form).await
+    }
+
+    /// Refreshes a token (RFC 6749 section 6). When the response carries no refresh token,
+    /// the one used is kept in the result.
+    pub async fn refresh(
+        &self,
+        http: &HttpClient,
+        refresh_token: &RefreshToken,
+    ) -> Result<OAuthToken, Error> {
+        let form = vec![
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.secret()),
+        ];
+        let mut token = self.token_request(http, Stage::Refresh, form).await?;
+        if token.refresh_token.is_none() {
+            token.refresh_token = Some(refresh_token.clone());
+        }
+        Ok(token)
+    }
+
+    /// Revokes a token at the RFC 7009 endpoint.
+    pub async fn revoke(
+        &self,
+        http: &HttpClient,
+        token: &str,
+        token_type_hint: Option<&str>,
+    ) -> Result<(), Error> {
+        let context = ProviderContext::new(&self.provider, Stage::Revoke);
+        let Some(url) = &self.revocation_url else {
+            return Err(Error::Unsupported {
+                provider: self.provider.clone(),
+                operation: "token revocation",
+            });
+        };
+        let mut form = vec![("token", token)];
+        if let Some(hint) = token_type_hint {
+            form.push(("token_type_hint", hint));
+        }
+        let response = self.post(http, &context, url, form).await?;
+        if response.is_success() {
+            return Ok(());
+        }
+        let json = serde_json::from_slice::<serde_json::Value>(&response.body).ok();
+        match json.as_ref().and_then(|v| v.as_object()).and_then(oauth_error_body) {
+            Some(body) => Err(Error::OAuth {
+                context,
+                status: response.status,
+                body,
+            }),
+            None => Err(response.status_error(&context)),
+        }
+    }
+
+    async fn token_request(
+        &self,
+        http: &HttpClient,
+        stage: Stage,
+        form: Vec<(&str, &str)>,
+    ) -> Result<OAuthToken, Error> {
+        let context = ProviderContext::new(&self.provider, stage);
+        let response = self.post(http, &context, &self.token_url, form).await?;
+        parse_token_response(
+            &context,
+            response.status,
+            response.content_type(),
+            &response.body,
+            &self.quirks,
+        )
+    }
+
+    async fn post(
+        &self,
+        http: &HttpClient,
+        context: &ProviderContext,
+        url: &Url,
+        mut form: Vec<(&str, &str)>,
+    ) -> Result<crate::http::HttpResponse, Error> {
+        match self.client_auth {
+            ClientAuth::Basic => {
+                http.post_form(context, url, Some((&self.client_id, &self.client_secret)), &form)
+                    .await
+            }
+            ClientAuth::FormBody => {
+                form.push(("client_id", &self.client_id));
+                form.push(("client_secret", self.client_secret.secret()));
+                http.post_form(context, url, None, &form).await
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::AuthorizeOptions;
+    use crate::secret::CsrfState;
+
+    fn client() -> OAuth2Client {
+        OAuth2Client::new(
+            "test",
+            "cid",
+            ClientSecret::new("secret"),
+            Url::parse("https://idp.example/authorize?tenant=x").expect("url"),
+            Url::parse("https://idp.example/token").expect("url"),
+        )
+    }
+
+    #[test]
+    fn extra_params_never_override_protocol_parameters() {
+        let state = CsrfState::new("the-state");
+        let verifier = PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").expect("ok");
+        let challenge = verifier.challenge();
+        let mut options = AuthorizeOptions::default().param("access_type", "offline");
+        for name in RESERVED_PARAMS {
+            options = options.param(*name, "evil");
+        }
+        let request =
+            AuthorizationRequest::new("https://app/cb", &state, &options).with_pkce(&challenge);
+        let url = client().authorization_url(&request, &["a".to_owned()]);
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        for name in RESERVED_PARAMS {
+            assert!(
+                pairs.iter().all(|(k, v)| k != name || v != "evil"),
+                "{name} was overridden: {url}"
+            );
+            assert!(pairs.iter().filter(|(k, _)| k == name).count() <= 1, "{name} repeated");
+        }
+        assert!(pairs.contains(&("tenant".into(), "x".into())));
+        assert!(pairs.contains(&("access_type".into(), "offline".into())));
+        assert!(pairs.contains(&("state".into(), "the-state".into())));
+    }
+
+    #[test]
+    fn scopes_are_merged_without_duplicates() {
+        let state = CsrfState::new("s");
+        let options = AuthorizeOptions::default().scope("b").scope("a");
+        let request = AuthorizationRequest::new("https://app/cb", &state, &options);
+        let url = client().authorization_url(&request, &["a".to_owned()]);
+        assert!(url.query_pairs().any(|(k, v)| k == "scope" && v == "a b"));
+    }
+}

@@ -1,0 +1,339 @@
+//! The provider trait, its capabilities and the registry of providers.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use url::Url;
+
+use crate::error::Error;
+use crate::http::HttpClient;
+use crate::pkce::{PkceChallenge, PkceVerifier};
+use crate::secret::{AuthorizationCode, CsrfState, Nonce, RefreshToken};
+use crate::token::OAuthToken;
+use crate::user::OAuthUserInfo;
+
+/// What a provider supports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// PKCE S256 (RFC 7636). When true, every login flow sends a code challenge.
+    pub pkce: bool,
+    /// The refresh-token grant.
+    pub refresh: bool,
+    /// Token revocation.
+    pub revocation: bool,
+    /// The `iss` parameter in the authorization response (RFC 9207), which the flow then
+    /// requires and checks against [`OAuthProvider::issuer`].
+    pub authorization_response_iss: bool,
+    /// OpenID Connect (a `nonce` is sent and an ID token expected).
+    pub openid_connect: bool,
+}
+
+impl Capabilities {
+    /// No optional capability.
+    pub const NONE: Capabilities = Capabilities {
+        pkce: false,
+        refresh: false,
+        revocation: false,
+        authorization_response_iss: false,
+        openid_connect: false,
+    };
+
+    /// Sets PKCE support.
+    pub const fn pkce(mut self, yes: bool) -> Self {
+        self.pkce = yes;
+        self
+    }
+
+    /// Sets refresh support.
+    pub const fn refresh(mut self, yes: bool) -> Self {
+        self.refresh = yes;
+        self
+    }
+
+    /// Sets revocation support.
+    pub const fn revocation(mut self, yes: bool) -> Self {
+        self.revocation = yes;
+        self
+    }
+
+    /// Sets RFC 9207 `iss` support.
+    pub const fn authorization_response_iss(mut self, yes: bool) -> Self {
+        self.authorization_response_iss = yes;
+        self
+    }
+
+    /// Sets OpenID Connect support.
+    pub const fn openid_connect(mut self, yes: bool) -> Self {
+        self.openid_connect = yes;
+        self
+    }
+}
+
+/// Per-request options of an authorization URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AuthorizeOptions {
+    /// Scopes requested on top of the provider's configured scopes.
+    pub extra_scopes: Vec<String>,
+    /// The OpenID Connect `prompt` value (`login`, `consent`, `select_account`, ...).
+    pub prompt: Option<String>,
+    /// A hint of the account to log in with.
+    pub login_hint: Option<String>,
+    /// Further provider-specific parameters. They can never replace `client_id`,
+    /// `redirect_uri`, `response_type`, `state`, `scope`, `nonce` or the PKCE parameters:
+    /// such entries are dropped.
+    pub extra_params: Vec<(String, String)>,
+}
+
+impl AuthorizeOptions {
+    /// Adds a scope to request.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.extra_scopes.push(scope.into());
+        self
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, prompt: impl Into<String>) -> Self {
+        self.prompt = Some(prompt.into());
+        self
+    }
+
+    /// Sets `login_hint`.
+    pub fn login_hint(mut self, hint: impl Into<String>) -> Self {
+        self.login_hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a provider-specific parameter.
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// Everything an authorization URL is built from.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct AuthorizationRequest<'a> {
+    /// The exact callback URL registered with the provider.
+    pub redirect_uri: &'a str,
+    /// The CSRF state.
+    pub state: &'a CsrfState,
+    /// The PKCE challenge, for providers that support PKCE.
+    pub pkce_challenge: Option<&'a PkceChallenge>,
+    /// The OpenID Connect nonce, for OIDC providers.
+    pub nonce: Option<&'a Nonce>,
+    /// Per-request options.
+    pub options: &'a AuthorizeOptions,
+}
+
+impl<'a> AuthorizationRequest<'a> {
+    /// A request with no PKCE, no nonce and the given options.
+    pub fn new(redirect_uri: &'a str, state: &'a CsrfState, options: &'a AuthorizeOptions) -> Self {
+        Self {
+            redirect_uri,
+            state,
+            pkce_challenge: None,
+            nonce: None,
+            options,
+        }
+    }
+
+    /// Adds a PKCE challenge.
+    pub fn with_pkce(mut self, challenge: &'a PkceChallenge) -> Self {
+        self.pkce_challenge = Some(challenge);
+        self
+    }
+
+    /// Adds a nonce.
+    pub fn with_nonce(mut self, nonce: &'a Nonce) -> Self {
+        self.nonce = Some(nonce);
+        self
+    }
+}
+
+/// The answer to a revocation request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Revocation {
+    /// The provider confirmed the revocation.
+    Revoked,
+    /// The provider offers no revocation endpoint; `manage_url`, if any, is where users can
+    /// revoke access themselves.
+    Unsupported {
+        /// The provider's page for managing authorized applications.
+        manage_url: Option<String>,
+    },
+}
+
+/// An identity provider: the three steps of the seed library (`get_authorization_url`,
+/// `exchange_code`, `get_user_info`) plus refresh and revocation.
+///
+/// The trait is object safe, so a registry holds `Arc<dyn OAuthProvider>`. Implementations
+/// hold data (endpoints, credentials, quirks) and do their HTTP through the shared
+/// [`HttpClient`] they are given, usually with [`OAuth2Client`](crate::OAuth2Client).
+#[async_trait]
+pub trait OAuthProvider: Send + Sync + fmt::Debug {
+    /// The registry name, lowercase, for example `"bitbucket"`. Used in routes and in
+    /// [`OAuthUserInfo::provider`].
+    fn name(&self) -> &str;
+
+    /// What the provider supports.
+    fn capabilities(&self) -> Capabilities;
+
+    /// The scopes requested when none are configured.
+    fn default_scopes(&self) -> Vec<String>;
+
+    /// The issuer identifier compared with the `iss` callback parameter (RFC 9207).
+    fn issuer(&self) -> Option<&str> {
+        None
+    }
+
+    /// Builds the URL the browser is sent to.
+    fn authorization_url(&self, request: &AuthorizationRequest<'_>) -> Result<Url, Error>;
+
+    /// Exchanges an authorization code for a token. Never retried: codes are single use.
+    async fn exchange_code(
+        &self,
+        http: &HttpClient,
+        code: &AuthorizationCode,
+        redirect_uri: &str,
+        pkce_verifier: Option<&PkceVerifier>,
+    ) -> Result<OAuthToken, Error>;
+
+    /// Uses a refresh token to obtain a new access token.
+    async fn refresh_token(
+        &self,
+        http: &HttpClient,
+        refresh_token: &RefreshToken,
+    ) -> Result<OAuthToken, Error> {
+        let _ = (http, refresh_token);
+        Err(Error::Unsupported {
+            provider: self.name().to_owned(),
+            operation: "token refresh",
+        })
+    }
+
+    /// Revokes a token, or says that the provider cannot.
+    async fn revoke_token(&self, http: &HttpClient, token: &OAuthToken) -> Result<Revocation, Error> {
+        let _ = (http, token);
+        Ok(Revocation::Unsupported { manage_url: None })
+    }
+
+    /// Fetches the user the token belongs to, normalized.
+    async fn user_info(&self, http: &HttpClient, token: &OAuthToken) -> Result<OAuthUserInfo, Error>;
+}
+
+/// A provider registry name: 1 to 32 characters from `a-z`, `0-9`, `-` and `_`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProviderName(String);
+
+impl ProviderName {
+    /// Parses a name; anything else is `None` (it may come from a URL path).
+    pub fn parse(name: &str) -> Option<Self> {
+        let ok = (1..=32).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        ok.then(|| Self(name.to_owned()))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ProviderName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Providers keyed by name.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderRegistry {
+    providers: BTreeMap<ProviderName, Arc<dyn OAuthProvider>>,
+}
+
+impl ProviderRegistry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a provider under its [`name`](OAuthProvider::name).
+    ///
+    /// Fails when the name is not a valid [`ProviderName`] or is already taken.
+    pub fn register(&mut self, provider: impl OAuthProvider + 'static) -> Result<&mut Self, Error> {
+        self.register_arc(Arc::new(provider))
+    }
+
+    /// Adds a shared provider.
+    pub fn register_arc(&mut self, provider: Arc<dyn OAuthProvider>) -> Result<&mut Self, Error> {
+        let raw = provider.name().to_owned();
+        let name = ProviderName::parse(&raw).ok_or_else(|| {
+            Error::config(
+                "provider name",
+                format!("`{raw}` must be 1 to 32 characters from a-z, 0-9, '-' and '_'"),
+            )
+        })?;
+        if self.providers.contains_key(&name) {
+            return Err(Error::config(
+                "provider name",
+                format!("a provider named `{raw}` is already registered"),
+            ));
+        }
+        self.providers.insert(name, provider);
+        Ok(self)
+    }
+
+    /// Adds a provider, builder style.
+    pub fn with(mut self, provider: impl OAuthProvider + 'static) -> Result<Self, Error> {
+        self.register(provider)?;
+        Ok(self)
+    }
+
+    /// The provider registered under `name`.
+    pub fn get(&self, name: &str) -> Option<&Arc<dyn OAuthProvider>> {
+        let name = ProviderName::parse(name)?;
+        self.providers.get(&name)
+    }
+
+    /// The registered names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.providers.keys().map(ProviderName::as_str)
+    }
+
+    /// The registered providers, sorted by name.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn OAuthProvider>> {
+        self.providers.values()
+    }
+
+    /// The number of registered providers.
+    pub fn len(&self) -> usize {
+        self.providers.len()
+    }
+
+    /// Whether no provider is registered.
+    pub fn is_empty(&self) -> bool {
+        self.providers.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_names_are_restricted() {
+        assert!(ProviderName::parse("bitbucket").is_some());
+        assert!(ProviderName::parse("my-idp_2").is_some());
+        for bad in ["", "Bitbucket", "a/b", "a b", "<x>", &"a".repeat(33)] {
+            assert!(ProviderName::parse(bad).is_none(), "{bad}");
+        }
+    }
+}
