@@ -1,0 +1,201 @@
+//! The server's shared state: configuration, issued grants, faults and counters.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::config::{Consent, MockConfig, MockUser};
+use crate::fault::{Endpoint, Fault};
+
+/// A snapshot of what the mock has seen, from [`MockBitbucket::counters`](crate::MockBitbucket::counters).
+///
+/// Counts are of requests received, whatever their outcome, since the start or the last
+/// [`reset_counters`](crate::MockBitbucket::reset_counters).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Counters {
+    /// `GET /site/oauth2/authorize` requests.
+    pub authorize: u64,
+    /// `POST /site/oauth2/authorize/decision` requests (the interactive consent page's buttons).
+    pub authorize_decision: u64,
+    /// Every `POST /site/oauth2/access_token`.
+    pub token: u64,
+    /// Token requests whose form said `grant_type=authorization_code`.
+    pub token_authorization_code: u64,
+    /// Token requests whose form said `grant_type=refresh_token`.
+    pub token_refresh: u64,
+    /// `GET /2.0/user` requests.
+    pub user: u64,
+    /// `GET /2.0/user/emails` requests (each page counts).
+    pub emails: u64,
+    /// Requests to paths the mock does not serve (answered 404).
+    pub not_found: u64,
+    /// The parameter names (never the values) of the last authorization request, in order.
+    pub last_authorize_params: Vec<String>,
+    /// The field names (never the values) of the last token request's form, in order; empty
+    /// when its body was not a form.
+    pub last_token_form: Vec<String>,
+    /// Whether an `access_token` ever arrived in a query string (it is never accepted there).
+    pub token_in_query: bool,
+}
+
+/// An authorization code waiting to be exchanged.
+#[derive(Clone)]
+pub(crate) struct CodeGrant {
+    /// The redirect URI the code was issued for, which a token request may repeat.
+    pub(crate) redirect_uri: String,
+    /// The uuid of the user who approved.
+    pub(crate) user: String,
+}
+
+/// What an access or refresh token stands for.
+#[derive(Clone)]
+pub(crate) struct TokenGrant {
+    /// The uuid of the user the token acts for.
+    pub(crate) user: String,
+    /// The scopes granted.
+    pub(crate) scopes: Vec<String>,
+    /// Whether the access token was expired with `expire_access_tokens`.
+    pub(crate) expired: bool,
+}
+
+/// Mutable state, behind the mutex in [`Shared`].
+pub(crate) struct State {
+    pub(crate) consent: Consent,
+    pub(crate) users: Vec<MockUser>,
+    /// The uuid of the user "logged in" at the browser.
+    pub(crate) current_user: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) faults: HashMap<Endpoint, Fault>,
+    pub(crate) codes: HashMap<String, CodeGrant>,
+    pub(crate) access_tokens: HashMap<String, TokenGrant>,
+    pub(crate) refresh_tokens: HashMap<String, TokenGrant>,
+    pub(crate) counters: Counters,
+}
+
+/// Everything the request handlers share.
+pub(crate) struct Shared {
+    pub(crate) base_url: String,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    pub(crate) callback_url: Option<String>,
+    pub(crate) emails_page_len: usize,
+    state: Mutex<State>,
+}
+
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Grants and the client secret stay out of Debug output on purpose.
+        f.debug_struct("Shared")
+            .field("base_url", &self.base_url)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Shared {
+    /// Builds the shared state from a configuration whose `users` is not empty.
+    pub(crate) fn new(config: MockConfig, base_url: String, current_user: String) -> Self {
+        Self {
+            base_url,
+            client_id: config.client_id,
+            client_secret: config.client_secret,
+            callback_url: config.callback_url,
+            emails_page_len: config.emails_page_len.clamp(1, 100),
+            state: Mutex::new(State {
+                consent: config.consent,
+                users: config.users,
+                current_user,
+                scopes: config.scopes,
+                faults: HashMap::new(),
+                codes: HashMap::new(),
+                access_tokens: HashMap::new(),
+                refresh_tokens: HashMap::new(),
+                counters: Counters::default(),
+            }),
+        }
+    }
+
+    /// Locks the state. A handler that panicked cannot leave it half-updated in a way that
+    /// matters to a mock, so a poisoned lock is simply taken over.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Updates the counters.
+    pub(crate) fn count(&self, update: impl FnOnce(&mut Counters)) {
+        update(&mut self.lock().counters);
+    }
+
+    /// The fault currently set for `endpoint`, if any.
+    pub(crate) fn fault(&self, endpoint: Endpoint) -> Option<Fault> {
+        self.lock().faults.get(&endpoint).cloned()
+    }
+
+    /// Records whether a query string carried an `access_token`.
+    pub(crate) fn note_query_token(&self, query: Option<&str>) {
+        let Some(query) = query else { return };
+        if url::form_urlencoded::parse(query.as_bytes()).any(|(key, _)| key == "access_token") {
+            self.count(|c| c.token_in_query = true);
+        }
+    }
+}
+
+impl State {
+    /// The user with this uuid.
+    pub(crate) fn user(&self, uuid: &str) -> Option<&MockUser> {
+        self.users.iter().find(|u| u.uuid == uuid)
+    }
+}
+
+const ALPHANUMERIC: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// A random string of `len` letters and digits, like Bitbucket's codes and refresh tokens.
+pub(crate) fn random_alphanumeric(len: usize) -> Result<String, getrandom::Error> {
+    let mut out = String::with_capacity(len);
+    let mut buf = [0_u8; 64];
+    while out.len() < len {
+        getrandom::fill(&mut buf)?;
+        // Bytes of 248 and above are skipped so that every character is equally likely.
+        for &b in buf.iter().filter(|&&b| b < 248) {
+            out.push(char::from(ALPHANUMERIC[usize::from(b % 62)]));
+            if out.len() == len {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A random string of `len` URL-safe characters, like Bitbucket's access tokens.
+pub(crate) fn random_url_safe(len: usize) -> Result<String, getrandom::Error> {
+    let mut buf = vec![0_u8; len];
+    getrandom::fill(&mut buf)?;
+    Ok(buf
+        .iter()
+        .map(|&b| char::from(URL_SAFE[usize::from(b & 63)]))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_alphanumeric_has_the_requested_length_and_alphabet() {
+        let s = random_alphanumeric(18).expect("the OS random source works in tests");
+        assert_eq!(s.len(), 18);
+        assert!(s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    }
+
+    #[test]
+    fn random_url_safe_has_the_requested_length_and_alphabet() {
+        let s = random_url_safe(100).expect("the OS random source works in tests");
+        assert_eq!(s.len(), 100);
+        assert!(
+            s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+    }
+}
