@@ -64,5 +64,6 @@ pub use user::{OAuthUserInfo, non_empty};
 
 pub use flow::{
     BeginOptions, BeginOutcome, Completion, CookieKey, CookieStore, FlowConfig, FlowCookie,
-    FlowRecord, LoginService, LoginSuccess, MemoryStore, ReturnPath, StateStore,
+    FlowRecord, LoginDecision, LoginHook, LoginService, LoginSuccess, MemoryStore, ReturnPath,
+    SessionUser, StateStore,
 };

@@ -97,3 +97,17 @@ impl fmt::Debug for FlowCookie {
             .finish()
     }
 }
+
+/// Finds the value of the cookie `name` in a `Cookie` request header.
+///
+/// ```
+/// use oauth_kit_core::flow::cookie_value;
+/// assert_eq!(cookie_value("a=1; oauth_kit_flow=xyz; b=2", "oauth_kit_flow"), Some("xyz"));
+/// assert_eq!(cookie_value("a=1", "oauth_kit_flow"), None);
+/// ```
+pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
+    cookie_header.split(';').find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key.trim() == name).then(|| value.trim().trim_matches('"'))
+    })
+}

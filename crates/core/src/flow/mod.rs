@@ -7,6 +7,7 @@
 mod callback;
 mod config;
 mod cookie;
+mod hook;
 mod record;
 mod return_path;
 mod service;
@@ -17,7 +18,8 @@ pub use config::{
     DEFAULT_ROUTE_PREFIX, DEFAULT_STATE_TTL, DEFAULT_SUCCESS_REDIRECT, FlowConfig,
     FlowConfigBuilder, MIN_COOKIE_KEY_LEN,
 };
-pub use cookie::FlowCookie;
+pub use cookie::{FlowCookie, cookie_value};
+pub use hook::{LoginDecision, LoginHook, SESSION_USER_KEY, SessionUser, refusal_code};
 pub use record::FlowRecord;
 pub use return_path::ReturnPath;
 pub use service::{

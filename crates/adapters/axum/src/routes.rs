@@ -1,0 +1,247 @@
+//! The login, callback and logout routes.
+
+use std::fmt;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use oauth_kit_core::flow::{SESSION_USER_KEY, cookie_value, refusal_code};
+use oauth_kit_core::{
+    AuthorizeOptions, BeginOptions, Error, FlowCookie, LoginDecision, LoginHook, LoginService,
+    SessionUser,
+};
+use serde::Deserialize;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::time::Duration as CookieDuration;
+use tower_sessions::{Expiry, MemoryStore, Session, SessionManagerLayer, SessionStore};
+
+/// The name of the session cookie set by [`OAuth::session_layer`].
+pub const SESSION_COOKIE_NAME: &str = "oauth_kit_session";
+
+/// The adapter: a [`LoginService`] plus the session options and an optional login hook.
+///
+/// Cheap to clone; [`router`](Self::router) mounts the routes and
+/// [`session_layer`](Self::session_layer) builds a matching session layer.
+#[derive(Clone)]
+pub struct OAuth {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    service: LoginService,
+    hook: Option<Arc<dyn LoginHook>>,
+    keep_raw_data: bool,
+}
+
+impl fmt::Debug for OAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuth")
+            .field("service", &self.inner.service)
+            .field("hook", &self.inner.hook.as_ref().map(|_| "LoginHook"))
+            .field("keep_raw_data", &self.inner.keep_raw_data)
+            .finish()
+    }
+}
+
+impl OAuth {
+    /// Wraps a login service.
+    pub fn new(service: LoginService) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                service,
+                hook: None,
+                keep_raw_data: false,
+            }),
+        }
+    }
+
+    /// Calls `hook` after every successful login, before the session is written.
+    pub fn on_login(self, hook: impl LoginHook) -> Self {
+        self.map_inner(|inner| inner.hook = Some(Arc::new(hook)))
+    }
+
+    /// Keeps the provider's raw JSON in the session (off by default: it can be large, and a
+    /// cookie-backed session would send it to the browser).
+    pub fn keep_raw_data(self, keep: bool) -> Self {
+        self.map_inner(|inner| inner.keep_raw_data = keep)
+    }
+
+    fn map_inner(self, f: impl FnOnce(&mut Inner)) -> Self {
+        let mut inner = Inner {
+            service: self.inner.service.clone(),
+            hook: self.inner.hook.clone(),
+            keep_raw_data: self.inner.keep_raw_data,
+        };
+        f(&mut inner);
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The login service.
+    pub fn service(&self) -> &LoginService {
+        &self.inner.service
+    }
+
+    /// The routes under the configured prefix, ready to `merge` into an application router.
+    /// A session layer (for example [`session_layer`](Self::session_layer)) must wrap them.
+    pub fn router<S>(&self) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        let prefix = self.inner.service.config().route_prefix();
+        Router::new()
+            .route(&format!("{prefix}/{{provider}}/login"), get(login))
+            .route(&format!("{prefix}/{{provider}}/callback"), get(callback))
+            .route(&format!("{prefix}/logout"), post(logout))
+            .with_state(self.clone())
+    }
+
+    /// A session layer with an in-memory store: cookie `oauth_kit_session`, `HttpOnly`,
+    /// `SameSite=Lax`, `Secure` when the redirect base URL is https, expiring after 7 days of
+    /// inactivity.
+    pub fn session_layer(&self) -> SessionManagerLayer<MemoryStore> {
+        self.session_layer_with(MemoryStore::default())
+    }
+
+    /// The same session layer over another `tower-sessions` store (Redis, a database, ...).
+    pub fn session_layer_with<Store: SessionStore + Clone>(
+        &self,
+        store: Store,
+    ) -> SessionManagerLayer<Store> {
+        SessionManagerLayer::new(store)
+            .with_name(SESSION_COOKIE_NAME)
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(self.inner.service.config().secure_cookies())
+            .with_path("/")
+            .with_expiry(Expiry::OnInactivity(CookieDuration::days(7)))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+    prompt: Option<String>,
+    login_hint: Option<String>,
+}
+
+async fn login(
+    State(oauth): State<OAuth>,
+    Path(provider): Path<String>,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    let mut authorize = AuthorizeOptions::default();
+    authorize.prompt = query.prompt;
+    authorize.login_hint = query.login_hint;
+    let mut options = BeginOptions::default().authorize(authorize);
+    options.return_to = query.next;
+    match oauth.inner.service.begin(&provider, options).await {
+        Ok(begin) => {
+            let mut response = redirect(begin.authorization_url.as_str());
+            set_cookie(response.headers_mut(), &begin.cookie);
+            response
+        }
+        Err(err) => error_response(&err),
+    }
+}
+
+async fn callback(
+    State(oauth): State<OAuth>,
+    Path(provider): Path<String>,
+    session: Session,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let service = &oauth.inner.service;
+    if service.registry().get(&provider).is_none() {
+        return error_response(&Error::UnknownProvider { name: provider });
+    }
+    let flow_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| cookie_value(h, service.config().cookie_name()));
+    let completion = service
+        .complete(&provider, uri.query().unwrap_or(""), flow_cookie)
+        .await;
+
+    let location = match completion.result {
+        Ok(login) => match finish_login(&oauth, &session, &login).await {
+            Ok(()) => login.return_to.as_str().to_owned(),
+            Err(code) => service.config().failure_location(&code),
+        },
+        Err(err) => service.config().failure_location(err.code()),
+    };
+    let mut response = redirect(&location);
+    let headers = response.headers_mut();
+    set_cookie(headers, &completion.clear_cookie);
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// Runs the hook, then writes the session with a new id. Returns the failure code otherwise.
+async fn finish_login(
+    oauth: &OAuth,
+    session: &Session,
+    login: &oauth_kit_core::LoginSuccess,
+) -> Result<(), String> {
+    let account = match &oauth.inner.hook {
+        Some(hook) => match hook.on_login(login).await {
+            LoginDecision::Accept { account } => account,
+            LoginDecision::Refuse { code } => {
+                tracing::info!(provider = %login.user.provider, code = %code, "login refused by the application");
+                return Err(refusal_code(&code).to_owned());
+            }
+            _ => None,
+        },
+        None => None,
+    };
+    let user = SessionUser::new(login.user.clone(), account, oauth.inner.keep_raw_data);
+    let written = async {
+        session.cycle_id().await?;
+        session.insert(SESSION_USER_KEY, user).await
+    };
+    written.await.map_err(|err| {
+        tracing::error!(error = %err, "the session could not be written after a login");
+        "server_error".to_owned()
+    })
+}
+
+async fn logout(session: Session) -> Response {
+    if let Err(err) = session.flush().await {
+        tracing::error!(error = %err, "the session could not be flushed at logout");
+    }
+    redirect("/")
+}
+
+/// A 303 with `Cache-Control: no-store`.
+fn redirect(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    // Locations come from the validated return path, the configured failure path or the
+    // provider URL built by the engine; an invalid header value is answered with a 500.
+    match HeaderValue::from_str(location) {
+        Ok(value) => {
+            headers.insert(header::LOCATION, value);
+        }
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn set_cookie(headers: &mut HeaderMap, cookie: &FlowCookie) {
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_header_value()) {
+        headers.append(header::SET_COOKIE, value);
+    }
+}
+
+/// The one place where a core error becomes an HTTP response outside the callback.
+fn error_response(err: &Error) -> Response {
+    crate::extract::AuthRejection::from_core(err).into_response()
+}

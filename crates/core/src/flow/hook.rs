@@ -1,0 +1,135 @@
+//! What adapters keep in the session after a login, and the application's login hook.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::service::LoginSuccess;
+use crate::user::OAuthUserInfo;
+
+/// The session key under which adapters store the [`SessionUser`].
+pub const SESSION_USER_KEY: &str = "oauth_kit.user";
+
+/// The logged-in user as adapters keep it in the session.
+///
+/// It carries the normalized user without `raw_data` (unless the adapter is told to keep it)
+/// and never a token: tokens stay out of sessions, so a cookie-backed session cannot leak
+/// them. Use the [`LoginHook`] to store tokens server-side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SessionUser {
+    /// The normalized user (`raw_data` is `null` unless kept on purpose).
+    pub user: OAuthUserInfo,
+    /// Application data returned by the login hook (for example your own account id).
+    #[serde(default)]
+    pub account: Option<serde_json::Value>,
+    /// When the login completed, in seconds since the Unix epoch.
+    pub logged_in_at: u64,
+}
+
+impl SessionUser {
+    /// Builds the session form of a login.
+    pub fn new(mut user: OAuthUserInfo, account: Option<serde_json::Value>, keep_raw_data: bool) -> Self {
+        if !keep_raw_data {
+            user.raw_data = serde_json::Value::Null;
+        }
+        let logged_in_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        Self {
+            user,
+            account,
+            logged_in_at,
+        }
+    }
+
+    /// The provider the user logged in with.
+    pub fn provider(&self) -> &str {
+        &self.user.provider
+    }
+
+    /// Whether the provider asserted a verified email address.
+    pub fn has_verified_email(&self) -> bool {
+        self.user.email_verified && self.user.email.is_some()
+    }
+}
+
+/// The application's answer to a completed login.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum LoginDecision {
+    /// Log the user in, optionally with application data kept in the session.
+    Accept {
+        /// Application data stored in [`SessionUser::account`].
+        account: Option<serde_json::Value>,
+    },
+    /// Refuse the login; the browser goes to the failure path with `error=<code>`.
+    Refuse {
+        /// A machine-readable reason (`a-z`, `0-9`, `_`, `-`; anything else becomes
+        /// `login_refused`).
+        code: String,
+    },
+}
+
+impl LoginDecision {
+    /// Accepts the login with no application data.
+    pub fn accept() -> Self {
+        LoginDecision::Accept { account: None }
+    }
+
+    /// Accepts the login and keeps `account` in the session.
+    pub fn accept_with(account: serde_json::Value) -> Self {
+        LoginDecision::Accept {
+            account: Some(account),
+        }
+    }
+
+    /// Refuses the login with a machine-readable code.
+    pub fn refuse(code: impl Into<String>) -> Self {
+        LoginDecision::Refuse { code: code.into() }
+    }
+}
+
+/// Called by adapters after every successful login, before the session is written: link or
+/// create your own account record, store the token server-side, or refuse the login.
+///
+/// Link accounts by `(provider, oauth_id)`. Never link to an existing account by email unless
+/// `email_verified` is true: an unverified address proves nothing.
+#[async_trait]
+pub trait LoginHook: Send + Sync + 'static {
+    /// Decides what happens with a completed login.
+    async fn on_login(&self, login: &LoginSuccess) -> LoginDecision;
+}
+
+/// The code put in the failure redirect for a refusal: the application's code when it is a
+/// plain identifier of at most 64 characters, `login_refused` otherwise.
+pub fn refusal_code(code: &str) -> &str {
+    let plain = !code.is_empty()
+        && code.len() <= 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+    if plain { code } else { "login_refused" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusal_codes_are_sanitized() {
+        assert_eq!(refusal_code("not_allowed"), "not_allowed");
+        assert_eq!(refusal_code("<b>x</b>"), "login_refused");
+        assert_eq!(refusal_code(""), "login_refused");
+    }
+
+    #[test]
+    fn session_user_drops_raw_data_by_default() {
+        let mut user = OAuthUserInfo::new("p", "1");
+        user.raw_data = serde_json::json!({"k": "v"});
+        assert!(SessionUser::new(user.clone(), None, false).user.raw_data.is_null());
+        assert!(!SessionUser::new(user, None, true).user.raw_data.is_null());
+    }
+}
