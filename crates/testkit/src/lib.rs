@@ -286,6 +286,18 @@ impl MockBitbucket {
         }
     }
 
+    /// Every access and refresh token issued so far, for tests that check that no secret
+    /// reaches a log, a page or a cookie.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        let state = self.inner.shared.lock();
+        state
+            .access_tokens
+            .keys()
+            .chain(state.refresh_tokens.keys())
+            .cloned()
+            .collect()
+    }
+
     /// Stops accepting connections; requests in flight are finished. Every clone of the
     /// handle is affected. Calling it again does nothing.
     pub fn shutdown(&self) {

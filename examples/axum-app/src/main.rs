@@ -1,0 +1,84 @@
+//! The oauth-kit demo on Axum.
+//!
+//! `cargo run -p example-axum`, then open <http://localhost:8000>. Without
+//! `BITBUCKET_CLIENT_ID` the demo starts a mock Bitbucket in-process, so the login works with
+//! no account anywhere; with `BITBUCKET_CLIENT_ID` and `BITBUCKET_CLIENT_SECRET` set it logs in
+//! with real Bitbucket.
+
+use std::process::ExitCode;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use demo_support::{Demo, Settings};
+use oauth_kit_axum::{CurrentUser, OAuth, OptionalUser};
+
+#[derive(Clone)]
+struct AppState {
+    prefix: String,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    demo_support::init_tracing();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let settings = Settings::from_env()?;
+    let demo = Demo::start(&settings).await?;
+    let oauth = OAuth::new(demo.service.clone());
+    let state = AppState {
+        prefix: demo.service.config().route_prefix().to_owned(),
+    };
+    let app = Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page))
+        .route("/me", get(me))
+        .route("/me/verified", get(me_verified))
+        .with_state(state)
+        .merge(oauth.router())
+        .layer(oauth.session_layer());
+
+    let listener = tokio::net::TcpListener::bind(settings.app_addr).await?;
+    demo.announce(&settings);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+async fn home(State(state): State<AppState>, OptionalUser(user): OptionalUser) -> Html<String> {
+    Html(demo_support::home_page(user.as_ref(), &state.prefix))
+}
+
+#[derive(serde::Deserialize)]
+struct LoginQuery {
+    error: Option<String>,
+}
+
+async fn login_page(State(state): State<AppState>, Query(query): Query<LoginQuery>) -> Html<String> {
+    Html(demo_support::login_page(query.error.as_deref(), &state.prefix))
+}
+
+async fn me(CurrentUser(user): CurrentUser) -> Json<serde_json::Value> {
+    Json(demo_support::me_json(&user))
+}
+
+async fn me_verified(OptionalUser(user): OptionalUser) -> Response {
+    match user {
+        None => (StatusCode::UNAUTHORIZED, Json(demo_support::unauthenticated_json())).into_response(),
+        Some(user) if user.has_verified_email() => Json(demo_support::me_json(&user)).into_response(),
+        Some(_) => (StatusCode::FORBIDDEN, Json(demo_support::unverified_json())).into_response(),
+    }
+}

@@ -1,0 +1,812 @@
+//! The end-to-end suite of the demo contract, run unchanged against every demo binary.
+//!
+//! Each case starts a fresh mock Bitbucket (`oauth-kit-testkit`) and the demo binary as a child
+//! process pointed at it, then drives the demo over real HTTP with a cookie-keeping client.
+//! A demo crate runs the whole suite with one line in `tests/e2e.rs`:
+//!
+//! ```ignore
+//! demo_support::demo_e2e_suite!(env!("CARGO_BIN_EXE_example-axum"));
+//! ```
+
+#![allow(clippy::unwrap_used, clippy::print_stderr, missing_docs, missing_debug_implementations)]
+
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use oauth_kit_testkit::{Consent, Endpoint, Fault, MockBitbucket};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use url::Url;
+
+/// A fixed cookie key, so the demo's sealed cookies are stable across a case.
+pub const TEST_COOKIE_KEY: &str = "e2e-cookie-key-0123456789abcdef0123456789abcdef";
+
+/// A running demo binary with its captured log output.
+pub struct DemoProcess {
+    child: Child,
+    /// The demo's base URL, `http://127.0.0.1:PORT`.
+    pub base: String,
+    logs: Arc<Mutex<String>>,
+}
+
+impl DemoProcess {
+    /// Everything the demo wrote to standard error and standard output so far.
+    pub fn logs(&self) -> String {
+        self.logs.lock().unwrap().clone()
+    }
+}
+
+impl Drop for DemoProcess {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `binary` against `mock` (or, with `mock == None`, with no Bitbucket variables so the
+/// demo starts its own mock). `extra` overrides or adds environment variables.
+pub async fn launch(binary: &str, mock: Option<&MockBitbucket>, extra: &[(&str, &str)]) -> DemoProcess {
+    launch_on(binary, free_port(), mock, extra).await
+}
+
+/// Like [`launch`], on a chosen port.
+pub async fn launch_on(
+    binary: &str,
+    port: u16,
+    mock: Option<&MockBitbucket>,
+    extra: &[(&str, &str)],
+) -> DemoProcess {
+    let base = format!("http://127.0.0.1:{port}");
+    let mut cmd = Command::new(binary);
+    for name in [
+        "BITBUCKET_CLIENT_ID",
+        "BITBUCKET_CLIENT_SECRET",
+        "BITBUCKET_SCOPE",
+        "BITBUCKET_AUTHORIZE_URL",
+        "BITBUCKET_TOKEN_URL",
+        "BITBUCKET_API_URL",
+        "OAUTH_STATE_TTL",
+        "OAUTH_ROUTE_PREFIX",
+        "OAUTH_SUCCESS_REDIRECT",
+        "OAUTH_FAILURE_REDIRECT",
+    ] {
+        cmd.env_remove(name);
+    }
+    cmd.env("APP_ADDR", format!("127.0.0.1:{port}"))
+        .env("OAUTH_REDIRECT_BASE_URL", &base)
+        .env("OAUTH_COOKIE_KEY", TEST_COOKIE_KEY)
+        .env("OAUTH_HTTP_TIMEOUT_SECS", "2")
+        .env("RUST_LOG", "trace")
+        .env("NO_COLOR", "1");
+    if let Some(mock) = mock {
+        cmd.env("BITBUCKET_CLIENT_ID", mock.client_id())
+            .env("BITBUCKET_CLIENT_SECRET", mock.client_secret())
+            .env("BITBUCKET_AUTHORIZE_URL", mock.authorize_url())
+            .env("BITBUCKET_TOKEN_URL", mock.token_url())
+            .env("BITBUCKET_API_URL", mock.api_url());
+    }
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {binary}: {e}"));
+    let logs = Arc::new(Mutex::new(String::new()));
+    for stream in [
+        child.stderr.take().map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+        child.stdout.take().map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let logs = logs.clone();
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stream).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let mut logs = logs.lock().unwrap();
+                logs.push_str(&line);
+                logs.push('\n');
+            }
+        });
+    }
+    let demo = DemoProcess { child, base, logs };
+    for _ in 0..300 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return demo;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{binary} did not listen on port {port}; its output:\n{}", demo.logs());
+}
+
+/// A response as the suite sees it.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn location(&self) -> &str {
+        self.header("location")
+            .unwrap_or_else(|| panic!("no Location header in {} response: {}", self.status, self.body))
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
+    }
+
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.set_cookies()
+            .into_iter()
+            .find(|c| c.split('=').next().map(str::trim) == Some(name))
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
+    }
+}
+
+/// A cookie-keeping HTTP client that never follows redirects.
+pub struct Browser {
+    client: reqwest::Client,
+    pub cookies: HashMap<String, String>,
+}
+
+impl Default for Browser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Browser {
+    pub fn new() -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(20))
+                .build()
+                .unwrap(),
+            cookies: HashMap::new(),
+        }
+    }
+
+    pub async fn get(&mut self, url: &str) -> Reply {
+        self.send(reqwest::Method::GET, url, None).await
+    }
+
+    pub async fn post(&mut self, url: &str) -> Reply {
+        self.send(reqwest::Method::POST, url, None).await
+    }
+
+    pub async fn post_form(&mut self, url: &str, form: &[(String, String)]) -> Reply {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        self.send(reqwest::Method::POST, url, Some(body)).await
+    }
+
+    async fn send(&mut self, method: reqwest::Method, url: &str, form: Option<String>) -> Reply {
+        let mut request = self.client.request(method, url);
+        if !self.cookies.is_empty() {
+            let header: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            request = request.header("cookie", header.join("; "));
+        }
+        if let Some(body) = form {
+            request = request
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body);
+        }
+        let response = request.send().await.unwrap_or_else(|e| panic!("request to {url} failed: {e}"));
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        let reply = Reply { status, headers, body };
+        for cookie in reply.set_cookies() {
+            let first = cookie.split(';').next().unwrap_or_default();
+            let (name, value) = first.split_once('=').unwrap_or((first, ""));
+            let removal = cookie.to_ascii_lowercase().replace(' ', "").contains("max-age=0");
+            if removal || value.is_empty() {
+                self.cookies.remove(name.trim());
+            } else {
+                self.cookies.insert(name.trim().to_owned(), value.to_owned());
+            }
+        }
+        reply
+    }
+}
+
+/// One browser against one demo and one mock.
+pub struct Session<'a> {
+    pub demo: &'a DemoProcess,
+    pub mock: &'a MockBitbucket,
+    pub browser: Browser,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(demo: &'a DemoProcess, mock: &'a MockBitbucket) -> Self {
+        Self { demo, mock, browser: Browser::new() }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.demo.base)
+    }
+
+    /// `GET /auth/bitbucket/login?next=...`; returns the reply (a redirect to the mock).
+    pub async fn start_login(&mut self, next: Option<&str>) -> Reply {
+        let path = match next {
+            Some(n) => format!(
+                "/auth/bitbucket/login?{}",
+                url::form_urlencoded::Serializer::new(String::new()).append_pair("next", n).finish()
+            ),
+            None => "/auth/bitbucket/login".to_owned(),
+        };
+        let url = self.url(&path);
+        self.browser.get(&url).await
+    }
+
+    /// Follows the authorization redirect at the mock and returns the callback URL it sends
+    /// the browser to.
+    pub async fn authorize_at_mock(&mut self, authorization_url: &str) -> String {
+        let reply = Browser::new().get(authorization_url).await;
+        assert_eq!(reply.status, 302, "mock authorize answered {}: {}", reply.status, reply.body);
+        reply.location().to_owned()
+    }
+
+    /// The whole login; returns the callback's reply.
+    pub async fn login(&mut self, next: Option<&str>) -> Reply {
+        let start = self.start_login(next).await;
+        assert_eq!(start.status, 303, "login answered {}: {}", start.status, start.body);
+        let callback = self.authorize_at_mock(start.location()).await;
+        self.browser.get(&callback).await
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        let url = self.url(path);
+        self.browser.get(&url).await
+    }
+
+    pub async fn post(&mut self, path: &str) -> Reply {
+        let url = self.url(path);
+        self.browser.post(&url).await
+    }
+}
+
+/// Starts a mock with automatic approval and the demo against it.
+pub async fn start(binary: &str, extra: &[(&str, &str)]) -> (MockBitbucket, DemoProcess) {
+    let mock = MockBitbucket::start().await.unwrap();
+    let demo = launch(binary, Some(&mock), extra).await;
+    (mock, demo)
+}
+
+fn query_of(location: &str) -> HashMap<String, String> {
+    let url = Url::parse("http://x.invalid").unwrap().join(location).unwrap();
+    url.query_pairs().into_owned().collect()
+}
+
+fn path_of(location: &str) -> String {
+    Url::parse("http://x.invalid").unwrap().join(location).unwrap().path().to_owned()
+}
+
+/// Asserts a failure redirect to `/login?error=<code>` with no session, and returns nothing.
+async fn assert_failure(s: &mut Session<'_>, reply: &Reply, code: &str) {
+    assert_eq!(reply.status, 303, "expected a redirect, got {}: {}", reply.status, reply.body);
+    let location = reply.location();
+    assert_eq!(path_of(location), "/login", "failure went to {location}");
+    assert_eq!(query_of(location).get("error").map(String::as_str), Some(code), "location {location}");
+    assert_eq!(reply.header("referrer-policy"), Some("no-referrer"));
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    assert!(reply.set_cookie("oauth_kit_session").is_none(), "a session cookie was set on failure");
+    let me = s.get("/me").await;
+    assert_eq!(me.status, 401, "a failed login left a session");
+}
+
+fn assert_no_secret(haystack: &str, secrets: &[String], what: &str) {
+    for secret in secrets.iter().filter(|s| s.len() >= 6) {
+        assert!(!haystack.contains(secret.as_str()), "{what} contains a secret ({} chars)", secret.len());
+    }
+}
+
+fn state_of(authorization_url: &str) -> String {
+    query_of(authorization_url).get("state").cloned().unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cases.
+// ---------------------------------------------------------------------------------------------
+
+pub async fn me_without_session_is_401(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    let me = s.get("/me").await;
+    assert_eq!(me.status, 401);
+    assert_eq!(me.json()["error"], "unauthenticated");
+    assert_eq!(s.get("/me/verified").await.status, 401);
+    let home = s.get("/").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Log in with Bitbucket"));
+}
+
+pub async fn happy_path_maps_the_user_as_documented(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    let start = s.start_login(Some("/after?tab=repos")).await;
+    assert_eq!(start.status, 303);
+    let auth = Url::parse(start.location()).unwrap();
+    assert!(auth.as_str().starts_with(&mock.authorize_url()));
+    let q: HashMap<String, String> = auth.query_pairs().into_owned().collect();
+    assert_eq!(q.get("client_id"), Some(&mock.client_id()));
+    assert_eq!(q.get("response_type").map(String::as_str), Some("code"));
+    assert_eq!(q.get("redirect_uri"), Some(&format!("{}/auth/bitbucket/callback", demo.base)));
+    assert_eq!(q.get("state").map(String::len), Some(43));
+    assert!(!q.contains_key("code_challenge"), "Bitbucket has no PKCE");
+    let flow = start.set_cookie("oauth_kit_flow").expect("flow cookie set");
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/auth", "Max-Age=600"] {
+        assert!(flow.contains(attr), "flow cookie lacks {attr}: {flow}");
+    }
+    assert!(!flow.contains("Secure"), "Secure on an http base URL");
+
+    let callback = s.authorize_at_mock(start.location()).await;
+    let done = s.browser.get(&callback).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.location(), "/after?tab=repos");
+    assert_eq!(done.header("referrer-policy"), Some("no-referrer"));
+    assert_eq!(done.header("cache-control"), Some("no-store"));
+    let cleared = done.set_cookie("oauth_kit_flow").expect("flow cookie cleared");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    let session = done.set_cookie("oauth_kit_session").expect("session cookie");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+
+    let me = s.get("/me").await;
+    assert_eq!(me.status, 200, "{}", me.body);
+    let user = me.json();
+    assert_eq!(user["provider"], "bitbucket");
+    assert_eq!(user["oauth_id"], "3c5e0f9a-7b21-4d8e-9a44-6f0c2b1d8e73");
+    assert_eq!(user["email"], "mira@example.com");
+    assert_eq!(user["email_verified"], true);
+    assert_eq!(user["username"], "mira-ol");
+    assert_eq!(user["first_name"], "Mira");
+    assert_eq!(user["last_name"], "Okonkwo-Lind");
+    assert!(user["avatar_url"].as_str().unwrap().starts_with("https://avatar-management"));
+    assert_eq!(user["profile_url"], "https://bitbucket.org/%7B3c5e0f9a-7b21-4d8e-9a44-6f0c2b1d8e73%7D/");
+    assert!(user.get("raw_data").is_none());
+    assert_eq!(s.get("/me/verified").await.status, 200);
+    let home = s.get("/").await;
+    assert!(home.body.contains("Mira Okonkwo-Lind") && home.body.contains("mira@example.com"));
+    let counters = mock.counters();
+    assert_eq!(counters.token, 1);
+    assert!(!counters.token_in_query);
+}
+
+pub async fn logout_clears_the_session(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    s.login(None).await;
+    let old_session = s.browser.cookies.get("oauth_kit_session").cloned().unwrap();
+    assert_eq!(s.get("/me").await.status, 200);
+    let out = s.post("/auth/logout").await;
+    assert_eq!(out.status, 303);
+    assert_eq!(out.location(), "/");
+    assert_eq!(s.get("/me").await.status, 401);
+    // The old session id is dead even if someone kept it.
+    s.browser.cookies.insert("oauth_kit_session".into(), old_session);
+    assert_eq!(s.get("/me").await.status, 401);
+}
+
+pub async fn session_id_rotates_at_login(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    s.login(None).await;
+    let first = s.browser.cookies.get("oauth_kit_session").cloned().unwrap();
+    s.login(None).await;
+    let second = s.browser.cookies.get("oauth_kit_session").cloned().unwrap();
+    assert_ne!(first, second, "session id not rotated at login");
+    // A session id planted before the login (fixation) is not the one used after it.
+    let mut victim = Session::new(&demo, &mock);
+    victim.browser.cookies.insert("oauth_kit_session".into(), first.clone());
+    victim.login(None).await;
+    assert_ne!(victim.browser.cookies.get("oauth_kit_session"), Some(&first));
+    assert_eq!(victim.get("/me").await.status, 200);
+}
+
+pub async fn callback_without_state_is_rejected(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    let start = s.start_login(None).await;
+    let callback = s.authorize_at_mock(start.location()).await;
+    let mut url = Url::parse(&callback).unwrap();
+    let code = query_of(&callback).get("code").cloned().unwrap();
+    url.set_query(Some(&format!("code={code}")));
+    let reply = s.browser.get(url.as_str()).await;
+    assert_failure(&mut s, &reply, "state_missing").await;
+    url.set_query(Some(&format!("code={code}&state=")));
+    let reply = s.browser.get(url.as_str()).await;
+    assert_failure(&mut s, &reply, "state_missing").await;
+    assert_eq!(mock.counters().token, 0);
+}
+
+pub async fn callback_with_forged_state_is_rejected(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    let start = s.start_login(None).await;
+    let callback = s.authorize_at_mock(start.location()).await;
+    let code = query_of(&callback).get("code").cloned().unwrap();
+    let forged = s.url(&format!("/auth/bitbucket/callback?code={code}&state=forged-state-value"));
+    let reply = s.browser.get(&forged).await;
+    assert_failure(&mut s, &reply, "state_mismatch").await;
+    assert_eq!(mock.counters().token, 0);
+}
+
+pub async fn login_csrf_without_flow_cookie_is_rejected(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    // The attacker starts a login in their own browser and stops at the callback...
+    let mut attacker = Session::new(&demo, &mock);
+    let start = attacker.start_login(None).await;
+    let callback = attacker.authorize_at_mock(start.location()).await;
+    // ...and makes the victim's browser open it.
+    let mut victim = Session::new(&demo, &mock);
+    let reply = victim.browser.get(&callback).await;
+    assert_failure(&mut victim, &reply, "flow_missing").await;
+    assert_eq!(mock.counters().token, 0);
+}
+
+pub async fn replayed_callback_is_rejected(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    let start = s.start_login(None).await;
+    let flow = s.browser.cookies.get("oauth_kit_flow").cloned().unwrap();
+    let callback = s.authorize_at_mock(start.location()).await;
+    assert_eq!(s.browser.get(&callback).await.status, 303);
+    assert_eq!(s.get("/me").await.status, 200);
+    // Replayed by another browser that also stole the flow cookie.
+    let mut thief = Session::new(&demo, &mock);
+    thief.browser.cookies.insert("oauth_kit_flow".into(), flow);
+    let reply = thief.browser.get(&callback).await;
+    assert_failure(&mut thief, &reply, "flow_replayed").await;
+    // Replayed in the same browser, whose flow cookie was cleared.
+    let mut again = Session::new(&demo, &mock);
+    let reply = again.browser.get(&callback).await;
+    assert_failure(&mut again, &reply, "flow_missing").await;
+    assert_eq!(mock.counters().token, 1);
+}
+
+pub async fn duplicated_parameters_are_rejected(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    let start = s.start_login(None).await;
+    let state = state_of(start.location());
+    let url = s.url(&format!("/auth/bitbucket/callback?code=abc&state={state}&state=other"));
+    let reply = s.browser.get(&url).await;
+    assert_failure(&mut s, &reply, "invalid_callback").await;
+    assert_eq!(mock.counters().token, 0);
+}
+
+pub async fn tampered_flow_cookie_is_rejected(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    for tamper in ["flip", "truncate", "foreign"] {
+        let mut s = Session::new(&demo, &mock);
+        let start = s.start_login(None).await;
+        let callback = s.authorize_at_mock(start.location()).await;
+        let value = s.browser.cookies.get("oauth_kit_flow").cloned().unwrap();
+        let bad = match tamper {
+            "flip" => {
+                let mut bytes = value.into_bytes();
+                let i = bytes.len() / 2;
+                bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+                String::from_utf8(bytes).unwrap()
+            }
+            "truncate" => value[..value.len() - 5].to_owned(),
+            _ => {
+                // A valid cookie from another deployment (another key).
+                let other = launch(bin, Some(&mock), &[("OAUTH_COOKIE_KEY", "another-key-another-key-another-key-1234")]).await;
+                let mut o = Session::new(&other, &mock);
+                o.start_login(None).await;
+                o.browser.cookies.get("oauth_kit_flow").cloned().unwrap()
+            }
+        };
+        s.browser.cookies.insert("oauth_kit_flow".into(), bad);
+        let reply = s.browser.get(&callback).await;
+        assert_failure(&mut s, &reply, "flow_invalid").await;
+    }
+    assert_eq!(mock.counters().token, 0);
+}
+
+pub async fn expired_state_is_rejected(bin: &str) {
+    let (mock, demo) = start(bin, &[("OAUTH_STATE_TTL", "1")]).await;
+    let mut s = Session::new(&demo, &mock);
+    let start = s.start_login(None).await;
+    let callback = s.authorize_at_mock(start.location()).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let reply = s.browser.get(&callback).await;
+    // The browser may already have dropped the cookie (Max-Age=1); the suite's browser keeps
+    // it, so the server-side expiry check is what answers.
+    assert_failure(&mut s, &reply, "state_expired").await;
+    assert_eq!(mock.counters().token, 0);
+}
+
+pub async fn denied_authorization_ends_at_the_failure_page(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    mock.set_consent(Consent::AutoDeny);
+    let mut s = Session::new(&demo, &mock);
+    let reply = s.login(None).await;
+    assert_failure(&mut s, &reply, "access_denied").await;
+    assert_eq!(mock.counters().token, 0);
+    let page = s.get(reply.location()).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("declined"), "{}", page.body);
+}
+
+pub async fn provider_error_description_is_never_rendered_as_html(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    let start = s.start_login(None).await;
+    let state = state_of(start.location());
+    let url = s.url(&format!(
+        "/auth/bitbucket/callback?error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state={state}"
+    ));
+    let reply = s.browser.get(&url).await;
+    assert_failure(&mut s, &reply, "access_denied").await;
+    assert!(!reply.location().contains("script"));
+    let page = s.get("/login?error=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert!(!page.body.contains("<script>alert(1)"), "unescaped error on /login");
+    assert_eq!(mock.counters().token, 0);
+}
+
+pub async fn return_paths_that_leave_the_site_fall_back(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let evil = [
+        "//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/%2F%2Fevil.example",
+        "/%252F%252Fevil.example",
+        "/x%0d%0aSet-Cookie:%20pwned=1",
+        "/x\r\nSet-Cookie: pwned=1",
+    ];
+    for next in evil {
+        let mut s = Session::new(&demo, &mock);
+        let reply = s.login(Some(next)).await;
+        assert_eq!(reply.status, 303);
+        assert_eq!(reply.location(), "/", "next={next:?} went to {}", reply.location());
+        assert!(reply.set_cookies().iter().all(|c| !c.contains("pwned")), "header injected");
+    }
+    let mut s = Session::new(&demo, &mock);
+    let reply = s.login(Some("/repos?page=2&sort=name")).await;
+    assert_eq!(reply.location(), "/repos?page=2&sort=name");
+}
+
+pub async fn provider_faults_end_at_the_failure_page_without_a_session(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let cases: Vec<(Endpoint, Fault, &str)> = vec![
+        (Endpoint::Token, Fault::Status(500), "token_error"),
+        (Endpoint::Token, Fault::Html(200), "token_error"),
+        (Endpoint::Token, Fault::MalformedJson, "token_error"),
+        (Endpoint::Token, Fault::OAuthErrorWith200, "token_error"),
+        (Endpoint::Token, Fault::HugeBody(4 << 20), "token_error"),
+        (Endpoint::Token, Fault::Redirect("http://127.0.0.1:9/".into()), "token_error"),
+        (Endpoint::Token, Fault::Delay(Duration::from_secs(4)), "provider_unavailable"),
+        (Endpoint::User, Fault::Status(401), "user_info_error"),
+        (Endpoint::User, Fault::Status(429), "user_info_error"),
+        (Endpoint::User, Fault::Status(500), "user_info_error"),
+        (Endpoint::User, Fault::MalformedJson, "user_info_error"),
+        (Endpoint::Emails, Fault::EndlessPages, "user_info_error"),
+    ];
+    for (endpoint, fault, code) in cases {
+        mock.clear_faults();
+        mock.set_fault(endpoint, fault.clone());
+        let before = mock.counters().token;
+        let mut s = Session::new(&demo, &mock);
+        let reply = s.login(None).await;
+        assert_failure(&mut s, &reply, code).await;
+        assert_eq!(mock.counters().token, before + 1, "{fault:?}: token endpoint called once");
+    }
+}
+
+pub async fn emails_without_permission_still_log_in(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    mock.set_fault(Endpoint::Emails, Fault::Status(403));
+    let mut s = Session::new(&demo, &mock);
+    let reply = s.login(None).await;
+    assert_eq!(reply.status, 303);
+    let me = s.get("/me").await.json();
+    assert_eq!(me["email"], serde_json::Value::Null);
+    assert_eq!(me["email_verified"], false);
+    assert_eq!(s.get("/me/verified").await.status, 403);
+    assert!(demo.logs().contains("Email"), "the warning should name the missing permission");
+}
+
+pub async fn unknown_provider_is_404(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    assert_eq!(s.get("/auth/nosuch/login").await.status, 404);
+    assert_eq!(s.get("/auth/nosuch/callback?code=a&state=b").await.status, 404);
+    assert_eq!(s.get("/auth/..%2Fetc/login").await.status, 404);
+}
+
+pub async fn concurrent_logins_do_not_mix(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let (demo_base, mock) = (demo.base.clone(), mock.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut browser = Browser::new();
+            let next = format!("/page-{i}");
+            let start = browser
+                .get(&format!("{demo_base}/auth/bitbucket/login?next={}", next.replace('/', "%2F")))
+                .await;
+            let approve = Browser::new().get(start.location()).await;
+            let done = browser.get(approve.location()).await;
+            assert_eq!(done.location(), next);
+            let me = browser.get(&format!("{demo_base}/me")).await;
+            assert_eq!(me.status, 200);
+            drop(mock);
+            browser.cookies.get("oauth_kit_session").cloned().unwrap()
+        }));
+    }
+    let mut sessions = Vec::new();
+    for t in tasks {
+        sessions.push(t.await.unwrap());
+    }
+    sessions.sort();
+    sessions.dedup();
+    assert_eq!(sessions.len(), 8, "two browsers shared a session");
+    assert_eq!(mock.counters().token, 8);
+}
+
+pub async fn https_base_url_sets_secure_cookies(bin: &str) {
+    let mock = MockBitbucket::start().await.unwrap();
+    // The public URL is https (TLS would end at a proxy); the suite talks plain HTTP to the port.
+    let port = free_port();
+    let public = format!("https://localhost:{port}");
+    let secure = launch_on(bin, port, Some(&mock), &[("OAUTH_REDIRECT_BASE_URL", &public)]).await;
+    let mut s = Session::new(&secure, &mock);
+    let start = s.start_login(None).await;
+    let flow = start.set_cookie("oauth_kit_flow").unwrap();
+    assert!(flow.contains("Secure"), "{flow}");
+    let q = query_of(start.location());
+    assert!(q.get("redirect_uri").unwrap().starts_with("https://localhost:"));
+}
+
+pub async fn no_secret_reaches_logs_pages_or_urls(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    let start = s.start_login(None).await;
+    let state = state_of(start.location());
+    let flow = s.browser.cookies.get("oauth_kit_flow").cloned().unwrap();
+    let callback = s.authorize_at_mock(start.location()).await;
+    let code = query_of(&callback).get("code").cloned().unwrap();
+    let done = s.browser.get(&callback).await;
+    let session = s.browser.cookies.get("oauth_kit_session").cloned().unwrap();
+    let me = s.get("/me").await;
+    let home = s.get("/").await;
+    // A failing flow too.
+    mock.set_fault(Endpoint::Token, Fault::Status(400));
+    let mut f = Session::new(&demo, &mock);
+    let failed = f.login(None).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let mut secrets = vec![mock.client_secret(), state, flow, code, session];
+    secrets.extend(mock.issued_tokens());
+    let logs = demo.logs();
+    assert!(logs.contains("bitbucket"), "the demo logged nothing at RUST_LOG=trace:\n{logs}");
+    assert_no_secret(&logs, &secrets, "the demo's logs");
+    assert_no_secret(&me.body, &secrets, "/me");
+    assert_no_secret(&home.body, &secrets, "the home page");
+    assert_no_secret(done.location(), &secrets, "the callback's Location");
+    assert_no_secret(failed.location(), &secrets, "the failure Location");
+}
+
+pub async fn embedded_mock_lets_a_newcomer_log_in(bin: &str) {
+    let demo = launch(bin, None, &[]).await;
+    let mut browser = Browser::new();
+    let start = browser.get(&format!("{}/auth/bitbucket/login?next=%2F", demo.base)).await;
+    assert_eq!(start.status, 303);
+    let consent = browser.get(start.location()).await;
+    assert_eq!(consent.status, 200, "the built-in mock shows a consent page");
+    assert!(consent.body.contains("Allow"));
+    // Submit the consent form with "Allow".
+    let action = consent
+        .body
+        .split("action=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&");
+    let mut form = Vec::new();
+    for input in consent.body.split("<input").skip(1) {
+        let attr = |name: &str| {
+            input
+                .split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(|v| v.replace("&amp;", "&").replace("&quot;", "\"").replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">"))
+        };
+        if let (Some(name), Some(value)) = (attr("name"), attr("value")) {
+            form.push((name, value));
+        }
+    }
+    let allow_name = consent
+        .body
+        .split("<button")
+        .skip(1)
+        .find(|b| b.contains("Allow"))
+        .and_then(|b| {
+            let name = b.split("name=\"").nth(1)?.split('"').next()?.to_owned();
+            let value = b.split("value=\"").nth(1)?.split('"').next()?.to_owned();
+            Some((name, value))
+        });
+    if let Some(pair) = allow_name {
+        form.push(pair);
+    }
+    let start_url = Url::parse(start.location()).unwrap();
+    let action_url = start_url.join(&action).unwrap();
+    let decision = browser.post_form(action_url.as_str(), &form).await;
+    assert!(matches!(decision.status, 302 | 303), "consent answered {}: {}", decision.status, decision.body);
+    let done = browser.get(decision.location()).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.location(), "/");
+    let me = browser.get(&format!("{}/me", demo.base)).await;
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert_eq!(me.json()["provider"], "bitbucket");
+    assert!(demo.logs().contains("mock"), "the demo should say it uses the built-in mock");
+}
+
+/// Generates one `#[tokio::test]` per case of the suite for the demo binary `$bin`.
+#[macro_export]
+macro_rules! demo_e2e_suite {
+    ($bin:expr) => {
+        $crate::demo_e2e_suite!(@cases $bin;
+            me_without_session_is_401,
+            happy_path_maps_the_user_as_documented,
+            logout_clears_the_session,
+            session_id_rotates_at_login,
+            callback_without_state_is_rejected,
+            callback_with_forged_state_is_rejected,
+            login_csrf_without_flow_cookie_is_rejected,
+            replayed_callback_is_rejected,
+            duplicated_parameters_are_rejected,
+            tampered_flow_cookie_is_rejected,
+            expired_state_is_rejected,
+            denied_authorization_ends_at_the_failure_page,
+            provider_error_description_is_never_rendered_as_html,
+            return_paths_that_leave_the_site_fall_back,
+            provider_faults_end_at_the_failure_page_without_a_session,
+            emails_without_permission_still_log_in,
+            unknown_provider_is_404,
+            concurrent_logins_do_not_mix,
+            https_base_url_sets_secure_cookies,
+            no_secret_reaches_logs_pages_or_urls,
+            embedded_mock_lets_a_newcomer_log_in,
+        );
+    };
+    (@cases $bin:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                $crate::e2e::$case($bin).await;
+            }
+        )*
+    };
+}

@@ -1,0 +1,153 @@
+//! What the oauth-kit demo applications (`example-axum`, `example-actix`) share: the settings
+//! read from the environment, the provider set-up (real Bitbucket, or the built-in mock when no
+//! credentials are set), the HTML pages and the JSON shape of `/me`.
+//!
+//! The [`e2e`] module holds the end-to-end suite that runs unchanged against every demo binary.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let settings = demo_support::Settings::from_env()?;
+//! let demo = demo_support::Demo::start(&settings).await?;
+//! demo.announce(&settings);
+//! # Ok(()) }
+//! ```
+
+pub mod e2e;
+mod pages;
+
+use std::net::SocketAddr;
+
+use oauth_kit_bitbucket::BitbucketProvider;
+use oauth_kit_core::{ClientSecret, Error, FlowConfig, LoginService, ProviderRegistry, SessionUser};
+use oauth_kit_testkit::{Consent, MockBitbucket, MockConfig};
+
+pub use pages::{error_message, escape_html, home_page, login_page};
+
+/// The demo's settings, from the environment variables of the demo contract.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `APP_ADDR`, default `127.0.0.1:8000`.
+    pub app_addr: SocketAddr,
+    /// `OAUTH_REDIRECT_BASE_URL`, default `http://localhost:8000`.
+    pub redirect_base_url: String,
+    /// Whether `BITBUCKET_CLIENT_ID` is set (real or external Bitbucket) or not (built-in mock).
+    pub use_mock: bool,
+}
+
+impl Settings {
+    /// Reads `APP_ADDR`, `OAUTH_REDIRECT_BASE_URL` and `BITBUCKET_CLIENT_ID`.
+    pub fn from_env() -> Result<Self, Error> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let app_addr = match var("APP_ADDR") {
+            Some(addr) => addr.trim().parse().map_err(|_| {
+                Error::config("APP_ADDR", format!("`{addr}` is not an address such as 127.0.0.1:8000"))
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 8000)),
+        };
+        Ok(Self {
+            app_addr,
+            redirect_base_url: var("OAUTH_REDIRECT_BASE_URL")
+                .unwrap_or_else(|| "http://localhost:8000".to_owned()),
+            use_mock: var("BITBUCKET_CLIENT_ID").is_none(),
+        })
+    }
+}
+
+/// The login service of a demo, and the built-in mock Bitbucket when it runs one.
+#[derive(Debug)]
+pub struct Demo {
+    /// The login service to mount.
+    pub service: LoginService,
+    /// The in-process mock Bitbucket, when no credentials were set.
+    pub mock: Option<MockBitbucket>,
+}
+
+impl Demo {
+    /// Builds the provider and the login service. Without `BITBUCKET_CLIENT_ID`, starts the
+    /// mock Bitbucket on a loopback port (with a consent page) and points the provider at it.
+    pub async fn start(settings: &Settings) -> Result<Self, Error> {
+        let lookup = |name: &str| -> Option<String> {
+            if name == "OAUTH_REDIRECT_BASE_URL" {
+                return Some(settings.redirect_base_url.clone());
+            }
+            std::env::var(name).ok()
+        };
+        let config = FlowConfig::from_lookup(lookup)?;
+        let (provider, mock) = if settings.use_mock {
+            let mock = MockBitbucket::start_with(MockConfig {
+                consent: Consent::Interactive,
+                ..MockConfig::default()
+            })
+            .await
+            .map_err(|e| Error::config("mock Bitbucket", format!("cannot start: {e}")))?;
+            let provider = BitbucketProvider::builder(mock.client_id(), ClientSecret::new(mock.client_secret()))
+                .authorize_url(mock.authorize_url())
+                .token_url(mock.token_url())
+                .api_url(mock.api_url())
+                .build()?;
+            (provider, Some(mock))
+        } else {
+            (BitbucketProvider::from_env()?, None)
+        };
+        let mut registry = ProviderRegistry::new();
+        registry.register(provider)?;
+        let service = LoginService::new(registry, config)?;
+        Ok(Self { service, mock })
+    }
+
+    /// Logs where the demo listens, which Bitbucket it uses and the callback URL to register.
+    pub fn announce(&self, settings: &Settings) {
+        match &self.mock {
+            Some(mock) => tracing::info!(
+                mock = %mock.base_url(),
+                "BITBUCKET_CLIENT_ID is not set: using the built-in mock Bitbucket (no account needed). \
+                 Set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET to use real Bitbucket"
+            ),
+            None => tracing::info!("using the Bitbucket endpoints from the environment"),
+        }
+        for (provider, url) in self.service.callback_urls() {
+            tracing::info!(%provider, callback_url = %url, "register this callback URL with the provider");
+        }
+        tracing::info!(
+            "open {} (listening on {})",
+            settings.redirect_base_url,
+            settings.app_addr
+        );
+    }
+}
+
+/// Installs the demo's log output: `RUST_LOG` (default `info`) to standard error.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// The JSON of `GET /me`.
+pub fn me_json(user: &SessionUser) -> serde_json::Value {
+    let u = &user.user;
+    serde_json::json!({
+        "provider": u.provider,
+        "oauth_id": u.oauth_id,
+        "email": u.email,
+        "email_verified": u.email_verified,
+        "username": u.username,
+        "first_name": u.first_name,
+        "last_name": u.last_name,
+        "avatar_url": u.avatar_url,
+        "profile_url": u.profile_url,
+    })
+}
+
+/// The JSON of the 401 answer of `GET /me` and `GET /me/verified`.
+pub fn unauthenticated_json() -> serde_json::Value {
+    serde_json::json!({"error": "unauthenticated", "message": "log in first"})
+}
+
+/// The JSON of the 403 answer of `GET /me/verified`.
+pub fn unverified_json() -> serde_json::Value {
+    serde_json::json!({"error": "email_not_verified", "message": "a verified email address is required"})
+}
