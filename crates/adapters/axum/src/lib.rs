@@ -72,3 +72,8 @@ pub use guard::{Guard, guard};
 pub use oauth_kit_core::flow::{LoginDecision, LoginHook, SessionUser};
 pub use routes::{OAuth, SESSION_COOKIE_NAME};
 pub use tower_sessions;
+
+/// The README's Axum example, compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../README.md")]
+pub struct ReadmeDoctests;
