@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod docs;
+mod tidy;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,6 +18,7 @@ fn main() -> ExitCode {
         Some("demo") => run("cargo", &["run", "-p", "example-axum"]),
         Some("docs") => docs::check_links(&workspace_root()),
         Some("bench") => run("cargo", &["bench", "-p", "oauth-kit-core"]),
+        Some("features") => features(),
         Some("help") | None => {
             print_help();
             Ok(())
@@ -38,7 +40,8 @@ fn print_help() {
          ci      fmt --check, clippy -D warnings, tests, docs with warnings denied, link check\n\
          demo    run the Axum demo (example-axum) on http://localhost:8000\n\
          docs    check that every relative link in docs/ and README.md resolves\n\
-         bench   run the core benchmarks"
+         bench   run the core benchmarks\n\
+         features  check that each feature of the oauth-kit facade builds alone"
     );
 }
 
@@ -49,12 +52,27 @@ fn ci() -> Result<(), String> {
         &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
     )?;
     run("cargo", &["test", "--workspace"])?;
+    features()?;
     run_env(
         "cargo",
         &["doc", "--workspace", "--no-deps"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     docs::check_links(&workspace_root())
+}
+
+/// The features of the `oauth-kit` facade, each checked alone.
+pub(crate) const FACADE_FEATURES: &[&str] = &["bitbucket", "axum", "actix"];
+
+fn features() -> Result<(), String> {
+    run("cargo", &["check", "-p", "oauth-kit", "--no-default-features"])?;
+    for feature in FACADE_FEATURES {
+        run(
+            "cargo",
+            &["check", "-p", "oauth-kit", "--no-default-features", "--features", feature],
+        )?;
+    }
+    Ok(())
 }
 
 fn run(program: &str, args: &[&str]) -> Result<(), String> {

@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, CODE, REDIRECT_URI, REFRESH_TOKEN, TOKEN_PATH, VERIFIER,
-    engine, exchange, form_pairs, header, http, mount_token_once, token_body,
+    ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, CODE, REDIRECT_URI, REFRESH_TOKEN, TOKEN_PATH,
+    VERIFIER, engine, exchange, form_pairs, header, http, mount_token_once, token_body,
 };
 use oauth_kit_core::{
     AuthorizationCode, ClientAuth, ClientSecret, Error, OAuth2Client, RefreshToken, TokenQuirks,
@@ -34,7 +34,11 @@ async fn only_request(server: &MockServer) -> Request {
 #[tokio::test]
 async fn basic_client_auth_form_encodes_id_and_secret() {
     let server = MockServer::start().await;
-    mount_token_once(&server, ResponseTemplate::new(200).set_body_json(token_body())).await;
+    mount_token_once(
+        &server,
+        ResponseTemplate::new(200).set_body_json(token_body()),
+    )
+    .await;
     let engine = OAuth2Client::new(
         "kitprovider",
         "my client:id/é",
@@ -59,7 +63,8 @@ async fn basic_client_auth_form_encodes_id_and_secret() {
     // With Basic authentication the credentials are not repeated in the body.
     let body = form_pairs(&request.body);
     assert!(
-        body.iter().all(|(k, _)| k != "client_id" && k != "client_secret"),
+        body.iter()
+            .all(|(k, _)| k != "client_id" && k != "client_secret"),
         "{body:?}"
     );
 }
@@ -67,7 +72,11 @@ async fn basic_client_auth_form_encodes_id_and_secret() {
 #[tokio::test]
 async fn basic_client_auth_of_plain_credentials_is_the_standard_header() {
     let server = MockServer::start().await;
-    mount_token_once(&server, ResponseTemplate::new(200).set_body_json(token_body())).await;
+    mount_token_once(
+        &server,
+        ResponseTemplate::new(200).set_body_json(token_body()),
+    )
+    .await;
     exchange(&engine(&server), &http()).await.expect("a token");
     let request = only_request(&server).await;
     // base64("kit-client-id:CS-s3ntinel-client-secret-0123456789")
@@ -80,7 +89,11 @@ async fn basic_client_auth_of_plain_credentials_is_the_standard_header() {
 #[tokio::test]
 async fn form_body_client_auth_sends_credentials_in_the_body_and_no_authorization_header() {
     let server = MockServer::start().await;
-    mount_token_once(&server, ResponseTemplate::new(200).set_body_json(token_body())).await;
+    mount_token_once(
+        &server,
+        ResponseTemplate::new(200).set_body_json(token_body()),
+    )
+    .await;
     let engine = engine(&server).with_client_auth(ClientAuth::FormBody);
     exchange(&engine, &http()).await.expect("a token");
 
@@ -102,13 +115,21 @@ async fn form_body_client_auth_sends_credentials_in_the_body_and_no_authorizatio
 #[tokio::test]
 async fn code_exchange_is_a_form_post_with_grant_type_code_redirect_uri_and_verifier() {
     let server = MockServer::start().await;
-    mount_token_once(&server, ResponseTemplate::new(200).set_body_json(token_body())).await;
+    mount_token_once(
+        &server,
+        ResponseTemplate::new(200).set_body_json(token_body()),
+    )
+    .await;
     exchange(&engine(&server), &http()).await.expect("a token");
 
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "POST");
     assert_eq!(request.url.path(), TOKEN_PATH);
-    assert_eq!(request.url.query(), None, "nothing travels in the token URL");
+    assert_eq!(
+        request.url.query(),
+        None,
+        "nothing travels in the token URL"
+    );
     assert_eq!(
         header(&request, "content-type"),
         Some("application/x-www-form-urlencoded")
@@ -124,13 +145,20 @@ async fn code_exchange_is_a_form_post_with_grant_type_code_redirect_uri_and_veri
     );
     // The redirect URI is percent-encoded in the body.
     let raw = String::from_utf8(request.body.clone()).expect("a form body is ASCII");
-    assert!(raw.contains("redirect_uri=http%3A%2F%2Flocalhost%3A8000%2F"), "{raw}");
+    assert!(
+        raw.contains("redirect_uri=http%3A%2F%2Flocalhost%3A8000%2F"),
+        "{raw}"
+    );
 }
 
 #[tokio::test]
 async fn code_exchange_without_a_verifier_sends_no_code_verifier() {
     let server = MockServer::start().await;
-    mount_token_once(&server, ResponseTemplate::new(200).set_body_json(token_body())).await;
+    mount_token_once(
+        &server,
+        ResponseTemplate::new(200).set_body_json(token_body()),
+    )
+    .await;
     engine(&server)
         .exchange_code(&http(), &AuthorizationCode::new(CODE), REDIRECT_URI, None)
         .await
@@ -149,7 +177,11 @@ async fn code_exchange_without_a_verifier_sends_no_code_verifier() {
 #[tokio::test]
 async fn token_requests_send_the_kit_user_agent_and_accept_json() {
     let server = MockServer::start().await;
-    mount_token_once(&server, ResponseTemplate::new(200).set_body_json(token_body())).await;
+    mount_token_once(
+        &server,
+        ResponseTemplate::new(200).set_body_json(token_body()),
+    )
+    .await;
     exchange(&engine(&server), &http()).await.expect("a token");
     let request = only_request(&server).await;
     let expected_agent = concat!("oauth-kit/", env!("CARGO_PKG_VERSION"));
@@ -178,7 +210,10 @@ async fn refresh_keeps_the_old_refresh_token_when_the_response_has_none() {
     let request = only_request(&server).await;
     assert_eq!(
         form_pairs(&request.body),
-        pairs(&[("grant_type", "refresh_token"), ("refresh_token", REFRESH_TOKEN)])
+        pairs(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", REFRESH_TOKEN)
+        ])
     );
 }
 
@@ -211,8 +246,13 @@ async fn code_exchange_answered_503_is_not_retried() {
         .set_body_string("temporarily unavailable");
     mount_token_once(&server, response).await;
 
-    let err = exchange(&engine(&server), &http()).await.expect_err("a 503");
-    assert!(matches!(err, Error::HttpStatus { status: 503, .. }), "{err:?}");
+    let err = exchange(&engine(&server), &http())
+        .await
+        .expect_err("a 503");
+    assert!(
+        matches!(err, Error::HttpStatus { status: 503, .. }),
+        "{err:?}"
+    );
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "POST");
 }
@@ -226,8 +266,11 @@ async fn scopes_field_with_a_comma_separator_is_read_with_the_quirk() {
         "scopes": "account,email, repository",
     });
     mount_token_once(&server, ResponseTemplate::new(200).set_body_json(body)).await;
-    let engine = engine(&server)
-        .with_quirks(TokenQuirks::STRICT.scope_field("scopes").scope_separator(','));
+    let engine = engine(&server).with_quirks(
+        TokenQuirks::STRICT
+            .scope_field("scopes")
+            .scope_separator(','),
+    );
     let token = exchange(&engine, &http()).await.expect("a token");
     assert_eq!(token.scopes, ["account", "email", "repository"]);
     server.verify().await;
@@ -250,7 +293,9 @@ async fn expires_in_as_a_string_is_an_invalid_response_when_strict() {
     let server = MockServer::start().await;
     let body = json!({"access_token": ACCESS_TOKEN, "token_type": "Bearer", "expires_in": "7200"});
     mount_token_once(&server, ResponseTemplate::new(200).set_body_json(body)).await;
-    let err = exchange(&engine(&server), &http()).await.expect_err("strict");
+    let err = exchange(&engine(&server), &http())
+        .await
+        .expect_err("strict");
     assert!(
         matches!(err, Error::InvalidResponse { status: 200, ref reason, .. } if reason.contains("expires_in")),
         "{err:?}"
@@ -275,7 +320,9 @@ async fn missing_token_type_is_an_invalid_response_when_strict() {
     let server = MockServer::start().await;
     let body = json!({"access_token": ACCESS_TOKEN});
     mount_token_once(&server, ResponseTemplate::new(200).set_body_json(body)).await;
-    let err = exchange(&engine(&server), &http()).await.expect_err("strict");
+    let err = exchange(&engine(&server), &http())
+        .await
+        .expect_err("strict");
     assert!(
         matches!(err, Error::InvalidResponse { status: 200, ref reason, .. } if reason.contains("token_type")),
         "{err:?}"

@@ -7,7 +7,8 @@
 mod flow_support;
 
 use flow_support::{Idp, PROVIDER, StoreKind, begin, config, plain, service_with, success};
-use oauth_kit_core::{FlowConfigBuilder, LoginService};
+use oauth_kit_core::LoginService;
+use oauth_kit_core::flow::FlowConfigBuilder;
 
 /// The configured success path, distinct from the default so a fallback is visible.
 const SUCCESS: &str = "/home";

@@ -37,7 +37,10 @@ fn assert_redacted(printed: &str) {
     }
     let bytes = format!("{:?}", &COOKIE_KEY.as_bytes()[..8]);
     let bytes = bytes.trim_end_matches(']');
-    assert!(!printed.contains(bytes), "the cookie key leaked into {printed}");
+    assert!(
+        !printed.contains(bytes),
+        "the cookie key leaked into {printed}"
+    );
 }
 
 fn cookie_key() -> CookieKey {
@@ -85,7 +88,10 @@ fn debug_of_a_parsed_token_redacts_tokens_and_raw_response() {
         assert!(printed.contains("Bearer"), "{printed}");
         assert!(printed.contains("account"), "{printed}");
     }
-    assert_redacted(&format!("{:?}", OAuthToken::bearer(AccessToken::new(ACCESS_TOKEN))));
+    assert_redacted(&format!(
+        "{:?}",
+        OAuthToken::bearer(AccessToken::new(ACCESS_TOKEN))
+    ));
 }
 
 #[test]
@@ -144,7 +150,9 @@ impl OAuthProvider for EngineProvider {
     }
 
     fn authorization_url(&self, request: &AuthorizationRequest<'_>) -> Result<Url, Error> {
-        Ok(self.engine.authorization_url(request, &self.default_scopes()))
+        Ok(self
+            .engine
+            .authorization_url(request, &self.default_scopes()))
     }
 
     async fn exchange_code(
@@ -159,7 +167,11 @@ impl OAuthProvider for EngineProvider {
             .await
     }
 
-    async fn user_info(&self, http: &HttpClient, token: &OAuthToken) -> Result<OAuthUserInfo, Error> {
+    async fn user_info(
+        &self,
+        http: &HttpClient,
+        token: &OAuthToken,
+    ) -> Result<OAuthUserInfo, Error> {
         let context = ProviderContext::new(self.name(), Stage::UserInfo);
         let raw: Value = http
             .get_json(&context, &self.user_url, &token.access_token)
@@ -180,7 +192,9 @@ fn login_service(server: &MockServer) -> LoginService {
         engine: engine(server),
         user_url: user_url(server),
     };
-    let registry = ProviderRegistry::new().with(provider).expect("a valid provider");
+    let registry = ProviderRegistry::new()
+        .with(provider)
+        .expect("a valid provider");
     let config = FlowConfig::builder("http://localhost:8000")
         .cookie_key(cookie_key())
         .build()
@@ -194,8 +208,13 @@ fn login_service(server: &MockServer) -> LoginService {
 async fn mount_user(server: &MockServer) {
     Mock::given(matchers::method("GET"))
         .and(matchers::path(USER_PATH))
-        .and(matchers::header("authorization", format!("Bearer {ACCESS_TOKEN}").as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"uuid": "{u-1}", "username": "octo"})))
+        .and(matchers::header(
+            "authorization",
+            format!("Bearer {ACCESS_TOKEN}").as_str(),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"uuid": "{u-1}", "username": "octo"})),
+        )
         .expect(1)
         .mount(server)
         .await;
@@ -264,7 +283,11 @@ fn capturing_subscriber(capture: &Capture) -> impl tracing::Subscriber + Send + 
 #[tokio::test]
 async fn token_exchange_and_user_info_leave_no_secret_in_trace_logs() {
     let server = MockServer::start().await;
-    mount_token_once(&server, ResponseTemplate::new(200).set_body_json(token_body())).await;
+    mount_token_once(
+        &server,
+        ResponseTemplate::new(200).set_body_json(token_body()),
+    )
+    .await;
     mount_user(&server).await;
     // A failing refresh as well, so that the warning path is logged too.
     Mock::given(matchers::method("POST"))
@@ -273,6 +296,20 @@ async fn token_exchange_and_user_info_leave_no_secret_in_trace_logs() {
             "error": "invalid_grant",
             "error_description": format!("refresh token {REFRESH_TOKEN} was revoked"),
         })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // And a refresh answered with a redirect whose target carries secrets, which the client
+    // reports as a failed request.
+    Mock::given(matchers::method("POST"))
+        .and(matchers::path("/refresh-redirects"))
+        .respond_with(
+            ResponseTemplate::new(302).insert_header(
+                "location",
+                format!("https://elsewhere.example/cb?code={CODE}&refresh_token={REFRESH_TOKEN}")
+                    .as_str(),
+            ),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -293,6 +330,16 @@ async fn token_exchange_and_user_info_leave_no_secret_in_trace_logs() {
         .refresh(&http, &RefreshToken::new(REFRESH_TOKEN))
         .await
         .expect_err("the refresh is refused");
+    let redirected = engine_at(
+        Url::parse(&format!("{}/refresh-redirects", server.uri())).expect("the mock's URL parses"),
+    )
+    .refresh(&http, &RefreshToken::new(REFRESH_TOKEN))
+    .await
+    .expect_err("the redirect is not followed");
+    assert!(
+        matches!(redirected, Error::Redirect { status: 302, .. }),
+        "{redirected:?}"
+    );
     tracing::info!(error = %err, token = ?token, "the test's own log line, with the token's Debug");
     drop(guard);
 
@@ -309,13 +356,19 @@ async fn token_exchange_and_user_info_leave_no_secret_in_trace_logs() {
         assert!(logs.contains(stage), "no `{stage}` in {logs}");
     }
     assert!(logs.contains("provider request"), "{logs}");
-    assert!(logs.contains("WARN"), "{logs}");
+    // The redirect was logged as a failed provider request, without its target.
+    assert!(logs.contains("provider request failed"), "{logs}");
+    assert!(!logs.contains("elsewhere.example"), "{logs}");
 }
 
 #[tokio::test]
 async fn whole_login_flow_leaves_no_secret_in_trace_logs_or_debug() {
     let server = MockServer::start().await;
-    mount_token_once(&server, ResponseTemplate::new(200).set_body_json(token_body())).await;
+    mount_token_once(
+        &server,
+        ResponseTemplate::new(200).set_body_json(token_body()),
+    )
+    .await;
     mount_user(&server).await;
 
     let capture = Capture::default();
@@ -361,7 +414,10 @@ async fn whole_login_flow_leaves_no_secret_in_trace_logs_or_debug() {
     for text in [&logs, &printed_completion] {
         assert_redacted(text);
         for secret in [&state, &verifier, &begin.cookie.value().to_owned()] {
-            assert!(!text.contains(secret.as_str()), "a flow secret leaked into {text}");
+            assert!(
+                !text.contains(secret.as_str()),
+                "a flow secret leaked into {text}"
+            );
         }
     }
     assert!(logs.contains(PROVIDER), "{logs}");

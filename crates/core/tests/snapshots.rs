@@ -23,7 +23,10 @@ fn engine() -> OAuth2Client {
 fn random_filters() -> Vec<(&'static str, &'static str)> {
     vec![
         (r"state=[A-Za-z0-9_-]{43}", "state=[state]"),
-        (r"code_challenge=[A-Za-z0-9_-]{43}", "code_challenge=[challenge]"),
+        (
+            r"code_challenge=[A-Za-z0-9_-]{43}",
+            "code_challenge=[challenge]",
+        ),
         (r"nonce=[A-Za-z0-9_-]{43}", "nonce=[nonce]"),
     ]
 }
@@ -116,7 +119,9 @@ fn one_error_of_every_family() -> Vec<Error> {
         Error::HttpStatus {
             context: ctx(Stage::UserInfo),
             status: 403,
-            message: Some("Your credentials lack one or more required privilege scopes.".to_owned()),
+            message: Some(
+                "Your credentials lack one or more required privilege scopes.".to_owned(),
+            ),
             hint: Some("add the `email` scope to the consumer".to_owned()),
             detail: None,
             excerpt: Some("{\"type\": \"error\"}".to_owned()),

@@ -74,7 +74,8 @@ async fn oauth_error_description_echoing_the_code_is_redacted_in_debug() {
 #[tokio::test]
 async fn rfc6749_error_body_with_401_is_an_oauth_error() {
     let server = MockServer::start().await;
-    let body = json!({"error": "invalid_client", "error_description": "Client authentication failed"});
+    let body =
+        json!({"error": "invalid_client", "error_description": "Client authentication failed"});
     let response = ResponseTemplate::new(401)
         .insert_header("www-authenticate", "Basic realm=\"idp\"")
         .set_body_json(body);
@@ -107,7 +108,9 @@ async fn http_200_with_an_error_body_is_an_oauth_error_with_the_quirk() {
     let body = json!({"error": "bad_verification_code", "error_description": "The code is wrong"});
     mount_token_once(&server, ResponseTemplate::new(200).set_body_json(body)).await;
     let engine = engine(&server).with_quirks(TokenQuirks::STRICT.error_with_http_200(true));
-    let err = exchange(&engine, &http()).await.expect_err("an OAuth error");
+    let err = exchange(&engine, &http())
+        .await
+        .expect_err("an OAuth error");
     server.verify().await;
     assert!(
         matches!(
@@ -127,7 +130,10 @@ async fn http_500_without_an_oauth_body_is_an_http_status_error() {
     let server = MockServer::start().await;
     let body = json!({"message": "internal error", "trace": ACCESS_TOKEN});
     let err = exchange_against(&server, ResponseTemplate::new(500).set_body_json(body)).await;
-    assert!(matches!(err, Error::HttpStatus { status: 500, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::HttpStatus { status: 500, .. }),
+        "{err:?}"
+    );
     assert_eq!(err.status(), Some(500));
 }
 
@@ -156,7 +162,10 @@ async fn html_page_with_503_is_an_http_status_error() {
     let page = "<html><body>Service Unavailable</body></html>";
     let response = ResponseTemplate::new(503).set_body_raw(page, "text/html");
     let err = exchange_against(&server, response).await;
-    assert!(matches!(err, Error::HttpStatus { status: 503, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::HttpStatus { status: 503, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -165,7 +174,10 @@ async fn invalid_json_is_an_invalid_response() {
     let truncated = format!(r#"{{"access_token":"{ACCESS_TOKEN}","token_type":"Bearer","#);
     let response = ResponseTemplate::new(200).set_body_raw(truncated, "application/json");
     let err = exchange_against(&server, response).await;
-    assert!(matches!(err, Error::InvalidResponse { status: 200, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::InvalidResponse { status: 200, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -249,18 +261,25 @@ fn padded_token_body(len: usize) -> String {
 #[tokio::test]
 async fn token_response_of_4_kib_over_a_1_kib_cap_is_body_too_large() {
     let server = MockServer::start().await;
-    let response = ResponseTemplate::new(200).set_body_raw(padded_token_body(4 * 1024), "application/json");
+    let response =
+        ResponseTemplate::new(200).set_body_raw(padded_token_body(4 * 1024), "application/json");
     let err = exchange_with_a_1_kib_cap(&server, response).await;
-    assert!(matches!(err, Error::BodyTooLarge { limit: 1024, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 1024, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn token_response_of_2_mib_over_a_1_kib_cap_is_body_too_large() {
     let server = MockServer::start().await;
-    let response =
-        ResponseTemplate::new(200).set_body_raw(padded_token_body(2 * 1024 * 1024), "application/json");
+    let response = ResponseTemplate::new(200)
+        .set_body_raw(padded_token_body(2 * 1024 * 1024), "application/json");
     let err = exchange_with_a_1_kib_cap(&server, response).await;
-    assert!(matches!(err, Error::BodyTooLarge { limit: 1024, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 1024, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -284,13 +303,19 @@ async fn chunked_token_response_without_content_length_over_the_cap_is_body_too_
         .expect("the probe request succeeds");
     assert_eq!(probe.content_length(), None, "{:?}", probe.headers());
     assert_eq!(
-        probe.headers().get("transfer-encoding").and_then(|v| v.to_str().ok()),
+        probe
+            .headers()
+            .get("transfer-encoding")
+            .and_then(|v| v.to_str().ok()),
         Some("chunked")
     );
     drop(probe);
 
     let err = exchange_with_a_1_kib_cap(&server, response).await;
-    assert!(matches!(err, Error::BodyTooLarge { limit: 1024, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 1024, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -330,10 +355,15 @@ async fn redirect_from_the_token_endpoint_is_not_followed() {
         .named("the redirect target")
         .mount(&elsewhere)
         .await;
-    let response = ResponseTemplate::new(302)
-        .insert_header("location", format!("{}{TOKEN_PATH}", elsewhere.uri()).as_str());
+    let response = ResponseTemplate::new(302).insert_header(
+        "location",
+        format!("{}{TOKEN_PATH}", elsewhere.uri()).as_str(),
+    );
     let err = exchange_against(&server, response).await;
-    assert!(matches!(err, Error::Redirect { status: 302, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::Redirect { status: 302, .. }),
+        "{err:?}"
+    );
     elsewhere.verify().await;
     assert_eq!(
         elsewhere.received_requests().await.map(|r| r.len()),
@@ -367,7 +397,11 @@ async fn connection_refused_is_a_connect_error() {
 async fn successful_exchange_against_the_same_mock_yields_the_token() {
     // The control case: the fixtures above fail only because of the fault they inject.
     let server = MockServer::start().await;
-    mount_token_once(&server, ResponseTemplate::new(200).set_body_json(common::token_body())).await;
+    mount_token_once(
+        &server,
+        ResponseTemplate::new(200).set_body_json(common::token_body()),
+    )
+    .await;
     let token = exchange(&engine(&server), &http()).await.expect("a token");
     server.verify().await;
     assert_eq!(token.access_token.secret(), ACCESS_TOKEN);

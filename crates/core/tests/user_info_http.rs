@@ -54,7 +54,11 @@ async fn assert_token_only_in_bearer_header(server: &MockServer) {
             Some(format!("Bearer {ACCESS_TOKEN}").as_str())
         );
         assert_eq!(request.headers.get_all("authorization").iter().count(), 1);
-        assert!(!request.url.as_str().contains(ACCESS_TOKEN), "{}", request.url);
+        assert!(
+            !request.url.as_str().contains(ACCESS_TOKEN),
+            "{}",
+            request.url
+        );
         assert!(
             request.url.query_pairs().all(|(k, _)| k != "access_token"),
             "{}",
@@ -64,7 +68,10 @@ async fn assert_token_only_in_bearer_header(server: &MockServer) {
         for (name, value) in &request.headers {
             if name != "authorization" {
                 let value = String::from_utf8_lossy(value.as_bytes());
-                assert!(!value.contains(ACCESS_TOKEN), "the token leaked into {name}");
+                assert!(
+                    !value.contains(ACCESS_TOKEN),
+                    "the token leaked into {name}"
+                );
             }
         }
     }
@@ -73,7 +80,12 @@ async fn assert_token_only_in_bearer_header(server: &MockServer) {
 #[tokio::test]
 async fn get_bearer_sends_the_token_only_in_the_authorization_header() {
     let server = MockServer::start().await;
-    mount_user(&server, ResponseTemplate::new(200).set_body_json(user_json()), 1).await;
+    mount_user(
+        &server,
+        ResponseTemplate::new(200).set_body_json(user_json()),
+        1,
+    )
+    .await;
     let response = http_with(config())
         .get_bearer(&context(), &user_url(&server), &token())
         .await
@@ -147,7 +159,10 @@ async fn status_429_with_retry_after_1_is_retried_and_then_succeeds() {
     let elapsed = started.elapsed();
     assert_eq!(user["username"], "octo");
     // The client honoured the one-second `Retry-After` before asking again.
-    assert!(elapsed >= Duration::from_secs(1), "retried after {elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_secs(1),
+        "retried after {elapsed:?}"
+    );
     server.verify().await;
     assert_token_only_in_bearer_header(&server).await;
 }
@@ -156,7 +171,12 @@ async fn status_429_with_retry_after_1_is_retried_and_then_succeeds() {
 async fn status_503_is_retried_at_most_max_retries_times() {
     let server = MockServer::start().await;
     // Without `Retry-After` the client backs off 200 ms, then 400 ms.
-    mount_user(&server, ResponseTemplate::new(503).set_body_string("down"), 3).await;
+    mount_user(
+        &server,
+        ResponseTemplate::new(503).set_body_string("down"),
+        3,
+    )
+    .await;
     let http = http_with(config().max_retries(2));
 
     let response = http
@@ -180,7 +200,10 @@ async fn status_503_through_get_json_is_an_http_status_error_after_the_retries()
         .get_json::<Value>(&context(), &user_url(&server), &token())
         .await
         .expect_err("still unavailable");
-    assert!(matches!(err, Error::HttpStatus { status: 503, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::HttpStatus { status: 503, .. }),
+        "{err:?}"
+    );
     assert_eq!(err.stage(), Some(Stage::UserInfo));
     assert_error_is_clean(&err);
     server.verify().await;
@@ -203,7 +226,9 @@ async fn retry_after_longer_than_max_retry_after_is_not_waited_for() {
     let server = MockServer::start().await;
     let response = ResponseTemplate::new(429)
         .insert_header("retry-after", "120")
-        .set_body_json(json!({"error": {"message": "Rate limit for this resource has been exceeded"}}));
+        .set_body_json(
+            json!({"error": {"message": "Rate limit for this resource has been exceeded"}}),
+        );
     mount_user(&server, response, 1).await;
     let http = http_with(config().max_retry_after(Duration::from_secs(2)));
 
@@ -225,22 +250,38 @@ async fn retry_after_longer_than_max_retry_after_is_not_waited_for() {
     assert!(elapsed < Duration::from_millis(1500), "took {elapsed:?}");
     server.verify().await;
 
-    let err = response.json::<Value>(&context()).expect_err("a 429 is no user");
-    assert!(matches!(err, Error::HttpStatus { status: 429, .. }), "{err:?}");
+    let err = response
+        .json::<Value>(&context())
+        .expect_err("a 429 is no user");
+    assert!(
+        matches!(err, Error::HttpStatus { status: 429, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn huge_user_info_body_is_body_too_large() {
     let server = MockServer::start().await;
-    let huge = format!(r#"{{"username":"octo","bio":"{}"}}"#, "x".repeat(2 * 1024 * 1024));
-    mount_user(&server, ResponseTemplate::new(200).set_body_raw(huge, "application/json"), 1).await;
+    let huge = format!(
+        r#"{{"username":"octo","bio":"{}"}}"#,
+        "x".repeat(2 * 1024 * 1024)
+    );
+    mount_user(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(huge, "application/json"),
+        1,
+    )
+    .await;
     let http = http_with(config().max_body_bytes(1024));
 
     let err = http
         .get_json::<Value>(&context(), &user_url(&server), &token())
         .await
         .expect_err("over the cap");
-    assert!(matches!(err, Error::BodyTooLarge { limit: 1024, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 1024, .. }),
+        "{err:?}"
+    );
     assert_eq!(err.stage(), Some(Stage::UserInfo));
     assert_eq!(err.provider(), Some(PROVIDER));
     assert_error_is_clean(&err);

@@ -98,10 +98,19 @@ pub(crate) async fn mount_token_once(server: &MockServer, response: ResponseTemp
 }
 
 /// Exchanges the fixture code (with the fixture verifier) through `engine`.
-pub(crate) async fn exchange(engine: &OAuth2Client, http: &HttpClient) -> Result<OAuthToken, Error> {
-    let verifier = oauth_kit_core::PkceVerifier::new(VERIFIER).expect("the fixture verifier is valid");
+pub(crate) async fn exchange(
+    engine: &OAuth2Client,
+    http: &HttpClient,
+) -> Result<OAuthToken, Error> {
+    let verifier =
+        oauth_kit_core::PkceVerifier::new(VERIFIER).expect("the fixture verifier is valid");
     engine
-        .exchange_code(http, &AuthorizationCode::new(CODE), REDIRECT_URI, Some(&verifier))
+        .exchange_code(
+            http,
+            &AuthorizationCode::new(CODE),
+            REDIRECT_URI,
+            Some(&verifier),
+        )
         .await
 }
 
@@ -111,7 +120,10 @@ pub(crate) fn assert_no_secret_in(text: &str) {
         assert!(!text.contains(secret), "a secret leaked into {text:?}");
     }
     // A secret cut in half by an excerpt would still be a leak.
-    assert!(!text.contains("s3ntinel"), "part of a secret leaked into {text:?}");
+    assert!(
+        !text.contains("s3ntinel"),
+        "part of a secret leaked into {text:?}"
+    );
 }
 
 /// Asserts that neither `Display` nor `Debug` of `err` contains a fixture secret.

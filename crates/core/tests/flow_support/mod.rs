@@ -9,11 +9,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use oauth_kit_core::flow::FlowConfigBuilder;
 use oauth_kit_core::{
     AuthorizationCode, AuthorizationRequest, BeginOptions, BeginOutcome, Capabilities,
-    ClientSecret, Completion, CookieKey, Error, FlowConfig, FlowConfigBuilder, HttpClient,
-    LoginService, LoginSuccess, MemoryStore, OAuth2Client, OAuthProvider, OAuthToken,
-    OAuthUserInfo, PkceVerifier, ProviderContext, ProviderRegistry, Stage, async_trait,
+    ClientSecret, Completion, CookieKey, Error, FlowConfig, HttpClient, LoginService, LoginSuccess,
+    MemoryStore, OAuth2Client, OAuthProvider, OAuthToken, OAuthUserInfo, PkceVerifier,
+    ProviderContext, ProviderRegistry, Stage, async_trait,
 };
 use serde_json::{Value, json};
 use url::Url;

@@ -350,6 +350,22 @@ mod tests {
     }
 
     #[test]
+    fn guide_scope_table_lists_every_scope_with_its_description_and_implications() {
+        let guide = include_str!("../../../../docs/providers/bitbucket.md");
+        for scope in BitbucketScope::ALL {
+            let description = scope.description().unwrap_or_default();
+            let row_start = format!("| `{scope}` | {description} |");
+            let row = guide
+                .lines()
+                .find(|line| line.starts_with(&row_start))
+                .unwrap_or_else(|| panic!("the guide's scope table lacks `{row_start}`"));
+            for implied in scope.implied() {
+                assert!(row.contains(&format!("`{implied}`")), "{row} should list {implied}");
+            }
+        }
+    }
+
+    #[test]
     fn parse_list_splits_on_spaces_and_commas_without_duplicates() {
         use BitbucketScope::*;
         assert_eq!(

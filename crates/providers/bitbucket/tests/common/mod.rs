@@ -63,7 +63,7 @@ pub fn provider(server: &MockServer) -> BitbucketProvider {
         .unwrap()
 }
 
-/// An HTTP client with the default limits and fast retries.
+/// An HTTP client with the default limits.
 pub fn http() -> HttpClient {
     HttpClient::with_config(HttpConfig::default()).unwrap()
 }
@@ -78,11 +78,11 @@ pub fn token() -> OAuthToken {
     OAuthToken::bearer(AccessToken::new(ACCESS_TOKEN))
 }
 
-/// Serves `user.json` on `/2.0/user`.
+/// Serves a user fixture, unchanged, on `/2.0/user`.
 pub async fn mount_user(server: &MockServer, fixture_name: &str) {
     Mock::given(method("GET"))
         .and(path(USER_PATH))
-        .respond_with(json(200, fixture_for(server, fixture_name)))
+        .respond_with(json(200, fixture(fixture_name)))
         .mount(server)
         .await;
 }

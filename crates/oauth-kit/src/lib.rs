@@ -1,0 +1,56 @@
+//! "Log in with Bitbucket" (and more) for Rust web applications: the crate applications depend
+//! on, with providers and framework adapters picked by Cargo feature.
+//!
+//! The core API (the [`OAuthProvider`] trait, [`OAuthUserInfo`], [`OAuthToken`], the
+//! [`LoginService`] flow, errors, PKCE and state helpers) is re-exported at the root. Each
+//! provider and adapter is a module behind a feature:
+//!
+//! | feature | module | crate |
+//! |---|---|---|
+//! | `bitbucket` (default) | [`bitbucket`] | `oauth-kit-bitbucket` |
+//! | `axum` | `axum` | `oauth-kit-axum` |
+//! | `actix` | `actix` | `oauth-kit-actix` |
+//!
+//! ```toml
+//! [dependencies]
+//! oauth-kit = { version = "0.1", features = ["axum"] }
+//! ```
+//!
+//! # Example
+//!
+//! Every provider whose feature is enabled and whose variables are set is registered:
+//!
+//! ```no_run
+//! use oauth_kit::{FlowConfig, LoginService, ProviderSettings};
+//!
+//! # fn main() -> Result<(), oauth_kit::Error> {
+//! let providers = ProviderSettings::from_env().registry()?;
+//! let service = LoginService::new(providers, FlowConfig::from_env()?)?;
+//! for (provider, url) in service.callback_urls() {
+//!     println!("{provider}: register {url} as the callback URL");
+//! }
+//! # Ok(()) }
+//! ```
+
+mod settings;
+
+pub use oauth_kit_core::*;
+pub use settings::ProviderSettings;
+
+/// Bitbucket Cloud (feature `bitbucket`): re-export of `oauth-kit-bitbucket`.
+#[cfg(feature = "bitbucket")]
+pub mod bitbucket {
+    pub use oauth_kit_bitbucket::*;
+}
+
+/// The Axum adapter (feature `axum`): re-export of `oauth-kit-axum`.
+#[cfg(feature = "axum")]
+pub mod axum {
+    pub use oauth_kit_axum::*;
+}
+
+/// The Actix-web adapter (feature `actix`): re-export of `oauth-kit-actix`.
+#[cfg(feature = "actix")]
+pub mod actix {
+    pub use oauth_kit_actix::*;
+}

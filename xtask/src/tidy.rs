@@ -1,0 +1,154 @@
+//! Repository rules checked inside `cargo test` (run with `cargo test -p xtask`).
+//!
+//! - every crate inherits the workspace lints;
+//! - no `println!`, `eprintln!`, `print!`, `eprint!` or `dbg!` in library code;
+//! - every provider crate has a docs page and fixtures;
+//! - secret values are read (`.secret()`, `expose_secret`) only in the modules that must.
+
+#![cfg(test)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::workspace_root;
+
+/// Library source files allowed to read a secret value, relative to the workspace root.
+/// Provider crates may read their client secret where they validate it (`src/provider.rs`).
+const SECRET_READERS: &[&str] = &[
+    "crates/core/src/secret.rs",
+    "crates/core/src/pkce.rs",
+    "crates/core/src/http.rs",
+    "crates/core/src/oauth2.rs",
+    "crates/core/src/flow/record.rs",
+    "crates/oauth-kit/src/settings.rs",
+];
+
+fn rel(path: &Path) -> String {
+    path.strip_prefix(workspace_root())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn manifests() -> Vec<PathBuf> {
+    let root = workspace_root();
+    let mut out = Vec::new();
+    for group in ["crates", "crates/providers", "crates/adapters", "crates/stores", "examples"] {
+        let Ok(entries) = fs::read_dir(root.join(group)) else { continue };
+        for entry in entries.flatten() {
+            let manifest = entry.path().join("Cargo.toml");
+            if manifest.is_file() {
+                out.push(manifest);
+            }
+        }
+    }
+    out.push(root.join("xtask/Cargo.toml"));
+    out.sort();
+    out
+}
+
+/// Library crates: everything under `crates/` (examples and xtask are programs).
+fn library_sources() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for manifest in manifests() {
+        let dir = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
+        if rel(&dir).starts_with("crates/") {
+            collect_rs(&dir.join("src"), &mut files);
+        }
+    }
+    files
+}
+
+fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_rs(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The code lines of a file before its `#[cfg(test)]` module, without comment lines.
+fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .take_while(|(_, l)| l.trim() != "#[cfg(test)]")
+        .filter(|(_, l)| {
+            let t = l.trim_start();
+            !(t.starts_with("//") || t.starts_with("///") || t.starts_with("//!"))
+        })
+}
+
+#[test]
+fn every_crate_inherits_the_workspace_lints() {
+    let offenders: Vec<String> = manifests()
+        .into_iter()
+        .filter(|m| {
+            let text = fs::read_to_string(m).unwrap_or_default();
+            !text.contains("[lints]\nworkspace = true")
+        })
+        .map(|m| rel(&m))
+        .collect();
+    assert!(offenders.is_empty(), "add `[lints]\\nworkspace = true` to: {offenders:?}");
+}
+
+#[test]
+fn library_code_does_not_print() {
+    let mut offenders = Vec::new();
+    for file in library_sources() {
+        let text = fs::read_to_string(&file).unwrap_or_default();
+        for (n, line) in code_lines(&text) {
+            for mac in ["println!", "eprintln!", "print!", "eprint!", "dbg!"] {
+                if line.contains(mac) {
+                    offenders.push(format!("{}:{}: {mac}", rel(&file), n + 1));
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "use tracing in library code: {offenders:#?}");
+}
+
+#[test]
+fn every_provider_crate_has_a_docs_page_and_fixtures() {
+    let root = workspace_root();
+    let Ok(entries) = fs::read_dir(root.join("crates/providers")) else { return };
+    let mut problems = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !root.join(format!("docs/providers/{name}.md")).is_file() {
+            problems.push(format!("docs/providers/{name}.md is missing"));
+        }
+        let fixtures = entry.path().join("tests/fixtures");
+        let has_fixtures = fs::read_dir(&fixtures).is_ok_and(|mut d| d.next().is_some());
+        if !has_fixtures {
+            problems.push(format!("{} has no fixtures", rel(&fixtures)));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn secrets_are_read_only_where_they_must_be() {
+    let mut offenders = Vec::new();
+    for file in library_sources() {
+        let path = rel(&file);
+        let allowed = SECRET_READERS.contains(&path.as_str())
+            || (path.starts_with("crates/providers/") && path.ends_with("/src/provider.rs"));
+        if allowed {
+            continue;
+        }
+        let text = fs::read_to_string(&file).unwrap_or_default();
+        for (n, line) in code_lines(&text) {
+            if line.contains(".secret()") || line.contains("expose_secret") {
+                offenders.push(format!("{path}:{}", n + 1));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "a secret is read outside the allowed modules (see SECRET_READERS in xtask/src/tidy.rs): {offenders:#?}"
+    );
+}
