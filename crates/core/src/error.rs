@@ -35,7 +35,10 @@ impl fmt::Display for Stage {
 }
 
 /// An RFC 6749 section 5.2 error body (`error`, `error_description`, `error_uri`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` shows the description only as a [`redacted_excerpt`], since providers sometimes
+/// echo the code or a token in it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OAuthErrorBody {
     /// The error code, for example `invalid_grant`.
     pub error: String,
@@ -45,6 +48,20 @@ pub struct OAuthErrorBody {
     /// A link to a page about the error.
     #[serde(default)]
     pub error_uri: Option<String>,
+}
+
+impl fmt::Debug for OAuthErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let description = self
+            .error_description
+            .as_deref()
+            .and_then(|d| redacted_excerpt(d.as_bytes()));
+        f.debug_struct("OAuthErrorBody")
+            .field("error", &redacted_excerpt(self.error.as_bytes()).unwrap_or_default())
+            .field("error_description", &description)
+            .field("error_uri", &self.error_uri.as_deref().and_then(|u| redacted_excerpt(u.as_bytes())))
+            .finish()
+    }
 }
 
 /// Context shared by every error that a provider's HTTP exchange produced.

@@ -130,10 +130,21 @@ pub(crate) fn json_reason(err: &serde_json::Error, content_type: Option<&str>) -
         }
         (Category::Syntax | Category::Eof, _) => "the body is not valid JSON".to_owned(),
         (Category::Data, _) => {
-            // serde's message names the field and the expected type, never the value.
+            // serde's messages quote the offending value ("invalid type: string \"...\""),
+            // which may be a token: only the field name of a missing field is kept.
             let msg = err.to_string();
-            let msg = msg.split(" at line ").next().unwrap_or(&msg);
-            format!("unexpected JSON shape: {msg}")
+            match msg.strip_prefix("missing field ") {
+                Some(rest) => {
+                    let field = rest.split(" at line ").next().unwrap_or(rest);
+                    format!("unexpected JSON shape: missing field {field}")
+                }
+                None => format!(
+                    "unexpected JSON shape: a value has the wrong type or is out of range \
+                     (line {}, column {})",
+                    err.line(),
+                    err.column()
+                ),
+            }
         }
         (Category::Io, _) => "the body could not be read".to_owned(),
     }

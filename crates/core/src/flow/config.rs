@@ -207,7 +207,11 @@ impl FlowConfig {
         };
         let mut out = before_fragment.to_owned();
         out.push(if before_fragment.contains('?') { '&' } else { '?' });
-        out.extend(url::form_urlencoded::Serializer::new(String::new()).append_pair("error", code).finish().chars());
+        out.push_str(
+            &url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("error", code)
+                .finish(),
+        );
         if let Some(frag) = fragment {
             out.push('#');
             out.push_str(frag);
