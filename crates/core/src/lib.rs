@@ -34,6 +34,21 @@
 //!
 //! Prefer the login flow ([`LoginService`]) in a web application: it binds the state to the
 //! browser, adds PKCE where the provider supports it and validates the return path.
+//!
+//! # Performance
+//!
+//! The library's own work per login is a few microseconds, invisible next to a provider
+//! round trip. Measured with `cargo bench -p oauth-kit-core --bench flow` (criterion, median
+//! per call, on the project's 2-core build machine while other builds were running):
+//!
+//! | operation | median |
+//! |---|---|
+//! | `begin` with the sealed-cookie store (state, sealing, URL) | 5.2 µs |
+//! | `begin` with the memory store | 5.4 µs |
+//! | callback checks up to the network, sealed-cookie store (unseal, compare, expiry) | 5.0 µs |
+//! | callback checks up to the network, memory store | 1.1 µs |
+//! | `CookieStore::seal` / `unseal` | 1.1 µs / 2.0 µs |
+//! | `ReturnPath::parse` | 0.3–0.7 µs |
 
 mod error;
 mod http;

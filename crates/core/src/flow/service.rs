@@ -45,14 +45,32 @@ impl BeginOptions {
 }
 
 /// What [`LoginService::begin`] produced: send the browser to `authorization_url` with
-/// `cookie` set.
-#[derive(Debug, Clone)]
+/// `cookie` set. `Debug` redacts the `state` and `nonce` in the URL and the cookie value.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct BeginOutcome {
     /// The provider's authorization URL.
     pub authorization_url: Url,
     /// The flow cookie to set.
     pub cookie: FlowCookie,
+}
+
+impl std::fmt::Debug for BeginOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut url = self.authorization_url.clone();
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let secret = matches!(k.as_ref(), "state" | "nonce");
+                (k.into_owned(), if secret { "[redacted]".to_owned() } else { v.into_owned() })
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+        f.debug_struct("BeginOutcome")
+            .field("authorization_url", &url.as_str())
+            .field("cookie", &self.cookie)
+            .finish()
+    }
 }
 
 /// A completed login.

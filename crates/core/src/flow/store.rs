@@ -124,7 +124,6 @@ impl StateStore for CookieStore {
 /// A bounded in-memory store: server-side single use with atomic `take`, a TTL, and a hard
 /// cap on entries (the oldest entry is evicted when the cap is reached, so a flood of logins
 /// cannot grow memory). Suitable for a single instance.
-#[derive(Debug)]
 pub struct MemoryStore {
     entries: Mutex<BoundedMap<FlowRecord>>,
 }
@@ -156,6 +155,18 @@ impl MemoryStore {
     }
 }
 
+impl fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The keys are flow cookie values: only the size is shown. `try_lock` keeps printing
+        // safe while the lock is held.
+        let mut s = f.debug_struct("MemoryStore");
+        if let Ok(entries) = self.entries.try_lock() {
+            s.field("len", &entries.len()).field("cap", &entries.cap);
+        }
+        s.finish_non_exhaustive()
+    }
+}
+
 impl Default for MemoryStore {
     fn default() -> Self {
         Self::new(DEFAULT_MEMORY_CAP)
@@ -173,7 +184,8 @@ impl StateStore for MemoryStore {
 
     async fn take(&self, cookie_value: &str, _ttl: Duration) -> Result<FlowRecord, Error> {
         let mut entries = self.entries.lock().map_err(|_| poisoned())?;
-        entries.remove(cookie_value).ok_or(Error::InvalidFlowCookie)
+        // An expired record is still handed back so the service reports `StateExpired`.
+        entries.take(cookie_value).ok_or(Error::InvalidFlowCookie)
     }
 }
 
@@ -233,6 +245,12 @@ impl<V> BoundedMap<V> {
         self.order.push_back(key);
     }
 
+    /// Removes an entry and returns it, expired or not.
+    fn take(&mut self, key: &str) -> Option<V> {
+        self.map.remove(key).map(|(value, _)| value)
+    }
+
+    #[cfg(test)]
     fn remove(&mut self, key: &str) -> Option<V> {
         let (value, expires) = self.map.remove(key)?;
         (Instant::now() < expires).then_some(value)
