@@ -57,9 +57,18 @@ impl fmt::Debug for OAuthErrorBody {
             .as_deref()
             .and_then(|d| redacted_excerpt(d.as_bytes()));
         f.debug_struct("OAuthErrorBody")
-            .field("error", &redacted_excerpt(self.error.as_bytes()).unwrap_or_default())
+            .field(
+                "error",
+                &redacted_excerpt(self.error.as_bytes()).unwrap_or_default(),
+            )
             .field("error_description", &description)
-            .field("error_uri", &self.error_uri.as_deref().and_then(|u| redacted_excerpt(u.as_bytes())))
+            .field(
+                "error_uri",
+                &self
+                    .error_uri
+                    .as_deref()
+                    .and_then(|u| redacted_excerpt(u.as_bytes())),
+            )
             .finish()
     }
 }
@@ -154,7 +163,9 @@ pub enum Error {
         timeout: Duration,
     },
     /// The provider answered with a redirect, which is never followed.
-    #[error("{context} failed: the provider answered with a redirect (HTTP {status}), which is not followed")]
+    #[error(
+        "{context} failed: the provider answered with a redirect (HTTP {status}), which is not followed"
+    )]
     Redirect {
         /// Provider and stage.
         context: ProviderContext,
@@ -385,9 +396,7 @@ impl Error {
             Error::StateExpired => "state_expired",
             Error::ProviderMismatch => "provider_mismatch",
             Error::IssuerMismatch => "issuer_mismatch",
-            Error::AuthorizationDenied { error, .. } if error == "access_denied" => {
-                "access_denied"
-            }
+            Error::AuthorizationDenied { error, .. } if error == "access_denied" => "access_denied",
             Error::AuthorizationDenied { .. } => "authorization_failed",
             Error::LoginRefused { .. } => "login_refused",
             Error::UnknownProvider { .. } => "unknown_provider",

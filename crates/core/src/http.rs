@@ -95,7 +95,10 @@ impl HttpResponse {
     }
 
     /// Parses a 2xx JSON body into `T`, mapping every other outcome to a typed error.
-    pub fn json<T: serde::de::DeserializeOwned>(&self, context: &ProviderContext) -> Result<T, Error> {
+    pub fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        context: &ProviderContext,
+    ) -> Result<T, Error> {
         if !self.is_success() {
             return Err(self.status_error(context));
         }
@@ -126,7 +129,10 @@ pub(crate) fn json_reason(err: &serde_json::Error, content_type: Option<&str>) -
     match (err.classify(), content_type) {
         (Category::Syntax | Category::Eof, Some(ct)) if !ct.contains("json") => {
             let mime = ct.split(';').next().unwrap_or(ct).trim();
-            format!("expected JSON, got `{}`", if mime.len() > 64 { "unknown" } else { mime })
+            format!(
+                "expected JSON, got `{}`",
+                if mime.len() > 64 { "unknown" } else { mime }
+            )
         }
         (Category::Syntax | Category::Eof, _) => "the body is not valid JSON".to_owned(),
         (Category::Data, _) => {
@@ -196,7 +202,10 @@ impl HttpClient {
     ///
     /// The hardening is applied on top of your settings and cannot be switched off here:
     /// redirects are disabled and the timeouts, headers and body cap of `config` apply.
-    pub fn from_builder(builder: reqwest::ClientBuilder, config: HttpConfig) -> Result<Self, Error> {
+    pub fn from_builder(
+        builder: reqwest::ClientBuilder,
+        config: HttpConfig,
+    ) -> Result<Self, Error> {
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         let client = builder
@@ -206,7 +215,9 @@ impl HttpClient {
             .user_agent(USER_AGENT)
             .default_headers(headers)
             .build()
-            .map_err(|e| Error::config("http client", format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| {
+                Error::config("http client", format!("cannot build the HTTP client: {e}"))
+            })?;
         Ok(Self {
             inner: Arc::new(Inner { client, config }),
         })
@@ -344,7 +355,10 @@ impl HttpClient {
             context: context.clone(),
             limit,
         };
-        if response.content_length().is_some_and(|len| len > limit as u64) {
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
             return Err(too_large());
         }
         let headers = response.headers().clone();

@@ -76,7 +76,6 @@ pub use secret::{
 pub use token::{OAuthToken, TokenQuirks, parse_token_response};
 pub use user::{OAuthUserInfo, non_empty};
 
-
 pub use flow::{
     BeginOptions, BeginOutcome, Completion, CookieKey, CookieStore, FlowConfig, FlowCookie,
     FlowRecord, LoginDecision, LoginHook, LoginService, LoginSuccess, MemoryStore, ReturnPath,

@@ -245,7 +245,11 @@ impl OAuth2Client {
             return Ok(());
         }
         let json = serde_json::from_slice::<serde_json::Value>(&response.body).ok();
-        match json.as_ref().and_then(|v| v.as_object()).and_then(oauth_error_body) {
+        match json
+            .as_ref()
+            .and_then(|v| v.as_object())
+            .and_then(oauth_error_body)
+        {
             Some(body) => Err(Error::OAuth {
                 context,
                 status: response.status,
@@ -281,8 +285,13 @@ impl OAuth2Client {
     ) -> Result<crate::http::HttpResponse, Error> {
         match self.client_auth {
             ClientAuth::Basic => {
-                http.post_form(context, url, Some((&self.client_id, &self.client_secret)), &form)
-                    .await
+                http.post_form(
+                    context,
+                    url,
+                    Some((&self.client_id, &self.client_secret)),
+                    &form,
+                )
+                .await
             }
             ClientAuth::FormBody => {
                 form.push(("client_id", &self.client_id));
@@ -312,7 +321,8 @@ mod tests {
     #[test]
     fn extra_params_never_override_protocol_parameters() {
         let state = CsrfState::new("the-state");
-        let verifier = PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").expect("ok");
+        let verifier =
+            PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").expect("ok");
         let challenge = verifier.challenge();
         let mut options = AuthorizeOptions::default().param("access_type", "offline");
         for name in RESERVED_PARAMS {
@@ -327,7 +337,10 @@ mod tests {
                 pairs.iter().all(|(k, v)| k != name || v != "evil"),
                 "{name} was overridden: {url}"
             );
-            assert!(pairs.iter().filter(|(k, _)| k == name).count() <= 1, "{name} repeated");
+            assert!(
+                pairs.iter().filter(|(k, _)| k == name).count() <= 1,
+                "{name} repeated"
+            );
         }
         assert!(pairs.contains(&("tenant".into(), "x".into())));
         assert!(pairs.contains(&("access_type".into(), "offline".into())));

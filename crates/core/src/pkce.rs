@@ -85,7 +85,8 @@ impl PkceVerifier {
                 reason: "length must be between 43 and 128 characters",
             });
         }
-        let unreserved = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        let unreserved =
+            |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
         if !value.bytes().all(unreserved) {
             return Err(Error::InvalidPkceVerifier {
                 reason: "only A-Z, a-z, 0-9, '-', '.', '_' and '~' are allowed",

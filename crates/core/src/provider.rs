@@ -218,13 +218,21 @@ pub trait OAuthProvider: Send + Sync + fmt::Debug {
     }
 
     /// Revokes a token, or says that the provider cannot.
-    async fn revoke_token(&self, http: &HttpClient, token: &OAuthToken) -> Result<Revocation, Error> {
+    async fn revoke_token(
+        &self,
+        http: &HttpClient,
+        token: &OAuthToken,
+    ) -> Result<Revocation, Error> {
         let _ = (http, token);
         Ok(Revocation::Unsupported { manage_url: None })
     }
 
     /// Fetches the user the token belongs to, normalized.
-    async fn user_info(&self, http: &HttpClient, token: &OAuthToken) -> Result<OAuthUserInfo, Error>;
+    async fn user_info(
+        &self,
+        http: &HttpClient,
+        token: &OAuthToken,
+    ) -> Result<OAuthUserInfo, Error>;
 }
 
 /// A provider registry name: 1 to 32 characters from `a-z`, `0-9`, `-` and `_`.

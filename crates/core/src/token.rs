@@ -49,8 +49,7 @@ impl OAuthToken {
 
     /// Whether the token is past its expiry time (false when the provider gave none).
     pub fn is_expired(&self) -> bool {
-        self.expires_at
-            .is_some_and(|at| SystemTime::now() >= at)
+        self.expires_at.is_some_and(|at| SystemTime::now() >= at)
     }
 }
 
@@ -151,12 +150,13 @@ pub fn parse_token_response(
         reason,
         excerpt: redacted_excerpt(body),
     };
-    let json: Option<Map<String, Value>> = serde_json::from_slice::<Value>(body)
-        .ok()
-        .and_then(|v| match v {
-            Value::Object(map) => Some(map),
-            _ => None,
-        });
+    let json: Option<Map<String, Value>> =
+        serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|v| match v {
+                Value::Object(map) => Some(map),
+                _ => None,
+            });
 
     if !(200..300).contains(&status) {
         if let Some(err) = json.as_ref().and_then(oauth_error_body) {
@@ -194,7 +194,9 @@ pub fn parse_token_response(
                 });
             }
         }
-        return Err(invalid("HTTP 200 carrying an OAuth `error` member".to_owned()));
+        return Err(invalid(
+            "HTTP 200 carrying an OAuth `error` member".to_owned(),
+        ));
     }
 
     let access_token = match map.get("access_token") {
@@ -253,10 +255,7 @@ pub fn parse_token_response(
             .map(str::to_owned)
             .collect(),
         Some(_) => {
-            return Err(invalid(format!(
-                "`{}` is not a string",
-                quirks.scope_field
-            )));
+            return Err(invalid(format!("`{}` is not a string", quirks.scope_field)));
         }
     };
 
@@ -285,7 +284,11 @@ pub(crate) fn oauth_error_body(map: &Map<String, Value>) -> Option<OAuthErrorBod
 }
 
 fn short_mime(content_type: &str) -> &str {
-    let mime = content_type.split(';').next().unwrap_or(content_type).trim();
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or(content_type)
+        .trim();
     if mime.len() > 64 { "unknown" } else { mime }
 }
 
@@ -299,7 +302,13 @@ mod tests {
     }
 
     fn parse(status: u16, body: &str, quirks: &TokenQuirks) -> Result<OAuthToken, Error> {
-        parse_token_response(&ctx(), status, Some("application/json"), body.as_bytes(), quirks)
+        parse_token_response(
+            &ctx(),
+            status,
+            Some("application/json"),
+            body.as_bytes(),
+            quirks,
+        )
     }
 
     #[test]
@@ -314,7 +323,10 @@ mod tests {
         assert_eq!(token.expires_in, Some(Duration::from_secs(3600)));
         assert!(token.expires_at.is_some());
         assert_eq!(token.scopes, ["a", "b"]);
-        assert_eq!(token.refresh_token.as_ref().map(RefreshToken::secret), Some("rt"));
+        assert_eq!(
+            token.refresh_token.as_ref().map(RefreshToken::secret),
+            Some("rt")
+        );
     }
 
     #[test]
@@ -338,17 +350,27 @@ mod tests {
             parse(200, body, &TokenQuirks::STRICT),
             Err(Error::InvalidResponse { .. })
         ));
-        let token = parse(200, body, &TokenQuirks::STRICT.expires_in_as_string(true))
-            .expect("quirk on");
+        let token =
+            parse(200, body, &TokenQuirks::STRICT.expires_in_as_string(true)).expect("quirk on");
         assert_eq!(token.expires_in, Some(Duration::from_secs(7200)));
     }
 
     #[test]
     fn scope_field_and_separator_quirks() {
         let body = r#"{"access_token":"at","token_type":"bearer","scopes":"email,account"}"#;
-        let quirks = TokenQuirks::STRICT.scope_field("scopes").scope_separator(',');
-        assert_eq!(parse(200, body, &quirks).expect("valid").scopes, ["email", "account"]);
-        assert!(parse(200, body, &TokenQuirks::STRICT).expect("valid").scopes.is_empty());
+        let quirks = TokenQuirks::STRICT
+            .scope_field("scopes")
+            .scope_separator(',');
+        assert_eq!(
+            parse(200, body, &quirks).expect("valid").scopes,
+            ["email", "account"]
+        );
+        assert!(
+            parse(200, body, &TokenQuirks::STRICT)
+                .expect("valid")
+                .scopes
+                .is_empty()
+        );
     }
 
     #[test]
@@ -358,8 +380,12 @@ mod tests {
             parse(200, body, &TokenQuirks::STRICT),
             Err(Error::InvalidResponse { .. })
         ));
-        let err = parse(200, body, &TokenQuirks::STRICT.error_with_http_200(true)).expect_err("error");
-        assert_eq!(err.oauth_error().map(|b| b.error.as_str()), Some("bad_verification_code"));
+        let err =
+            parse(200, body, &TokenQuirks::STRICT.error_with_http_200(true)).expect_err("error");
+        assert_eq!(
+            err.oauth_error().map(|b| b.error.as_str()),
+            Some("bad_verification_code")
+        );
     }
 
     #[test]

@@ -65,9 +65,18 @@ mod tests {
 
     #[test]
     fn repeated_parameters_are_rejected() {
-        for q in ["state=a&state=b", "code=a&code=b", "error=x&error=y", "iss=a&iss=b", "state=&state=x"] {
+        for q in [
+            "state=a&state=b",
+            "code=a&code=b",
+            "error=x&error=y",
+            "iss=a&iss=b",
+            "state=&state=x",
+        ] {
             assert!(
-                matches!(CallbackParams::parse(q), Err(Error::MalformedCallback { .. })),
+                matches!(
+                    CallbackParams::parse(q),
+                    Err(Error::MalformedCallback { .. })
+                ),
                 "{q}"
             );
         }
@@ -82,8 +91,8 @@ mod tests {
 
     #[test]
     fn values_are_percent_decoded() {
-        let params =
-            CallbackParams::parse("code=a%2Bb&state=s&error_description=Access+denied%21").expect("ok");
+        let params = CallbackParams::parse("code=a%2Bb&state=s&error_description=Access+denied%21")
+            .expect("ok");
         assert_eq!(params.code.as_deref(), Some("a+b"));
         assert_eq!(params.error_description.as_deref(), Some("Access denied!"));
     }

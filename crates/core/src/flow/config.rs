@@ -206,7 +206,11 @@ impl FlowConfig {
             None => (target, None),
         };
         let mut out = before_fragment.to_owned();
-        out.push(if before_fragment.contains('?') { '&' } else { '?' });
+        out.push(if before_fragment.contains('?') {
+            '&'
+        } else {
+            '?'
+        });
         out.push_str(
             &url::form_urlencoded::Serializer::new(String::new())
                 .append_pair("error", code)
@@ -252,7 +256,13 @@ impl FlowConfig {
 
 fn parse_secs(variable: &str, value: &str) -> Result<u64, Error> {
     value.trim().parse::<u64>().map_err(|_| {
-        Error::config(variable, format!("`{}` is not a whole number of seconds", value.escape_debug()))
+        Error::config(
+            variable,
+            format!(
+                "`{}` is not a whole number of seconds",
+                value.escape_debug()
+            ),
+        )
     })
 }
 
@@ -352,7 +362,10 @@ impl FlowConfigBuilder {
             ReturnPath::parse(value, &[]).ok_or_else(|| {
                 Error::config(
                     name,
-                    format!("`{}` must be a path on this site, such as /", value.escape_debug()),
+                    format!(
+                        "`{}` must be a path on this site, such as /",
+                        value.escape_debug()
+                    ),
                 )
             })
         };
@@ -451,11 +464,17 @@ fn parse_base_url(name: &str, value: &str) -> Result<Url, Error> {
     let url = Url::parse(value.trim()).map_err(|e| {
         Error::config(
             name,
-            format!("`{}` is not a URL ({e}); use for example https://app.example.com", value.escape_debug()),
+            format!(
+                "`{}` is not a URL ({e}); use for example https://app.example.com",
+                value.escape_debug()
+            ),
         )
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(Error::config(name, "the redirect base URL must be an http(s) URL with a host"));
+        return Err(Error::config(
+            name,
+            "the redirect base URL must be an http(s) URL with a host",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
         return Err(Error::config(
@@ -473,9 +492,20 @@ fn parse_base_url(name: &str, value: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether `url`'s host is `localhost` (or a `.localhost` name) or a loopback address: the
+/// only hosts where plain `http` is acceptable for OAuth endpoints and redirect URIs.
+///
+/// ```
+/// use oauth_kit_core::flow::is_loopback;
+/// use url::Url;
+/// assert!(is_loopback(&Url::parse("http://127.0.0.1:8000").unwrap()));
+/// assert!(!is_loopback(&Url::parse("http://example.com").unwrap()));
+/// ```
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost"),
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
+        }
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
@@ -507,14 +537,22 @@ mod tests {
             .route_prefix("/")
             .build()
             .expect("valid");
-        assert_eq!(nested.redirect_uri("x"), "https://example.com/app/x/callback");
+        assert_eq!(
+            nested.redirect_uri("x"),
+            "https://example.com/app/x/callback"
+        );
         assert_eq!(nested.cookie_path(), "/");
     }
 
     #[test]
     fn failure_location_adds_the_code_properly() {
-        let config = FlowConfig::builder("http://127.0.0.1:1").build().expect("valid");
-        assert_eq!(config.failure_location("access_denied"), "/login?error=access_denied");
+        let config = FlowConfig::builder("http://127.0.0.1:1")
+            .build()
+            .expect("valid");
+        assert_eq!(
+            config.failure_location("access_denied"),
+            "/login?error=access_denied"
+        );
         assert_eq!(config.failure_location("a b&c"), "/login?error=a+b%26c");
     }
 }

@@ -18,7 +18,13 @@ pub struct FlowCookie {
 }
 
 impl FlowCookie {
-    pub(crate) fn new(name: &str, value: String, path: &str, max_age: Duration, secure: bool) -> Self {
+    pub(crate) fn new(
+        name: &str,
+        value: String,
+        path: &str,
+        max_age: Duration,
+        secure: bool,
+    ) -> Self {
         Self {
             name: name.to_owned(),
             value,

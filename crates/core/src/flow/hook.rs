@@ -30,7 +30,11 @@ pub struct SessionUser {
 
 impl SessionUser {
     /// Builds the session form of a login.
-    pub fn new(mut user: OAuthUserInfo, account: Option<serde_json::Value>, keep_raw_data: bool) -> Self {
+    pub fn new(
+        mut user: OAuthUserInfo,
+        account: Option<serde_json::Value>,
+        keep_raw_data: bool,
+    ) -> Self {
         if !keep_raw_data {
             user.raw_data = serde_json::Value::Null;
         }
@@ -129,7 +133,12 @@ mod tests {
     fn session_user_drops_raw_data_by_default() {
         let mut user = OAuthUserInfo::new("p", "1");
         user.raw_data = serde_json::json!({"k": "v"});
-        assert!(SessionUser::new(user.clone(), None, false).user.raw_data.is_null());
+        assert!(
+            SessionUser::new(user.clone(), None, false)
+                .user
+                .raw_data
+                .is_null()
+        );
         assert!(!SessionUser::new(user, None, true).user.raw_data.is_null());
     }
 }

@@ -103,7 +103,10 @@ impl fmt::Debug for FlowRecord {
         f.debug_struct("FlowRecord")
             .field("provider", &self.provider)
             .field("state", &"[redacted]")
-            .field("pkce_verifier", &self.pkce_verifier.as_ref().map(|_| "[redacted]"))
+            .field(
+                "pkce_verifier",
+                &self.pkce_verifier.as_ref().map(|_| "[redacted]"),
+            )
             .field("nonce", &self.nonce.as_ref().map(|_| "[redacted]"))
             .field("return_path", &self.return_path)
             .field("created_at_ms", &self.created_at_ms)

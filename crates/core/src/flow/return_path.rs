@@ -52,7 +52,11 @@ impl ReturnPath {
     }
 
     /// Parses `input` when present, falling back to `fallback` when it is absent or rejected.
-    pub fn parse_or(input: Option<&str>, allowed_origins: &[Origin], fallback: &ReturnPath) -> Self {
+    pub fn parse_or(
+        input: Option<&str>,
+        allowed_origins: &[Origin],
+        fallback: &ReturnPath,
+    ) -> Self {
         input
             .and_then(|i| Self::parse(i, allowed_origins))
             .unwrap_or_else(|| fallback.clone())
@@ -85,7 +89,9 @@ fn is_safe_relative(path: &str) -> bool {
 fn has_no_hidden_escape(input: &str) -> bool {
     let mut current = input.to_owned();
     for _ in 0..DECODE_ROUNDS {
-        let decoded = percent_decode_str(&current).decode_utf8_lossy().into_owned();
+        let decoded = percent_decode_str(&current)
+            .decode_utf8_lossy()
+            .into_owned();
         if decoded == current {
             return true;
         }
@@ -149,7 +155,11 @@ mod tests {
     #[test]
     fn relative_paths_with_query_survive() {
         for ok in ["/", "/repos", "/a/b?x=1&y=%20z", "/dash#frag", "/caf%C3%A9"] {
-            assert_eq!(ReturnPath::parse(ok, &[]).map(|p| p.0), Some(ok.to_owned()), "{ok}");
+            assert_eq!(
+                ReturnPath::parse(ok, &[]).map(|p| p.0),
+                Some(ok.to_owned()),
+                "{ok}"
+            );
         }
     }
 

@@ -62,7 +62,14 @@ impl std::fmt::Debug for BeginOutcome {
             .query_pairs()
             .map(|(k, v)| {
                 let secret = matches!(k.as_ref(), "state" | "nonce");
-                (k.into_owned(), if secret { "[redacted]".to_owned() } else { v.into_owned() })
+                (
+                    k.into_owned(),
+                    if secret {
+                        "[redacted]".to_owned()
+                    } else {
+                        v.into_owned()
+                    },
+                )
             })
             .collect();
         url.query_pairs_mut().clear().extend_pairs(pairs);
@@ -199,7 +206,11 @@ impl LoginService {
 
     /// Starts a login: generates the state (and a PKCE verifier and nonce where the provider
     /// uses them), stores the flow record, and builds the authorization URL.
-    pub async fn begin(&self, provider: &str, options: BeginOptions) -> Result<BeginOutcome, Error> {
+    pub async fn begin(
+        &self,
+        provider: &str,
+        options: BeginOptions,
+    ) -> Result<BeginOutcome, Error> {
         let provider_impl = self.provider(provider)?;
         let config = &self.inner.config;
         let capabilities = provider_impl.capabilities();
@@ -290,7 +301,9 @@ impl LoginService {
         flow_cookie: Option<&str>,
     ) -> Result<LoginSuccess, Error> {
         let provider_impl = self.provider(provider)?;
-        let record = self.check_callback(provider_impl.as_ref(), query, flow_cookie).await?;
+        let record = self
+            .check_callback(provider_impl.as_ref(), query, flow_cookie)
+            .await?;
         let (record, params) = record;
 
         if let Some(error) = params.error {
@@ -339,10 +352,9 @@ impl LoginService {
         }
         if provider.capabilities().authorization_response_iss {
             let expected = provider.issuer().unwrap_or_default();
-            let matches = params
-                .iss
-                .as_deref()
-                .is_some_and(|iss| !expected.is_empty() && constant_time_eq(iss.as_bytes(), expected.as_bytes()));
+            let matches = params.iss.as_deref().is_some_and(|iss| {
+                !expected.is_empty() && constant_time_eq(iss.as_bytes(), expected.as_bytes())
+            });
             if !matches {
                 return Err(Error::IssuerMismatch);
             }
@@ -351,12 +363,16 @@ impl LoginService {
     }
 
     fn provider(&self, name: &str) -> Result<Arc<dyn OAuthProvider>, Error> {
-        self.inner.registry.get(name).cloned().ok_or_else(|| Error::UnknownProvider {
-            // Only a valid-looking name is echoed; anything else is replaced.
-            name: crate::provider::ProviderName::parse(name)
-                .map(|n| n.as_str().to_owned())
-                .unwrap_or_else(|| "<invalid>".to_owned()),
-        })
+        self.inner
+            .registry
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::UnknownProvider {
+                // Only a valid-looking name is echoed; anything else is replaced.
+                name: crate::provider::ProviderName::parse(name)
+                    .map(|n| n.as_str().to_owned())
+                    .unwrap_or_else(|| "<invalid>".to_owned()),
+            })
     }
 }
 

@@ -96,7 +96,8 @@ impl Api {
                 return Err(status_error(context, &response, Endpoint::Emails));
             }
             let body: Value = response.json(context)?;
-            let page = EmailPage::parse(&body).map_err(|reason| invalid(context, &response, reason))?;
+            let page =
+                EmailPage::parse(&body).map_err(|reason| invalid(context, &response, reason))?;
             let found_primary = page.emails.iter().any(|e| e.primary);
             emails.extend(page.emails);
             match page.next {
@@ -111,9 +112,7 @@ impl Api {
         Err(Error::InvalidResponse {
             context: context.clone(),
             status: 200,
-            reason: format!(
-                "the email list still had a `next` link after {MAX_EMAIL_PAGES} pages"
-            ),
+            reason: format!("the email list still had a `next` link after {MAX_EMAIL_PAGES} pages"),
             excerpt: None,
         })
     }
@@ -160,9 +159,11 @@ fn status_error(context: &ProviderContext, response: &HttpResponse, endpoint: En
 
 fn hint(status: u16, endpoint: Endpoint, envelope: &Envelope) -> Option<String> {
     Some(match (status, endpoint) {
-        (401, Endpoint::User) => "check that the Bitbucket OAuth consumer has the \"Account: Read\" \
+        (401, Endpoint::User) => {
+            "check that the Bitbucket OAuth consumer has the \"Account: Read\" \
              permission, and that the access token is valid and not expired (refresh it)"
-            .to_owned(),
+                .to_owned()
+        }
         (401, Endpoint::Emails) => {
             "the access token is invalid or expired: refresh it or log in again".to_owned()
         }
@@ -215,7 +216,11 @@ impl Envelope {
         let list = |name: &str| {
             let items = self.detail.as_ref()?.get(name)?.as_array()?;
             let names: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
-            Some(if names.is_empty() { "none".to_owned() } else { names.join(", ") })
+            Some(if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            })
         };
         (list("granted"), list("required"))
     }
@@ -231,10 +236,16 @@ mod tests {
 
     #[test]
     fn endpoints_are_joined_without_double_slashes() {
-        for base in ["https://api.bitbucket.org/2.0", "https://api.bitbucket.org/2.0/"] {
+        for base in [
+            "https://api.bitbucket.org/2.0",
+            "https://api.bitbucket.org/2.0/",
+        ] {
             let api = api(base);
             assert_eq!(api.user.as_str(), "https://api.bitbucket.org/2.0/user");
-            assert_eq!(api.emails.as_str(), "https://api.bitbucket.org/2.0/user/emails");
+            assert_eq!(
+                api.emails.as_str(),
+                "https://api.bitbucket.org/2.0/user/emails"
+            );
         }
     }
 
@@ -245,7 +256,10 @@ mod tests {
         let same = api.next_page(&current, "http://127.0.0.1:8080/2.0/user/emails?page=2");
         assert_eq!(same.expect("same origin").query(), Some("page=2"));
         let relative = api.next_page(&current, "?page=3").expect("relative");
-        assert_eq!(relative.as_str(), "http://127.0.0.1:8080/2.0/user/emails?page=3");
+        assert_eq!(
+            relative.as_str(),
+            "http://127.0.0.1:8080/2.0/user/emails?page=3"
+        );
         for foreign in [
             "https://api.bitbucket.org/2.0/user/emails?page=2",
             "http://127.0.0.1:8081/2.0/user/emails?page=2",
@@ -262,7 +276,10 @@ mod tests {
         let body = br#"{"type":"error","error":{"message":"Bad request","detail":"You must specify a branch."}}"#;
         let envelope = Envelope::read(body);
         assert_eq!(envelope.message.as_deref(), Some("Bad request"));
-        assert_eq!(envelope.detail, Some(Value::String("You must specify a branch.".into())));
+        assert_eq!(
+            envelope.detail,
+            Some(Value::String("You must specify a branch.".into()))
+        );
         let scopes = Envelope::read(
             br#"{"type":"error","error":{"message":"m","detail":{"granted":[],"required":["email","account"]}}}"#,
         );
@@ -270,7 +287,12 @@ mod tests {
             scopes.scope_lists(),
             (Some("none".to_owned()), Some("email, account".to_owned()))
         );
-        for not_envelope in [&b"<html>"[..], b"{}", br#"{"error":"invalid_grant"}"#, b"[]"] {
+        for not_envelope in [
+            &b"<html>"[..],
+            b"{}",
+            br#"{"error":"invalid_grant"}"#,
+            b"[]",
+        ] {
             let envelope = Envelope::read(not_envelope);
             assert!(envelope.message.is_none() && envelope.detail.is_none());
         }

@@ -1,11 +1,9 @@
 //! The provider: configuration (builder and environment) and the [`OAuthProvider`] impl.
 
-use std::net::IpAddr;
-
 use oauth_kit_core::{
     AuthorizationCode, AuthorizationRequest, Capabilities, ClientSecret, Error, HttpClient,
-    OAuth2Client, OAuthProvider, OAuthToken, OAuthUserInfo, PkceVerifier, RefreshToken,
-    Revocation, TokenQuirks, async_trait,
+    OAuth2Client, OAuthProvider, OAuthToken, OAuthUserInfo, PkceVerifier, RefreshToken, Revocation,
+    TokenQuirks, async_trait,
 };
 use url::Url;
 
@@ -22,7 +20,8 @@ pub const TOKEN_URL: &str = "https://bitbucket.org/site/oauth2/access_token";
 /// Bitbucket Cloud's REST API base URL.
 pub const API_URL: &str = "https://api.bitbucket.org/2.0";
 /// Where users revoke an application's access themselves: Bitbucket has no revocation endpoint.
-pub const APP_AUTHORIZATIONS_URL: &str = "https://bitbucket.org/account/settings/app-authorizations/";
+pub const APP_AUTHORIZATIONS_URL: &str =
+    "https://bitbucket.org/account/settings/app-authorizations/";
 
 /// "Log in with Bitbucket": Bitbucket Cloud's OAuth 2.0 consumer flow on the oauth-kit engine.
 ///
@@ -215,8 +214,11 @@ impl OAuthProvider for BitbucketProvider {
                 "Bitbucket Cloud does not support PKCE; the code challenge is not sent"
             );
         }
-        let request = AuthorizationRequest::new(request.redirect_uri, request.state, request.options);
-        Ok(self.oauth.authorization_url(&request, &self.scope_strings()))
+        let request =
+            AuthorizationRequest::new(request.redirect_uri, request.state, request.options);
+        Ok(self
+            .oauth
+            .authorization_url(&request, &self.scope_strings()))
     }
 
     /// POSTs `grant_type=authorization_code`, `code` and `redirect_uri` as a form with HTTP
@@ -234,7 +236,9 @@ impl OAuthProvider for BitbucketProvider {
                 "Bitbucket Cloud does not support PKCE; the code verifier is not sent"
             );
         }
-        self.oauth.exchange_code(http, code, redirect_uri, None).await
+        self.oauth
+            .exchange_code(http, code, redirect_uri, None)
+            .await
     }
 
     /// POSTs `grant_type=refresh_token`. Bitbucket answers with the same refresh token (it does
@@ -276,7 +280,11 @@ impl OAuthProvider for BitbucketProvider {
     /// A 403 from `/2.0/user/emails` (a consumer without "Email: Read") is not fatal: the user
     /// comes back with `email: None` and a warning event names the missing permission. Other
     /// failures are [`Error::HttpStatus`] with Bitbucket's message, detail and a hint.
-    async fn user_info(&self, http: &HttpClient, token: &OAuthToken) -> Result<OAuthUserInfo, Error> {
+    async fn user_info(
+        &self,
+        http: &HttpClient,
+        token: &OAuthToken,
+    ) -> Result<OAuthUserInfo, Error> {
         self.api.user_info(http, &token.access_token).await
     }
 }
@@ -371,8 +379,14 @@ impl BitbucketProviderBuilder {
             ));
         }
         let api = Api::new(api_url).map_err(|e| Error::config(names.api_url, e.to_string()))?;
-        let oauth = OAuth2Client::new(PROVIDER_NAME, client_id, client_secret, authorize_url, token_url)
-            .with_quirks(TokenQuirks::STRICT.scope_field("scopes"));
+        let oauth = OAuth2Client::new(
+            PROVIDER_NAME,
+            client_id,
+            client_secret,
+            authorize_url,
+            token_url,
+        )
+        .with_quirks(TokenQuirks::STRICT.scope_field("scopes"));
         Ok(BitbucketProvider {
             oauth,
             api,
@@ -386,10 +400,16 @@ impl BitbucketProviderBuilder {
 fn endpoint(name: &str, value: &str, allow_http: bool) -> Result<Url, Error> {
     let value = value.trim();
     let url = Url::parse(value).map_err(|e| {
-        Error::config(name, format!("`{}` is not a URL ({e})", value.escape_debug()))
+        Error::config(
+            name,
+            format!("`{}` is not a URL ({e})", value.escape_debug()),
+        )
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(Error::config(name, "the endpoint must be an http(s) URL with a host"));
+        return Err(Error::config(
+            name,
+            "the endpoint must be an http(s) URL with a host",
+        ));
     }
     if url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
         return Err(Error::config(
@@ -397,7 +417,7 @@ fn endpoint(name: &str, value: &str, allow_http: bool) -> Result<Url, Error> {
             "the endpoint must not carry a fragment or user info",
         ));
     }
-    if url.scheme() == "http" && !allow_http && !is_loopback(&url) {
+    if url.scheme() == "http" && !allow_http && !oauth_kit_core::flow::is_loopback(&url) {
         return Err(Error::config(
             name,
             "the endpoint must use https (plain http is accepted only for localhost and loopback \
@@ -405,17 +425,6 @@ fn endpoint(name: &str, value: &str, allow_http: bool) -> Result<Url, Error> {
         ));
     }
     Ok(url)
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => {
-            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
-        }
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
 }
 
 /// The setting names used in configuration errors.
@@ -452,8 +461,10 @@ mod tests {
     use super::*;
 
     fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let vars: HashMap<String, String> =
-            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         move |name| vars.get(name).cloned()
     }
 
@@ -484,9 +495,15 @@ mod tests {
         for (vars, variable) in [
             (vec![], "BITBUCKET_CLIENT_ID"),
             (vec![("BITBUCKET_CLIENT_ID", "  ")], "BITBUCKET_CLIENT_ID"),
-            (vec![("BITBUCKET_CLIENT_ID", "k")], "BITBUCKET_CLIENT_SECRET"),
             (
-                vec![("BITBUCKET_CLIENT_ID", "k"), ("BITBUCKET_CLIENT_SECRET", "")],
+                vec![("BITBUCKET_CLIENT_ID", "k")],
+                "BITBUCKET_CLIENT_SECRET",
+            ),
+            (
+                vec![
+                    ("BITBUCKET_CLIENT_ID", "k"),
+                    ("BITBUCKET_CLIENT_SECRET", ""),
+                ],
                 "BITBUCKET_CLIENT_SECRET",
             ),
         ] {
@@ -501,8 +518,14 @@ mod tests {
         let mut vars = CREDENTIALS.to_vec();
         vars.extend([
             ("BITBUCKET_SCOPE", "account,email pullrequest custom:thing"),
-            ("BITBUCKET_AUTHORIZE_URL", "http://127.0.0.1:9/site/oauth2/authorize"),
-            ("BITBUCKET_TOKEN_URL", "http://localhost:9/site/oauth2/access_token"),
+            (
+                "BITBUCKET_AUTHORIZE_URL",
+                "http://127.0.0.1:9/site/oauth2/authorize",
+            ),
+            (
+                "BITBUCKET_TOKEN_URL",
+                "http://localhost:9/site/oauth2/access_token",
+            ),
             ("BITBUCKET_API_URL", "http://[::1]:9/2.0/"),
         ]);
         let provider = BitbucketProvider::from_lookup(lookup(&vars)).expect("valid");
@@ -515,7 +538,10 @@ mod tests {
                 BitbucketScope::Other("custom:thing".into()),
             ]
         );
-        assert_eq!(provider.authorize_url().as_str(), "http://127.0.0.1:9/site/oauth2/authorize");
+        assert_eq!(
+            provider.authorize_url().as_str(),
+            "http://127.0.0.1:9/site/oauth2/authorize"
+        );
         assert_eq!(provider.token_url().port(), Some(9));
         assert_eq!(provider.api_url().as_str(), "http://[::1]:9/2.0/");
     }
@@ -525,7 +551,10 @@ mod tests {
         for (variable, value) in [
             ("BITBUCKET_TOKEN_URL", "not a url"),
             ("BITBUCKET_TOKEN_URL", "ftp://bitbucket.org/token"),
-            ("BITBUCKET_AUTHORIZE_URL", "http://bitbucket.example/authorize"),
+            (
+                "BITBUCKET_AUTHORIZE_URL",
+                "http://bitbucket.example/authorize",
+            ),
             ("BITBUCKET_API_URL", "https://user:pw@api.example/2.0"),
             ("BITBUCKET_API_URL", "https://api.example/2.0?x=1"),
         ] {
@@ -579,6 +608,9 @@ mod tests {
             .scope(BitbucketScope::Wiki)
             .build()
             .expect("valid");
-        assert_eq!(provider.scopes(), [BitbucketScope::Email, BitbucketScope::Wiki]);
+        assert_eq!(
+            provider.scopes(),
+            [BitbucketScope::Email, BitbucketScope::Wiki]
+        );
     }
 }

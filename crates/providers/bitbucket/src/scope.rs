@@ -216,9 +216,7 @@ impl BitbucketScope {
             }
             BitbucketScope::ProjectAdmin => "Administer your workspace's projects",
             BitbucketScope::Pipeline => "Access your repositories' build pipelines",
-            BitbucketScope::PipelineWrite => {
-                "Access and rerun your repositories' build pipelines"
-            }
+            BitbucketScope::PipelineWrite => "Access and rerun your repositories' build pipelines",
             BitbucketScope::PipelineVariable => {
                 "Access your repositories' build pipelines and configure their variables"
             }
@@ -309,7 +307,10 @@ mod tests {
         assert_eq!(scope, BitbucketScope::Other("project:write".to_owned()));
         assert_eq!(scope.to_string(), "project:write");
         assert_eq!(scope.description(), None);
-        assert_eq!(BitbucketScope::parse("Account"), BitbucketScope::Other("Account".into()));
+        assert_eq!(
+            BitbucketScope::parse("Account"),
+            BitbucketScope::Other("Account".into())
+        );
     }
 
     #[test]
@@ -360,7 +361,10 @@ mod tests {
                 .find(|line| line.starts_with(&row_start))
                 .unwrap_or_else(|| panic!("the guide's scope table lacks `{row_start}`"));
             for implied in scope.implied() {
-                assert!(row.contains(&format!("`{implied}`")), "{row} should list {implied}");
+                assert!(
+                    row.contains(&format!("`{implied}`")),
+                    "{row} should list {implied}"
+                );
             }
         }
     }

@@ -132,9 +132,12 @@ mod tests {
         let b = email("b@x", false, true);
         let c = email("c@x", true, false);
         let d = email("d@x", false, true);
-        assert_eq!(choose_email(&[a.clone(), b.clone(), c.clone(), d.clone()]), Some(&c));
+        assert_eq!(
+            choose_email(&[a.clone(), b.clone(), c.clone(), d.clone()]),
+            Some(&c)
+        );
         assert_eq!(choose_email(&[a.clone(), b.clone(), d]), Some(&b));
-        assert_eq!(choose_email(&[a.clone()]), Some(&a));
+        assert_eq!(choose_email(std::slice::from_ref(&a)), Some(&a));
         assert_eq!(choose_email(&[]), None);
     }
 
@@ -149,7 +152,10 @@ mod tests {
             (Some("Ada".into()), Some("Quill  Lovelace".into()))
         );
         assert_eq!(split_name("Cher"), (Some("Cher".into()), None));
-        assert_eq!(split_name("Ilka\tGuigova"), (Some("Ilka".into()), Some("Guigova".into())));
+        assert_eq!(
+            split_name("Ilka\tGuigova"),
+            (Some("Ilka".into()), Some("Guigova".into()))
+        );
     }
 
     #[test]
@@ -160,7 +166,12 @@ mod tests {
         assert_eq!(user.first_name, None);
         let unbraced = map_user(json!({"uuid": "3c5e0f9a"}), None).expect("valid");
         assert_eq!(unbraced.oauth_id, "3c5e0f9a");
-        for bad in [json!({}), json!({"uuid": 42}), json!({"uuid": "{}"}), json!([1])] {
+        for bad in [
+            json!({}),
+            json!({"uuid": 42}),
+            json!({"uuid": "{}"}),
+            json!([1]),
+        ] {
             assert!(map_user(bad, None).is_err());
         }
     }
@@ -173,7 +184,12 @@ mod tests {
         });
         let user = map_user(raw, None).expect("valid");
         assert_eq!(
-            (user.username, user.first_name, user.avatar_url, user.profile_url),
+            (
+                user.username,
+                user.first_name,
+                user.avatar_url,
+                user.profile_url
+            ),
             (None, None, None, None)
         );
         assert_eq!(user.email, None);

@@ -55,7 +55,10 @@ async fn user_401_says_to_check_the_account_read_permission() {
     let server = MockServer::start().await;
     user_answers(&server, json(401, fixture("error_401_invalid.json")), 1).await;
 
-    let err = provider(&server).user_info(&http(), &token()).await.unwrap_err();
+    let err = provider(&server)
+        .user_info(&http(), &token())
+        .await
+        .unwrap_err();
     let display = err.to_string();
     let err = status_error(err);
 
@@ -66,7 +69,10 @@ async fn user_401_says_to_check_the_account_read_permission() {
     );
     assert_eq!(err.detail, None);
     assert!(err.hint.unwrap().contains("\"Account: Read\""));
-    assert!(display.starts_with("bitbucket user info failed: the provider answered HTTP 401 ("), "{display}");
+    assert!(
+        display.starts_with("bitbucket user info failed: the provider answered HTTP 401 ("),
+        "{display}"
+    );
 }
 
 #[tokio::test]
@@ -74,7 +80,12 @@ async fn user_401_for_an_expired_token_keeps_bitbucket_message() {
     let server = MockServer::start().await;
     user_answers(&server, json(401, fixture("error_401_expired.json")), 1).await;
 
-    let err = status_error(provider(&server).user_info(&http(), &token()).await.unwrap_err());
+    let err = status_error(
+        provider(&server)
+            .user_info(&http(), &token())
+            .await
+            .unwrap_err(),
+    );
 
     assert_eq!(
         err.message.as_deref(),
@@ -87,14 +98,22 @@ async fn user_403_keeps_the_granted_and_required_scopes() {
     let server = MockServer::start().await;
     user_answers(&server, json(403, fixture("error_403_user_scope.json")), 1).await;
 
-    let err = status_error(provider(&server).user_info(&http(), &token()).await.unwrap_err());
+    let err = status_error(
+        provider(&server)
+            .user_info(&http(), &token())
+            .await
+            .unwrap_err(),
+    );
 
     assert_eq!(err.status, 403);
     assert_eq!(
         err.message.as_deref(),
         Some("Your credentials lack one or more required privilege scopes.")
     );
-    assert_eq!(err.detail, Some(json!({"granted": ["email"], "required": ["account"]})));
+    assert_eq!(
+        err.detail,
+        Some(json!({"granted": ["email"], "required": ["account"]}))
+    );
     let hint = err.hint.unwrap();
     assert!(hint.contains("required: account; granted: email"), "{hint}");
 }
@@ -105,10 +124,18 @@ async fn user_429_is_retried_then_reported_as_rate_limited() {
     user_answers(&server, json(429, fixture("error_429.json")), 3).await;
     let http = http_with(HttpConfig::default().max_retries(2));
 
-    let err = status_error(provider(&server).user_info(&http, &token()).await.unwrap_err());
+    let err = status_error(
+        provider(&server)
+            .user_info(&http, &token())
+            .await
+            .unwrap_err(),
+    );
 
     assert_eq!(err.status, 429);
-    assert_eq!(err.message.as_deref(), Some("Rate limit for this resource has been exceeded."));
+    assert_eq!(
+        err.message.as_deref(),
+        Some("Rate limit for this resource has been exceeded.")
+    );
     assert_eq!(err.detail, None);
     assert!(err.hint.unwrap().contains("rate limited"));
 }
@@ -131,7 +158,10 @@ async fn user_429_followed_by_success_returns_the_user() {
         .mount(&server)
         .await;
 
-    let user = provider(&server).user_info(&http(), &token()).await.unwrap();
+    let user = provider(&server)
+        .user_info(&http(), &token())
+        .await
+        .unwrap();
 
     assert_eq!(user.oauth_id, "3c5e0f9a-7b21-4d8e-9a44-6f0c2b1d8e73");
     assert_eq!(requests_to(&server, USER_PATH).await.len(), 2);
@@ -147,7 +177,12 @@ async fn envelope_with_a_text_detail_keeps_it_as_a_json_string() {
     }});
     user_answers(&server, json(400, body), 1).await;
 
-    let err = status_error(provider(&server).user_info(&http(), &token()).await.unwrap_err());
+    let err = status_error(
+        provider(&server)
+            .user_info(&http(), &token())
+            .await
+            .unwrap_err(),
+    );
 
     assert_eq!(err.status, 400);
     assert_eq!(err.message.as_deref(), Some("Bad request"));
@@ -163,10 +198,14 @@ async fn envelope_with_a_text_detail_keeps_it_as_a_json_string() {
 #[tokio::test]
 async fn user_500_html_page_has_no_message_and_a_retry_hint() {
     let server = MockServer::start().await;
-    let page = ResponseTemplate::new(500).set_body_raw("<html><body>Bitbucket is down</body></html>", "text/html");
+    let page = ResponseTemplate::new(500)
+        .set_body_raw("<html><body>Bitbucket is down</body></html>", "text/html");
     user_answers(&server, page, 1).await;
 
-    let err = provider(&server).user_info(&http(), &token()).await.unwrap_err();
+    let err = provider(&server)
+        .user_info(&http(), &token())
+        .await
+        .unwrap_err();
     let excerpt = err.body_excerpt().map(str::to_owned);
     let err = status_error(err);
 
@@ -183,7 +222,12 @@ async fn user_404_points_at_the_api_base_url() {
     let body = json!({"type": "error", "error": {"message": "Resource not found"}});
     user_answers(&server, json(404, body), 1).await;
 
-    let err = status_error(provider(&server).user_info(&http(), &token()).await.unwrap_err());
+    let err = status_error(
+        provider(&server)
+            .user_info(&http(), &token())
+            .await
+            .unwrap_err(),
+    );
 
     assert_eq!(err.message.as_deref(), Some("Resource not found"));
     assert!(err.hint.unwrap().contains("BITBUCKET_API_URL"));
@@ -200,7 +244,10 @@ async fn slow_user_endpoint_is_a_timeout() {
     .await;
     let http = http_with(HttpConfig::default().timeout(Duration::from_millis(200)));
 
-    let err = provider(&server).user_info(&http, &token()).await.unwrap_err();
+    let err = provider(&server)
+        .user_info(&http, &token())
+        .await
+        .unwrap_err();
 
     assert!(err.is_timeout(), "{err:?}");
     assert_eq!(err.stage(), Some(Stage::UserInfo));

@@ -59,7 +59,9 @@ fn configured_and_extra_scopes_are_sent_space_separated() {
         .build()
         .unwrap();
     let state = CsrfState::new("s");
-    let options = AuthorizeOptions::default().scope("webhook").scope("account");
+    let options = AuthorizeOptions::default()
+        .scope("webhook")
+        .scope("account");
 
     let url = provider
         .authorization_url(&AuthorizationRequest::new(REDIRECT_URI, &state, &options))
@@ -97,7 +99,10 @@ fn authorize_url_override_is_used() {
         .authorization_url(&AuthorizationRequest::new(REDIRECT_URI, &state, &options))
         .unwrap();
 
-    assert!(url.as_str().starts_with("http://127.0.0.1:8011/site/oauth2/authorize?"));
+    assert!(
+        url.as_str()
+            .starts_with("http://127.0.0.1:8011/site/oauth2/authorize?")
+    );
 }
 
 #[test]

@@ -52,12 +52,21 @@ async fn primary_email_on_the_second_page_is_found() {
 async fn primary_email_on_the_first_page_ends_the_pagination() {
     let server = MockServer::start().await;
     mount_user(&server, "user.json").await;
-    first_page(&server, fixture_for(&server, "emails_primary_first.json"), 1).await;
+    first_page(
+        &server,
+        fixture_for(&server, "emails_primary_first.json"),
+        1,
+    )
+    .await;
 
     let user = user_info(&server).await.unwrap();
 
     assert_eq!(user.email.as_deref(), Some("mira@example.com"));
-    assert_eq!(requests_to(&server, EMAILS_PATH).await.len(), 1, "page 2 is not needed");
+    assert_eq!(
+        requests_to(&server, EMAILS_PATH).await.len(),
+        1,
+        "page 2 is not needed"
+    );
 }
 
 #[tokio::test]
@@ -201,7 +210,10 @@ async fn pagination_that_never_ends_is_an_error_after_twenty_pages() {
             context, reason, ..
         } => {
             assert_eq!(context.stage, Stage::UserInfo);
-            assert_eq!(reason, "the email list still had a `next` link after 20 pages");
+            assert_eq!(
+                reason,
+                "the email list still had a `next` link after 20 pages"
+            );
         }
         other => panic!("expected Error::InvalidResponse, got {other:?}"),
     }
@@ -222,7 +234,10 @@ async fn next_link_to_another_host_is_not_followed() {
         matches!(&err, Error::InvalidResponse { reason, .. } if reason.contains("another origin")),
         "{err:?}"
     );
-    assert!(foreign.received_requests().await.unwrap().is_empty(), "the token went elsewhere");
+    assert!(
+        foreign.received_requests().await.unwrap().is_empty(),
+        "the token went elsewhere"
+    );
 }
 
 #[tokio::test]

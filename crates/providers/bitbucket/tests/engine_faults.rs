@@ -25,7 +25,10 @@ async fn token_answers(server: &MockServer, response: ResponseTemplate) {
         .await;
 }
 
-async fn exchange_with(provider: &BitbucketProvider, http: &HttpClient) -> Result<OAuthToken, Error> {
+async fn exchange_with(
+    provider: &BitbucketProvider,
+    http: &HttpClient,
+) -> Result<OAuthToken, Error> {
     provider
         .exchange_code(http, &AuthorizationCode::new("c0de"), REDIRECT_URI, None)
         .await
@@ -43,7 +46,10 @@ fn invalid_reason(err: &Error) -> &str {
             reason,
             ..
         } => {
-            assert_eq!((context.provider.as_str(), context.stage), ("bitbucket", Stage::Token));
+            assert_eq!(
+                (context.provider.as_str(), context.stage),
+                ("bitbucket", Stage::Token)
+            );
             assert_eq!(*status, 200);
             reason
         }
@@ -56,7 +62,8 @@ async fn token_endpoint_500_html_page_is_an_http_status_error() {
     let server = MockServer::start().await;
     token_answers(
         &server,
-        ResponseTemplate::new(500).set_body_raw("<html><body>Bitbucket is down</body></html>", "text/html"),
+        ResponseTemplate::new(500)
+            .set_body_raw("<html><body>Bitbucket is down</body></html>", "text/html"),
     )
     .await;
 
@@ -77,7 +84,10 @@ async fn token_endpoint_500_html_page_is_an_http_status_error() {
         }
         other => panic!("expected Error::HttpStatus, got {other:?}"),
     }
-    assert_eq!(err.to_string(), "bitbucket token exchange failed: the provider answered HTTP 500");
+    assert_eq!(
+        err.to_string(),
+        "bitbucket token exchange failed: the provider answered HTTP 500"
+    );
 }
 
 #[tokio::test]
@@ -85,7 +95,8 @@ async fn token_endpoint_200_html_page_is_an_invalid_response() {
     let server = MockServer::start().await;
     token_answers(
         &server,
-        ResponseTemplate::new(200).set_body_raw("<html><body>Log in to Bitbucket</body></html>", "text/html"),
+        ResponseTemplate::new(200)
+            .set_body_raw("<html><body>Log in to Bitbucket</body></html>", "text/html"),
     )
     .await;
 
@@ -142,7 +153,10 @@ async fn token_endpoint_without_access_token_is_an_invalid_response() {
     let err = exchange(&server).await;
 
     assert_eq!(invalid_reason(&err), "`access_token` is missing");
-    assert!(!format!("{err:?}").contains(REFRESH_TOKEN), "the excerpt is redacted");
+    assert!(
+        !format!("{err:?}").contains(REFRESH_TOKEN),
+        "the excerpt is redacted"
+    );
 }
 
 #[tokio::test]
@@ -151,8 +165,10 @@ async fn token_endpoint_body_over_the_cap_is_body_too_large() {
     let padding = "a".repeat(4 * 1024);
     token_answers(
         &server,
-        ResponseTemplate::new(200)
-            .set_body_raw(format!("{{\"access_token\":\"{padding}\"}}"), "application/json"),
+        ResponseTemplate::new(200).set_body_raw(
+            format!("{{\"access_token\":\"{padding}\"}}"),
+            "application/json",
+        ),
     )
     .await;
     let http = http_with(HttpConfig::default().max_body_bytes(1024));
@@ -188,7 +204,11 @@ async fn token_endpoint_slower_than_the_timeout_is_a_timeout() {
         }
         other => panic!("expected Error::Timeout, got {other:?}"),
     }
-    assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -202,7 +222,8 @@ async fn token_endpoint_redirect_is_not_followed() {
         .await;
     token_answers(
         &server,
-        ResponseTemplate::new(302).insert_header("location", format!("{}{TOKEN_PATH}", elsewhere.uri())),
+        ResponseTemplate::new(302)
+            .insert_header("location", format!("{}{TOKEN_PATH}", elsewhere.uri())),
     )
     .await;
 
@@ -235,5 +256,8 @@ async fn token_endpoint_refusing_connections_is_a_connect_error() {
         other => panic!("expected Error::Connect, got {other:?}"),
     }
     assert_eq!(err.code(), "provider_unavailable");
-    assert!(!err.to_string().contains(&port.to_string()), "no URL in the message");
+    assert!(
+        !err.to_string().contains(&port.to_string()),
+        "no URL in the message"
+    );
 }

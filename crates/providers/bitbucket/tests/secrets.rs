@@ -54,9 +54,19 @@ async fn a_whole_run_logs_and_prints_no_secret() {
         refresh_error.to_string(),
     ];
     for text in &printed {
-        for secret in [CLIENT_SECRET, ACCESS_TOKEN, REFRESH_TOKEN, CODE, &BASIC_AUTH[6..]] {
+        for secret in [
+            CLIENT_SECRET,
+            ACCESS_TOKEN,
+            REFRESH_TOKEN,
+            CODE,
+            &BASIC_AUTH[6..],
+        ] {
             assert!(!text.contains(secret), "a secret leaked into:\n{text}");
         }
     }
-    assert!(printed[0].contains("provider request"), "the run was logged: {}", printed[0]);
+    assert!(
+        printed[0].contains("provider request"),
+        "the run was logged: {}",
+        printed[0]
+    );
 }

@@ -24,7 +24,12 @@ async fn token_endpoint(server: &MockServer, status: u16, fixture_name: &str) {
 
 async fn exchange(server: &MockServer) -> Result<oauth_kit_core::OAuthToken, Error> {
     provider(server)
-        .exchange_code(&http(), &AuthorizationCode::new("c0de-from-callback"), REDIRECT_URI, None)
+        .exchange_code(
+            &http(),
+            &AuthorizationCode::new("c0de-from-callback"),
+            REDIRECT_URI,
+            None,
+        )
         .await
 }
 
@@ -59,7 +64,10 @@ async fn code_exchange_parses_the_token_and_its_plural_scopes_member() {
     let token = exchange(&server).await.unwrap();
 
     assert_eq!(token.access_token.secret(), ACCESS_TOKEN);
-    assert_eq!(token.refresh_token.as_ref().unwrap().secret(), REFRESH_TOKEN);
+    assert_eq!(
+        token.refresh_token.as_ref().unwrap().secret(),
+        REFRESH_TOKEN
+    );
     assert_eq!(token.token_type, "bearer");
     assert_eq!(token.expires_in, Some(Duration::from_secs(7200)));
     assert!(token.expires_at.is_some() && !token.is_expired());
@@ -104,7 +112,12 @@ async fn code_exchange_never_sends_a_pkce_verifier() {
     let verifier = PkceVerifier::generate().unwrap();
 
     provider(&server)
-        .exchange_code(&http(), &AuthorizationCode::new("c"), REDIRECT_URI, Some(&verifier))
+        .exchange_code(
+            &http(),
+            &AuthorizationCode::new("c"),
+            REDIRECT_URI,
+            Some(&verifier),
+        )
         .await
         .unwrap();
 
@@ -127,7 +140,10 @@ async fn refresh_keeps_the_same_refresh_token_and_reads_scopes() {
     let token = refresh(&server).await.unwrap();
 
     assert!(token.access_token.secret().starts_with("Wd3Hs9Lk1Fn7"));
-    assert_eq!(token.refresh_token.as_ref().unwrap().secret(), REFRESH_TOKEN);
+    assert_eq!(
+        token.refresh_token.as_ref().unwrap().secret(),
+        REFRESH_TOKEN
+    );
     assert_eq!(token.scopes, ["account", "email"]);
     assert_eq!(token.expires_in, Some(Duration::from_secs(7200)));
     let requests = requests_to(&server, TOKEN_PATH).await;
@@ -153,7 +169,10 @@ async fn refresh_answer_without_a_refresh_token_keeps_the_one_used() {
 
     let token = refresh(&server).await.unwrap();
 
-    assert_eq!(token.refresh_token.as_ref().unwrap().secret(), REFRESH_TOKEN);
+    assert_eq!(
+        token.refresh_token.as_ref().unwrap().secret(),
+        REFRESH_TOKEN
+    );
 }
 
 #[tokio::test]
@@ -163,7 +182,12 @@ async fn invalid_code_is_an_oauth_invalid_grant_error() {
 
     let err = exchange(&server).await.unwrap_err();
 
-    assert_oauth_error(&err, Stage::Token, "invalid_grant", "The specified code is not valid.");
+    assert_oauth_error(
+        &err,
+        Stage::Token,
+        "invalid_grant",
+        "The specified code is not valid.",
+    );
     assert_eq!(err.code(), "token_error");
 }
 
@@ -189,7 +213,12 @@ async fn non_form_body_answer_is_an_oauth_invalid_grant_error() {
 
     let err = exchange(&server).await.unwrap_err();
 
-    assert_oauth_error(&err, Stage::Token, "invalid_grant", "Unsupported grant type: None");
+    assert_oauth_error(
+        &err,
+        Stage::Token,
+        "invalid_grant",
+        "Unsupported grant type: None",
+    );
 }
 
 #[tokio::test]
@@ -199,7 +228,12 @@ async fn invalid_refresh_token_is_an_oauth_invalid_request_error_at_the_refresh_
 
     let err = refresh(&server).await.unwrap_err();
 
-    assert_oauth_error(&err, Stage::Refresh, "invalid_request", "Invalid refresh_token");
+    assert_oauth_error(
+        &err,
+        Stage::Refresh,
+        "invalid_request",
+        "Invalid refresh_token",
+    );
 }
 
 #[tokio::test]
@@ -216,5 +250,8 @@ async fn revocation_is_unsupported_and_points_to_the_app_authorizations_page() {
         }
     );
     assert!(!provider.capabilities().revocation);
-    assert!(server.received_requests().await.unwrap().is_empty(), "no request is sent");
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no request is sent"
+    );
 }

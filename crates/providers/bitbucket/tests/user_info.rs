@@ -29,7 +29,10 @@ async fn user_with_username_is_normalized() {
     mount_user(&server, "user.json").await;
     mount_emails(&server).await;
 
-    let user = provider(&server).user_info(&http(), &token()).await.unwrap();
+    let user = provider(&server)
+        .user_info(&http(), &token())
+        .await
+        .unwrap();
 
     assert_eq!(user.provider, "bitbucket");
     assert_eq!(user.oauth_id, "3c5e0f9a-7b21-4d8e-9a44-6f0c2b1d8e73");
@@ -53,7 +56,10 @@ async fn user_without_username_falls_back_to_nickname() {
     mount_user(&server, "user_without_username.json").await;
     mount_emails(&server).await;
 
-    let user = provider(&server).user_info(&http(), &token()).await.unwrap();
+    let user = provider(&server)
+        .user_info(&http(), &token())
+        .await
+        .unwrap();
 
     assert_eq!(user.username.as_deref(), Some("Mira O L"));
     assert_eq!(user.oauth_id, "3c5e0f9a-7b21-4d8e-9a44-6f0c2b1d8e73");
@@ -65,20 +71,30 @@ async fn access_token_travels_only_in_the_authorization_bearer_header() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(USER_PATH))
-        .and(header("authorization", format!("Bearer {ACCESS_TOKEN}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {ACCESS_TOKEN}").as_str(),
+        ))
         .respond_with(json(200, fixture("user.json")))
         .expect(1)
         .mount(&server)
         .await;
     mount_emails(&server).await;
 
-    provider(&server).user_info(&http(), &token()).await.unwrap();
+    provider(&server)
+        .user_info(&http(), &token())
+        .await
+        .unwrap();
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 3, "user, emails page 1, emails page 2");
     for request in requests {
         assert_eq!(request.method.as_str(), "GET");
-        assert!(!request.url.as_str().contains(ACCESS_TOKEN), "{}", request.url);
+        assert!(
+            !request.url.as_str().contains(ACCESS_TOKEN),
+            "{}",
+            request.url
+        );
         assert!(request.body.is_empty());
         for (name, value) in &request.headers {
             let value = value.to_str().unwrap_or_default();
@@ -103,7 +119,10 @@ async fn user_without_uuid_is_an_invalid_response() {
         .await;
     mount_emails(&server).await;
 
-    let err = provider(&server).user_info(&http(), &token()).await.unwrap_err();
+    let err = provider(&server)
+        .user_info(&http(), &token())
+        .await
+        .unwrap_err();
 
     match err {
         Error::InvalidResponse {
@@ -126,18 +145,25 @@ async fn user_answered_with_an_html_page_is_an_invalid_response() {
     Mock::given(method("GET"))
         .and(path(USER_PATH))
         .respond_with(
-            ResponseTemplate::new(200).set_body_raw("<html><body>Log in</body></html>", "text/html"),
+            ResponseTemplate::new(200)
+                .set_body_raw("<html><body>Log in</body></html>", "text/html"),
         )
         .mount(&server)
         .await;
 
-    let err = provider(&server).user_info(&http(), &token()).await.unwrap_err();
+    let err = provider(&server)
+        .user_info(&http(), &token())
+        .await
+        .unwrap_err();
 
     assert!(
         matches!(&err, Error::InvalidResponse { reason, .. } if reason == "expected JSON, got `text/html`"),
         "{err:?}"
     );
-    assert!(requests_to(&server, EMAILS_PATH).await.is_empty(), "no email request after a failure");
+    assert!(
+        requests_to(&server, EMAILS_PATH).await.is_empty(),
+        "no email request after a failure"
+    );
 }
 
 #[tokio::test]
@@ -150,7 +176,10 @@ async fn user_info_failure_spends_no_email_request() {
         .mount(&server)
         .await;
 
-    let err = provider(&server).user_info(&http(), &token()).await.unwrap_err();
+    let err = provider(&server)
+        .user_info(&http(), &token())
+        .await
+        .unwrap_err();
 
     assert_eq!(err.status(), Some(401));
     assert!(requests_to(&server, EMAILS_PATH).await.is_empty());

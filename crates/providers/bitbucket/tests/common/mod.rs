@@ -100,7 +100,9 @@ pub async fn requests_to(server: &MockServer, request_path: &str) -> Vec<wiremoc
 
 /// The form pairs of a request body.
 pub fn form(request: &wiremock::Request) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(&request.body).into_owned().collect()
+    url::form_urlencoded::parse(&request.body)
+        .into_owned()
+        .collect()
 }
 
 /// Everything logged while the guard lives, as text.
