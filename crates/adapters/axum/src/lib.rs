@@ -77,3 +77,8 @@ pub use tower_sessions;
 #[cfg(doctest)]
 #[doc = include_str!("../../../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The Axum guide (`docs/adapters/axum.md`), compiled so that its examples cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../docs/adapters/axum.md")]
+pub struct AxumGuide;

@@ -1,0 +1,97 @@
+//! Actix-web adapter of oauth-kit: "log in with Bitbucket" (and any other provider) routes,
+//! session integration, extractors and guards, on top of the framework-agnostic login flow of
+//! `oauth-kit-core`.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use actix_web::{App, HttpServer, web};
+//! use oauth_kit_actix::{CurrentUser, OAuth};
+//! use oauth_kit_core::{FlowConfig, LoginService, ProviderRegistry};
+//!
+//! async fn me(CurrentUser(user): CurrentUser) -> String {
+//!     format!("hello {}", user.user.full_name().unwrap_or(user.user.oauth_id))
+//! }
+//!
+//! # async fn run(providers: ProviderRegistry) -> Result<(), Box<dyn std::error::Error>> {
+//! let service = LoginService::new(providers, FlowConfig::from_env()?)?;
+//! let oauth = OAuth::new(service);
+//! HttpServer::new(move || {
+//!     App::new()
+//!         .route("/me", web::get().to(me))
+//!         .configure(|cfg| oauth.configure(cfg))
+//!         .wrap(oauth.session_middleware())
+//! })
+//! .bind("127.0.0.1:8000")?
+//! .run()
+//! .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Routes
+//!
+//! [`OAuth::configure`] mounts, under the route prefix (default `/auth`):
+//! - `GET {prefix}/{provider}/login?next=/path`: 303 to the provider, flow cookie set.
+//! - `GET {prefix}/{provider}/callback`: on success the user is stored in the session (the
+//!   session is renewed first) and the browser goes (303) to the return path; on failure it
+//!   goes (303) to the failure path with `error=<code>` and no session is created. Both carry
+//!   `Referrer-Policy: no-referrer` and `Cache-Control: no-store`, and clear the flow cookie.
+//! - `POST {prefix}/logout`: the session is purged and the login revoked; 303 to `/`.
+//!
+//! An unknown provider answers 404.
+//!
+//! # Sessions
+//!
+//! [`OAuth::session_middleware`] builds an `actix-session` middleware over the cookie store:
+//! cookie `oauth_kit_session`, encrypted with a key derived from `OAUTH_COOKIE_KEY` (a random
+//! per-process key, with a warning, when it is unset), `HttpOnly`, `SameSite=Lax`, `Secure`
+//! exactly when the redirect base URL is https, `Path=/`, expiring after 7 days of inactivity.
+//! The session holds only the [`SessionUser`] (no token, no raw provider JSON unless
+//! [`OAuth::keep_raw_data`] says so) and a random login id. Because a cookie cannot be taken
+//! back, every login id is also kept in an in-memory registry of live logins: logout removes it,
+//! so a copy of the old cookie is dead. A login is therefore valid only on the instance that
+//! completed it, until a restart. Several instances use a server-side store instead (for
+//! example actix-session's Redis store) with [`OAuth::server_side_sessions`]. The guide
+//! `docs/adapters/actix.md` explains the trade-offs.
+//!
+//! # Failure codes
+//!
+//! The `error` query parameter of the failure redirect is one of:
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `access_denied` | the user pressed "Deny" at the provider |
+//! | `authorization_failed` | the provider redirected back with another `error` |
+//! | `state_missing` | the callback had no `state` |
+//! | `state_mismatch` | the `state` is not the one this browser started with |
+//! | `state_expired` | the login took longer than the state TTL |
+//! | `flow_missing` | no login was started in this browser (or its cookie expired) |
+//! | `flow_invalid` | the flow cookie was tampered with or sealed with another key |
+//! | `flow_replayed` | the callback was replayed after a completed login |
+//! | `provider_mismatch` | the login was started for another provider |
+//! | `issuer_mismatch` | the RFC 9207 `iss` parameter is missing or wrong |
+//! | `invalid_callback` | a repeated parameter, or no code |
+//! | `token_error` | the code exchange failed |
+//! | `user_info_error` | fetching the user failed |
+//! | `provider_unavailable` | the provider timed out or could not be reached |
+//! | `login_refused` or your code | the [`LoginHook`] refused the login |
+//! | `server_error` | anything else (the session could not be written, ...) |
+//!
+//! Details of every failure are logged with `tracing` (never a secret); the browser sees only
+//! the code.
+
+mod extract;
+mod guard;
+mod live;
+mod routes;
+
+pub use actix_session;
+pub use extract::{AuthRejection, CurrentUser, OptionalUser, VerifiedUser};
+pub use guard::{Guard, GuardMiddleware};
+pub use oauth_kit_core::flow::{LoginDecision, LoginHook, SessionUser};
+pub use routes::{DEFAULT_MAX_LIVE_SESSIONS, OAuth, SESSION_COOKIE_NAME, SESSION_IDLE_TIMEOUT};
+
+/// The Actix guide (`docs/adapters/actix.md`), compiled so that its examples cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../docs/adapters/actix.md")]
+pub struct ActixGuide;

@@ -1,0 +1,370 @@
+//! The adapter value, the login, callback and logout routes, and the session middleware.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_session::config::{CookieContentSecurity, PersistentSession, TtlExtensionPolicy};
+use actix_session::storage::{CookieSessionStore, SessionStore};
+use actix_session::{Session, SessionMiddleware};
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use oauth_kit_core::flow::{SESSION_USER_KEY, cookie_value, refusal_code};
+use oauth_kit_core::{
+    AuthorizeOptions, BeginOptions, Error, FlowCookie, LoginDecision, LoginHook, LoginService,
+    LoginSuccess, SessionUser,
+};
+use serde::Deserialize;
+
+use crate::extract::AuthRejection;
+use crate::live::LiveSessions;
+
+/// The name of the session cookie set by [`OAuth::session_middleware`].
+pub const SESSION_COOKIE_NAME: &str = "oauth_kit_session";
+
+/// How long a session lasts without a request (the cookie's `Max-Age`, renewed at every
+/// request, and the idle timeout of the registry of live logins).
+pub const SESSION_IDLE_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// How many logins the in-memory registry keeps by default (see [`OAuth::max_live_sessions`]).
+pub const DEFAULT_MAX_LIVE_SESSIONS: usize = 100_000;
+
+/// The session key of the random login id checked against the registry of live logins.
+const LOGIN_ID_KEY: &str = "oauth_kit.login_id";
+
+/// The adapter: a [`LoginService`], the session key and options, an optional login hook and
+/// the registry of live logins.
+///
+/// Cheap to clone (clone it into the `HttpServer::new` closure);
+/// [`configure`](Self::configure) mounts the routes and registers the adapter as
+/// `web::Data<OAuth>`, and [`session_middleware`](Self::session_middleware) builds a matching
+/// session middleware.
+#[derive(Clone)]
+pub struct OAuth {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    service: LoginService,
+    hook: Option<Arc<dyn LoginHook>>,
+    keep_raw_data: bool,
+    server_side: bool,
+    key: Key,
+    max_live: usize,
+    live: Arc<LiveSessions>,
+}
+
+impl fmt::Debug for OAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuth")
+            .field("service", &self.inner.service)
+            .field("hook", &self.inner.hook.as_ref().map(|_| "LoginHook"))
+            .field("keep_raw_data", &self.inner.keep_raw_data)
+            .field("server_side_sessions", &self.inner.server_side)
+            .field("session_key", &"[redacted]")
+            .field("max_live_sessions", &self.inner.max_live)
+            .finish()
+    }
+}
+
+impl OAuth {
+    /// Wraps a login service.
+    ///
+    /// The session cookie is encrypted with a key derived from the configured cookie key
+    /// (`OAUTH_COOKIE_KEY`). Without one, a random per-process key is used and a warning is
+    /// logged: sessions then end at every restart.
+    pub fn new(service: LoginService) -> Self {
+        let key = match service.config().cookie_key() {
+            // A `CookieKey` holds at least 32 bytes, which is what `derive_from` requires.
+            Some(key) => Key::derive_from(key.material()),
+            None => {
+                tracing::warn!(
+                    "OAUTH_COOKIE_KEY is not set: session cookies are encrypted with a random \
+                     per-process key, so every session ends when the process restarts"
+                );
+                Key::generate()
+            }
+        };
+        Self {
+            inner: Arc::new(Inner {
+                service,
+                hook: None,
+                keep_raw_data: false,
+                server_side: false,
+                key,
+                max_live: DEFAULT_MAX_LIVE_SESSIONS,
+                live: Arc::new(LiveSessions::new(
+                    SESSION_IDLE_TIMEOUT,
+                    DEFAULT_MAX_LIVE_SESSIONS,
+                )),
+            }),
+        }
+    }
+
+    /// Calls `hook` after every successful login, before the session is written.
+    pub fn on_login(self, hook: impl LoginHook) -> Self {
+        self.map_inner(|inner| inner.hook = Some(Arc::new(hook)))
+    }
+
+    /// Keeps the provider's raw JSON in the session (off by default: it can be large, and with
+    /// the cookie store it would be sent to the browser, in a cookie limited to about 4 KB).
+    pub fn keep_raw_data(self, keep: bool) -> Self {
+        self.map_inner(|inner| inner.keep_raw_data = keep)
+    }
+
+    /// Declares that the store given to [`session_middleware_with`](Self::session_middleware_with)
+    /// keeps session state on the server (actix-session's Redis store, or your own
+    /// `SessionStore`). Purging a session then deletes its state, so the in-memory registry of
+    /// live logins is not used and a session works on every instance that shares the store.
+    ///
+    /// Off by default, for the cookie store. Do not switch it on with the cookie store: a copy
+    /// of a logged-out cookie would be accepted again.
+    pub fn server_side_sessions(self, yes: bool) -> Self {
+        self.map_inner(|inner| inner.server_side = yes)
+    }
+
+    /// Bounds the in-memory registry of live logins (default [`DEFAULT_MAX_LIVE_SESSIONS`]).
+    /// When it is full, a new login ends the least recently active one.
+    pub fn max_live_sessions(self, cap: usize) -> Self {
+        self.map_inner(|inner| {
+            inner.max_live = cap.max(1);
+            inner.live = Arc::new(LiveSessions::new(SESSION_IDLE_TIMEOUT, inner.max_live));
+        })
+    }
+
+    fn map_inner(self, f: impl FnOnce(&mut Inner)) -> Self {
+        let mut inner = Inner {
+            service: self.inner.service.clone(),
+            hook: self.inner.hook.clone(),
+            keep_raw_data: self.inner.keep_raw_data,
+            server_side: self.inner.server_side,
+            key: self.inner.key.clone(),
+            max_live: self.inner.max_live,
+            live: self.inner.live.clone(),
+        };
+        f(&mut inner);
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The login service.
+    pub fn service(&self) -> &LoginService {
+        &self.inner.service
+    }
+
+    /// The key that encrypts the session cookie (for a session middleware built by hand).
+    pub fn session_key(&self) -> &Key {
+        &self.inner.key
+    }
+
+    /// Mounts the routes under the configured prefix and registers the adapter as
+    /// `web::Data<OAuth>` (the extractors and guards need it). Use it at the application level:
+    ///
+    /// ```no_run
+    /// # fn app(oauth: oauth_kit_actix::OAuth) {
+    /// let app = actix_web::App::new()
+    ///     .configure(|cfg| oauth.configure(cfg))
+    ///     .wrap(oauth.session_middleware());
+    /// # }
+    /// ```
+    pub fn configure(&self, cfg: &mut web::ServiceConfig) {
+        let prefix = self.inner.service.config().route_prefix();
+        cfg.app_data(web::Data::new(self.clone()))
+            .route(&format!("{prefix}/logout"), web::post().to(logout))
+            .route(
+                &format!("{prefix}/{{provider}}/login"),
+                web::get().to(login),
+            )
+            .route(
+                &format!("{prefix}/{{provider}}/callback"),
+                web::get().to(callback),
+            );
+    }
+
+    /// A session middleware over actix-session's cookie store: cookie `oauth_kit_session`,
+    /// encrypted with [`session_key`](Self::session_key), `HttpOnly`, `SameSite=Lax`, `Secure`
+    /// when the redirect base URL is https, `Path=/`, expiring after
+    /// [`SESSION_IDLE_TIMEOUT`] of inactivity.
+    pub fn session_middleware(&self) -> SessionMiddleware<CookieSessionStore> {
+        self.session_middleware_with(CookieSessionStore::default())
+    }
+
+    /// The same session middleware over another store (actix-session's Redis store, ...).
+    /// Pair a server-side store with [`server_side_sessions(true)`](Self::server_side_sessions).
+    pub fn session_middleware_with<Store: SessionStore>(
+        &self,
+        store: Store,
+    ) -> SessionMiddleware<Store> {
+        let idle = CookieDuration::seconds(
+            i64::try_from(SESSION_IDLE_TIMEOUT.as_secs()).unwrap_or(i64::MAX),
+        );
+        SessionMiddleware::builder(store, self.inner.key.clone())
+            .cookie_name(SESSION_COOKIE_NAME.to_owned())
+            .cookie_content_security(CookieContentSecurity::Private)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_secure(self.inner.service.config().secure_cookies())
+            .cookie_path("/".to_owned())
+            .session_lifecycle(
+                PersistentSession::default()
+                    .session_ttl(idle)
+                    .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+            )
+            .build()
+    }
+
+    /// Whether the session belongs to a live login (always true with a server-side store).
+    pub(crate) fn is_live(&self, session: &Session) -> bool {
+        if self.inner.server_side {
+            return true;
+        }
+        match session.get::<String>(LOGIN_ID_KEY) {
+            Ok(Some(id)) => self.inner.live.touch(&id),
+            _ => false,
+        }
+    }
+
+    /// Ends the login recorded in `session`, if any.
+    fn end_login(&self, session: &Session) {
+        if let Ok(Some(id)) = session.get::<String>(LOGIN_ID_KEY) {
+            self.inner.live.end(&id);
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+    prompt: Option<String>,
+    login_hint: Option<String>,
+}
+
+async fn login(
+    oauth: web::Data<OAuth>,
+    provider: web::Path<String>,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, AuthRejection> {
+    let query = query.into_inner();
+    let mut authorize = AuthorizeOptions::default();
+    authorize.prompt = query.prompt;
+    authorize.login_hint = query.login_hint;
+    let mut options = BeginOptions::default().authorize(authorize);
+    options.return_to = query.next;
+    let begin = oauth
+        .inner
+        .service
+        .begin(&provider, options)
+        .await
+        .map_err(|err| AuthRejection::from_core(&err))?;
+    let mut response = redirect(begin.authorization_url.as_str());
+    set_cookie(&mut response, &begin.cookie);
+    Ok(response)
+}
+
+async fn callback(
+    oauth: web::Data<OAuth>,
+    provider: web::Path<String>,
+    session: Session,
+    req: HttpRequest,
+) -> Result<HttpResponse, AuthRejection> {
+    let service = &oauth.inner.service;
+    if service.registry().get(&provider).is_none() {
+        return Err(AuthRejection::from_core(&Error::UnknownProvider {
+            name: provider.into_inner(),
+        }));
+    }
+    let flow_cookie = req
+        .headers()
+        .get_all(header::COOKIE)
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| cookie_value(h, service.config().cookie_name()));
+    let completion = service
+        .complete(&provider, req.query_string(), flow_cookie)
+        .await;
+
+    let location = match completion.result {
+        Ok(login) => match finish_login(&oauth, &session, &login).await {
+            Ok(()) => login.return_to.as_str().to_owned(),
+            Err(code) => service.config().failure_location(&code),
+        },
+        Err(err) => service.config().failure_location(err.code()),
+    };
+    let mut response = redirect(&location);
+    set_cookie(&mut response, &completion.clear_cookie);
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    Ok(response)
+}
+
+/// Runs the hook, then writes the renewed session and registers the login. Returns the failure
+/// code otherwise.
+async fn finish_login(
+    oauth: &OAuth,
+    session: &Session,
+    login: &LoginSuccess,
+) -> Result<(), String> {
+    let account = match &oauth.inner.hook {
+        Some(hook) => match hook.on_login(login).await {
+            LoginDecision::Accept { account } => account,
+            LoginDecision::Refuse { code } => {
+                tracing::info!(provider = %login.user.provider, code = %code, "login refused by the application");
+                return Err(refusal_code(&code).to_owned());
+            }
+            _ => None,
+        },
+        None => None,
+    };
+    let user = SessionUser::new(login.user.clone(), account, oauth.inner.keep_raw_data);
+    // The login that this browser had before, if any, is replaced.
+    oauth.end_login(session);
+    session.renew();
+    session.remove(LOGIN_ID_KEY);
+    if let Err(err) = session.insert(SESSION_USER_KEY, user) {
+        tracing::error!(error = %err, "the session could not be written after a login");
+        return Err("server_error".to_owned());
+    }
+    if oauth.inner.server_side {
+        return Ok(());
+    }
+    let Some(id) = oauth.inner.live.start() else {
+        session.remove(SESSION_USER_KEY);
+        return Err("server_error".to_owned());
+    };
+    if let Err(err) = session.insert(LOGIN_ID_KEY, &id) {
+        oauth.inner.live.end(&id);
+        session.remove(SESSION_USER_KEY);
+        tracing::error!(error = %err, "the session could not be written after a login");
+        return Err("server_error".to_owned());
+    }
+    Ok(())
+}
+
+async fn logout(oauth: web::Data<OAuth>, session: Session) -> HttpResponse {
+    oauth.end_login(&session);
+    session.purge();
+    redirect("/")
+}
+
+/// A 303 with `Cache-Control: no-store`.
+fn redirect(location: &str) -> HttpResponse {
+    // Locations come from the validated return path, the configured failure path or the
+    // provider URL built by the engine; an invalid header value is answered with a 500.
+    match HeaderValue::from_str(location) {
+        Ok(value) => HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, value))
+            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+            .finish(),
+        Err(_) => HttpResponse::InternalServerError().finish(),
+    }
+}
+
+fn set_cookie(response: &mut HttpResponse, cookie: &FlowCookie) {
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_header_value()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,91 @@
+//! The oauth-kit demo on Actix-web.
+//!
+//! `cargo run -p example-actix`, then open <http://localhost:8000>. Without
+//! `BITBUCKET_CLIENT_ID` the demo starts a mock Bitbucket in-process, so the login works with
+//! no account anywhere; with `BITBUCKET_CLIENT_ID` and `BITBUCKET_CLIENT_SECRET` set it logs in
+//! with real Bitbucket. Same environment variables, routes, JSON and pages as `example-axum`.
+
+use std::process::ExitCode;
+
+use actix_web::http::header::ContentType;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use demo_support::{Demo, Settings};
+use oauth_kit_actix::{CurrentUser, OAuth, OptionalUser};
+
+#[derive(Clone)]
+struct AppState {
+    prefix: String,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    demo_support::init_tracing();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let settings = Settings::from_env()?;
+    let demo = Demo::start(&settings).await?;
+    let oauth = OAuth::new(demo.service.clone());
+    let state = web::Data::new(AppState {
+        prefix: demo.service.config().route_prefix().to_owned(),
+    });
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .route("/", web::get().to(home))
+            .route("/login", web::get().to(login_page))
+            .route("/me", web::get().to(me))
+            .route("/me/verified", web::get().to(me_verified))
+            .configure(|cfg| oauth.configure(cfg))
+            .wrap(oauth.session_middleware())
+    })
+    // SIGINT and SIGTERM stop the server; requests in flight get a few seconds to finish.
+    .shutdown_timeout(5)
+    .bind(settings.app_addr)?;
+    demo.announce(&settings);
+    server.run().await?;
+    Ok(())
+}
+
+fn html(page: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::html())
+        .body(page)
+}
+
+async fn home(state: web::Data<AppState>, OptionalUser(user): OptionalUser) -> HttpResponse {
+    html(demo_support::home_page(user.as_ref(), &state.prefix))
+}
+
+#[derive(serde::Deserialize)]
+struct LoginQuery {
+    error: Option<String>,
+}
+
+async fn login_page(state: web::Data<AppState>, query: web::Query<LoginQuery>) -> HttpResponse {
+    html(demo_support::login_page(
+        query.error.as_deref(),
+        &state.prefix,
+    ))
+}
+
+async fn me(CurrentUser(user): CurrentUser) -> HttpResponse {
+    HttpResponse::Ok().json(demo_support::me_json(&user))
+}
+
+async fn me_verified(OptionalUser(user): OptionalUser) -> HttpResponse {
+    match user {
+        None => HttpResponse::Unauthorized().json(demo_support::unauthenticated_json()),
+        Some(user) if user.has_verified_email() => {
+            HttpResponse::Ok().json(demo_support::me_json(&user))
+        }
+        Some(_) => HttpResponse::Forbidden().json(demo_support::unverified_json()),
+    }
+}
