@@ -8,7 +8,7 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
-use oauth_kit_core::flow::SESSION_USER_KEY;
+use oauth_kit_core::flow::{Denial, Requirement, SESSION_USER_KEY};
 use oauth_kit_core::{Error, SessionUser};
 
 use crate::routes::OAuth;
@@ -32,6 +32,15 @@ pub enum AuthRejection {
     Session,
     /// The login could not be started: 500 (details are logged).
     Internal,
+}
+
+impl From<Denial> for AuthRejection {
+    fn from(denial: Denial) -> Self {
+        match denial {
+            Denial::Forbidden(code) => AuthRejection::Forbidden(code),
+            _ => AuthRejection::Unauthenticated,
+        }
+    }
 }
 
 impl AuthRejection {
@@ -166,12 +175,8 @@ impl FromRequest for VerifiedUser {
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         ready(session_user(req).and_then(|user| {
-            let user = user.ok_or(AuthRejection::Unauthenticated)?;
-            if user.has_verified_email() {
-                Ok(VerifiedUser(user))
-            } else {
-                Err(AuthRejection::Forbidden("email_not_verified"))
-            }
+            Requirement::VerifiedEmail.check(user.as_ref())?;
+            user.map(VerifiedUser).ok_or(AuthRejection::Unauthenticated)
         }))
     }
 }

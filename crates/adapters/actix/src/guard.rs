@@ -7,6 +7,7 @@ use std::pin::Pin;
 use actix_web::body::EitherBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use oauth_kit_core::SessionUser;
+use oauth_kit_core::flow::Requirement;
 
 use crate::extract::{AuthRejection, session_user};
 
@@ -29,41 +30,27 @@ use crate::extract::{AuthRejection, session_user};
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Guard(Kind);
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Kind {
-    LoggedIn,
-    Provider(String),
-    VerifiedEmail,
-}
+pub struct Guard(Requirement);
 
 impl Guard {
     /// Any logged-in user (401 otherwise).
     pub fn logged_in() -> Self {
-        Guard(Kind::LoggedIn)
+        Guard(Requirement::LoggedIn)
     }
 
     /// A user logged in with `provider` (401 when nobody is logged in, 403 `wrong_provider`).
     pub fn provider(provider: impl Into<String>) -> Self {
-        Guard(Kind::Provider(provider.into()))
+        Guard(Requirement::Provider(provider.into()))
     }
 
     /// A user whose provider asserted a verified email (403 `email_not_verified`).
     pub fn verified_email() -> Self {
-        Guard(Kind::VerifiedEmail)
+        Guard(Requirement::VerifiedEmail)
     }
 
     /// Checks a session user against the guard.
     pub fn check(&self, user: Option<&SessionUser>) -> Result<(), AuthRejection> {
-        let user = user.ok_or(AuthRejection::Unauthenticated)?;
-        match &self.0 {
-            Kind::LoggedIn => Ok(()),
-            Kind::Provider(p) if user.provider() == p => Ok(()),
-            Kind::Provider(_) => Err(AuthRejection::Forbidden("wrong_provider")),
-            Kind::VerifiedEmail if user.has_verified_email() => Ok(()),
-            Kind::VerifiedEmail => Err(AuthRejection::Forbidden("email_not_verified")),
-        }
+        self.0.check(user).map_err(AuthRejection::from)
     }
 }
 

@@ -5,7 +5,7 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use oauth_kit_core::flow::SESSION_USER_KEY;
+use oauth_kit_core::flow::{Denial, Requirement, SESSION_USER_KEY};
 use oauth_kit_core::{Error, SessionUser};
 use tower_sessions::Session;
 
@@ -26,6 +26,15 @@ pub enum AuthRejection {
     Internal,
 }
 
+impl From<Denial> for AuthRejection {
+    fn from(denial: Denial) -> Self {
+        match denial {
+            Denial::Forbidden(code) => AuthRejection::Forbidden(code),
+            _ => AuthRejection::Unauthenticated,
+        }
+    }
+}
+
 impl AuthRejection {
     /// Maps a core error (from `begin`) to a rejection, logging the detail.
     pub fn from_core(err: &Error) -> Self {
@@ -44,9 +53,11 @@ impl AuthRejection {
                 (StatusCode::UNAUTHORIZED, "unauthenticated", "log in first")
             }
             AuthRejection::Forbidden(code) => (StatusCode::FORBIDDEN, code, "access denied"),
-            AuthRejection::UnknownProvider => {
-                (StatusCode::NOT_FOUND, "unknown_provider", "no such login provider")
-            }
+            AuthRejection::UnknownProvider => (
+                StatusCode::NOT_FOUND,
+                "unknown_provider",
+                "no such login provider",
+            ),
             AuthRejection::Session => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "session_error",
@@ -64,8 +75,11 @@ impl AuthRejection {
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
         let (status, code, message) = self.parts();
-        let mut response =
-            (status, Json(serde_json::json!({ "error": code, "message": message }))).into_response();
+        let mut response = (
+            status,
+            Json(serde_json::json!({ "error": code, "message": message })),
+        )
+            .into_response();
         response.headers_mut().insert(
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),
@@ -134,13 +148,8 @@ impl<S: Send + Sync> FromRequestParts<S> for VerifiedUser {
     type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let user = session_user(parts)
-            .await?
-            .ok_or(AuthRejection::Unauthenticated)?;
-        if user.has_verified_email() {
-            Ok(VerifiedUser(user))
-        } else {
-            Err(AuthRejection::Forbidden("email_not_verified"))
-        }
+        let user = session_user(parts).await?;
+        Requirement::VerifiedEmail.check(user.as_ref())?;
+        user.map(VerifiedUser).ok_or(AuthRejection::Unauthenticated)
     }
 }

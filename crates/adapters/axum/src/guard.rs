@@ -4,6 +4,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use oauth_kit_core::SessionUser;
+use oauth_kit_core::flow::Requirement;
 use oauth_kit_core::flow::SESSION_USER_KEY;
 use tower_sessions::Session;
 
@@ -21,41 +22,27 @@ use crate::extract::AuthRejection;
 ///     .route_layer(middleware::from_fn_with_state(Guard::provider("bitbucket"), guard));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Guard(Kind);
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Kind {
-    LoggedIn,
-    Provider(String),
-    VerifiedEmail,
-}
+pub struct Guard(Requirement);
 
 impl Guard {
     /// Any logged-in user (401 otherwise).
     pub fn logged_in() -> Self {
-        Guard(Kind::LoggedIn)
+        Guard(Requirement::LoggedIn)
     }
 
     /// A user logged in with `provider` (401 when nobody is logged in, 403 `wrong_provider`).
     pub fn provider(provider: impl Into<String>) -> Self {
-        Guard(Kind::Provider(provider.into()))
+        Guard(Requirement::Provider(provider.into()))
     }
 
     /// A user whose provider asserted a verified email (403 `email_not_verified`).
     pub fn verified_email() -> Self {
-        Guard(Kind::VerifiedEmail)
+        Guard(Requirement::VerifiedEmail)
     }
 
     /// Checks a session user against the guard.
     pub fn check(&self, user: Option<&SessionUser>) -> Result<(), AuthRejection> {
-        let user = user.ok_or(AuthRejection::Unauthenticated)?;
-        match &self.0 {
-            Kind::LoggedIn => Ok(()),
-            Kind::Provider(p) if user.provider() == p => Ok(()),
-            Kind::Provider(_) => Err(AuthRejection::Forbidden("wrong_provider")),
-            Kind::VerifiedEmail if user.has_verified_email() => Ok(()),
-            Kind::VerifiedEmail => Err(AuthRejection::Forbidden("email_not_verified")),
-        }
+        self.0.check(user).map_err(AuthRejection::from)
     }
 }
 

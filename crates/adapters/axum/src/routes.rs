@@ -180,7 +180,10 @@ async fn callback(
     let mut response = redirect(&location);
     let headers = response.headers_mut();
     set_cookie(headers, &completion.clear_cookie);
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     response
 }
 

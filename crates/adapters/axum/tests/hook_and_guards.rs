@@ -37,42 +37,56 @@ async fn start(hook: Option<LoginDecision>) -> App {
     let mock = MockBitbucket::start().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let provider = BitbucketProvider::builder(mock.client_id(), ClientSecret::new(mock.client_secret()))
-        .authorize_url(mock.authorize_url())
-        .token_url(mock.token_url())
-        .api_url(mock.api_url())
-        .build()
-        .unwrap();
+    let provider =
+        BitbucketProvider::builder(mock.client_id(), ClientSecret::new(mock.client_secret()))
+            .authorize_url(mock.authorize_url())
+            .token_url(mock.token_url())
+            .api_url(mock.api_url())
+            .build()
+            .unwrap();
     let config = FlowConfig::builder(base.clone())
         .cookie_key(CookieKey::new(vec![7u8; 32]).unwrap())
         .build()
         .unwrap();
-    let service = LoginService::new(ProviderRegistry::new().with(provider).unwrap(), config).unwrap();
+    let service =
+        LoginService::new(ProviderRegistry::new().with(provider).unwrap(), config).unwrap();
     let mut oauth = OAuth::new(service);
     if let Some(decision) = hook {
         oauth = oauth.on_login(Hook(decision));
     }
     let app = Router::new()
-        .route("/me", get(|CurrentUser(u): CurrentUser| async move { Json(u) }))
+        .route(
+            "/me",
+            get(|CurrentUser(u): CurrentUser| async move { Json(u) }),
+        )
         .route(
             "/maybe",
             get(|OptionalUser(u): OptionalUser| async move { Json(u.is_some()) }),
         )
-        .route("/verified", get(|VerifiedUser(_): VerifiedUser| async { "ok" }))
+        .route(
+            "/verified",
+            get(|VerifiedUser(_): VerifiedUser| async { "ok" }),
+        )
         .route(
             "/bitbucket-only",
-            get(|| async { "ok" })
-                .route_layer(middleware::from_fn_with_state(Guard::provider("bitbucket"), guard)),
+            get(|| async { "ok" }).route_layer(middleware::from_fn_with_state(
+                Guard::provider("bitbucket"),
+                guard,
+            )),
         )
         .route(
             "/github-only",
-            get(|| async { "ok" })
-                .route_layer(middleware::from_fn_with_state(Guard::provider("github"), guard)),
+            get(|| async { "ok" }).route_layer(middleware::from_fn_with_state(
+                Guard::provider("github"),
+                guard,
+            )),
         )
         .route(
             "/verified-guard",
-            get(|| async { "ok" })
-                .route_layer(middleware::from_fn_with_state(Guard::verified_email(), guard)),
+            get(|| async { "ok" }).route_layer(middleware::from_fn_with_state(
+                Guard::verified_email(),
+                guard,
+            )),
         )
         .route(
             "/logged-in",
@@ -95,9 +109,23 @@ async fn start(hook: Option<LoginDecision>) -> App {
 
 impl App {
     async fn get(&mut self, url: &str) -> (u16, String, String) {
-        let url = if url.starts_with("http") { url.to_owned() } else { format!("{}{url}", self.base) };
-        let cookie: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let response = self.client.get(&url).header("cookie", cookie.join("; ")).send().await.unwrap();
+        let url = if url.starts_with("http") {
+            url.to_owned()
+        } else {
+            format!("{}{url}", self.base)
+        };
+        let cookie: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let response = self
+            .client
+            .get(&url)
+            .header("cookie", cookie.join("; "))
+            .send()
+            .await
+            .unwrap();
         let status = response.status().as_u16();
         let location = response
             .headers()
@@ -145,7 +173,10 @@ async fn hook_refusal_with_an_unsafe_code_uses_login_refused() {
 
 #[tokio::test]
 async fn hook_account_data_is_kept_in_the_session_without_tokens_or_raw_data() {
-    let mut app = start(Some(LoginDecision::accept_with(serde_json::json!({"account_id": 42})))).await;
+    let mut app = start(Some(LoginDecision::accept_with(
+        serde_json::json!({"account_id": 42}),
+    )))
+    .await;
     assert_eq!(app.login().await, "/home");
     let (status, _, body) = app.get("/me").await;
     assert_eq!(status, 200);
@@ -160,7 +191,13 @@ async fn hook_account_data_is_kept_in_the_session_without_tokens_or_raw_data() {
 #[tokio::test]
 async fn guards_answer_401_for_anonymous_users() {
     let mut app = start(None).await;
-    for path in ["/me", "/verified", "/bitbucket-only", "/verified-guard", "/logged-in"] {
+    for path in [
+        "/me",
+        "/verified",
+        "/bitbucket-only",
+        "/verified-guard",
+        "/logged-in",
+    ] {
         let (status, _, body) = app.get(path).await;
         assert_eq!(status, 401, "{path}");
         assert!(body.contains("unauthenticated"), "{path}: {body}");

@@ -60,6 +60,48 @@ impl SessionUser {
     }
 }
 
+/// A condition on the logged-in user: the rule behind the adapters' guards and extractors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Requirement {
+    /// Any logged-in user.
+    LoggedIn,
+    /// A user logged in with this provider.
+    Provider(String),
+    /// A user whose provider asserted a verified email address.
+    VerifiedEmail,
+}
+
+/// Why a [`Requirement`] is not met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Denial {
+    /// Nobody is logged in (HTTP 401).
+    Unauthenticated,
+    /// The user is logged in but does not qualify (HTTP 403), with a machine-readable code:
+    /// `wrong_provider` or `email_not_verified`.
+    Forbidden(&'static str),
+}
+
+impl Requirement {
+    /// Checks the session's user, if any, against the requirement.
+    ///
+    /// ```
+    /// use oauth_kit_core::flow::{Denial, Requirement};
+    /// assert_eq!(Requirement::LoggedIn.check(None), Err(Denial::Unauthenticated));
+    /// ```
+    pub fn check(&self, user: Option<&SessionUser>) -> Result<(), Denial> {
+        let user = user.ok_or(Denial::Unauthenticated)?;
+        match self {
+            Requirement::LoggedIn => Ok(()),
+            Requirement::Provider(p) if user.provider() == p => Ok(()),
+            Requirement::Provider(_) => Err(Denial::Forbidden("wrong_provider")),
+            Requirement::VerifiedEmail if user.has_verified_email() => Ok(()),
+            Requirement::VerifiedEmail => Err(Denial::Forbidden("email_not_verified")),
+        }
+    }
+}
+
 /// The application's answer to a completed login.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -19,7 +19,9 @@ pub use config::{
     FlowConfigBuilder, MIN_COOKIE_KEY_LEN, is_loopback,
 };
 pub use cookie::{FlowCookie, cookie_value};
-pub use hook::{LoginDecision, LoginHook, SESSION_USER_KEY, SessionUser, refusal_code};
+pub use hook::{
+    Denial, LoginDecision, LoginHook, Requirement, SESSION_USER_KEY, SessionUser, refusal_code,
+};
 pub use record::FlowRecord;
 pub use return_path::ReturnPath;
 pub use service::{
