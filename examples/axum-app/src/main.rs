@@ -67,8 +67,14 @@ struct LoginQuery {
     error: Option<String>,
 }
 
-async fn login_page(State(state): State<AppState>, Query(query): Query<LoginQuery>) -> Html<String> {
-    Html(demo_support::login_page(query.error.as_deref(), &state.prefix))
+async fn login_page(
+    State(state): State<AppState>,
+    Query(query): Query<LoginQuery>,
+) -> Html<String> {
+    Html(demo_support::login_page(
+        query.error.as_deref(),
+        &state.prefix,
+    ))
 }
 
 async fn me(CurrentUser(user): CurrentUser) -> Json<serde_json::Value> {
@@ -77,8 +83,14 @@ async fn me(CurrentUser(user): CurrentUser) -> Json<serde_json::Value> {
 
 async fn me_verified(OptionalUser(user): OptionalUser) -> Response {
     match user {
-        None => (StatusCode::UNAUTHORIZED, Json(demo_support::unauthenticated_json())).into_response(),
-        Some(user) if user.has_verified_email() => Json(demo_support::me_json(&user)).into_response(),
+        None => (
+            StatusCode::UNAUTHORIZED,
+            Json(demo_support::unauthenticated_json()),
+        )
+            .into_response(),
+        Some(user) if user.has_verified_email() => {
+            Json(demo_support::me_json(&user)).into_response()
+        }
         Some(_) => (StatusCode::FORBIDDEN, Json(demo_support::unverified_json())).into_response(),
     }
 }

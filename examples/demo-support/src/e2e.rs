@@ -8,7 +8,12 @@
 //! demo_support::demo_e2e_suite!(env!("CARGO_BIN_EXE_example-axum"));
 //! ```
 
-#![allow(clippy::unwrap_used, clippy::print_stderr, missing_docs, missing_debug_implementations)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stderr,
+    missing_docs,
+    missing_debug_implementations
+)]
 
 use std::collections::HashMap;
 use std::process::Stdio;
@@ -54,7 +59,11 @@ fn free_port() -> u16 {
 
 /// Starts `binary` against `mock` (or, with `mock == None`, with no Bitbucket variables so the
 /// demo starts its own mock). `extra` overrides or adds environment variables.
-pub async fn launch(binary: &str, mock: Option<&MockBitbucket>, extra: &[(&str, &str)]) -> DemoProcess {
+pub async fn launch(
+    binary: &str,
+    mock: Option<&MockBitbucket>,
+    extra: &[(&str, &str)],
+) -> DemoProcess {
     launch_on(binary, free_port(), mock, extra).await
 }
 
@@ -101,11 +110,19 @@ pub async fn launch_on(
         .stderr(Stdio::piped())
         .stdin(Stdio::null())
         .kill_on_drop(true);
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {binary}: {e}"));
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {binary}: {e}"));
     let logs = Arc::new(Mutex::new(String::new()));
     for stream in [
-        child.stderr.take().map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
-        child.stdout.take().map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
     ]
     .into_iter()
     .flatten()
@@ -122,12 +139,18 @@ pub async fn launch_on(
     }
     let demo = DemoProcess { child, base, logs };
     for _ in 0..300 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             return demo;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("{binary} did not listen on port {port}; its output:\n{}", demo.logs());
+    panic!(
+        "{binary} did not listen on port {port}; its output:\n{}",
+        demo.logs()
+    );
 }
 
 /// A response as the suite sees it.
@@ -144,8 +167,12 @@ impl Reply {
     }
 
     pub fn location(&self) -> &str {
-        self.header("location")
-            .unwrap_or_else(|| panic!("no Location header in {} response: {}", self.status, self.body))
+        self.header("location").unwrap_or_else(|| {
+            panic!(
+                "no Location header in {} response: {}",
+                self.status, self.body
+            )
+        })
     }
 
     pub fn set_cookies(&self) -> Vec<String> {
@@ -209,7 +236,11 @@ impl Browser {
     async fn send(&mut self, method: reqwest::Method, url: &str, form: Option<String>) -> Reply {
         let mut request = self.client.request(method, url);
         if !self.cookies.is_empty() {
-            let header: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let header: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             request = request.header("cookie", header.join("; "));
         }
         if let Some(body) = form {
@@ -217,19 +248,30 @@ impl Browser {
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(body);
         }
-        let response = request.send().await.unwrap_or_else(|e| panic!("request to {url} failed: {e}"));
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request to {url} failed: {e}"));
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.text().await.unwrap_or_default();
-        let reply = Reply { status, headers, body };
+        let reply = Reply {
+            status,
+            headers,
+            body,
+        };
         for cookie in reply.set_cookies() {
             let first = cookie.split(';').next().unwrap_or_default();
             let (name, value) = first.split_once('=').unwrap_or((first, ""));
-            let removal = cookie.to_ascii_lowercase().replace(' ', "").contains("max-age=0");
+            let removal = cookie
+                .to_ascii_lowercase()
+                .replace(' ', "")
+                .contains("max-age=0");
             if removal || value.is_empty() {
                 self.cookies.remove(name.trim());
             } else {
-                self.cookies.insert(name.trim().to_owned(), value.to_owned());
+                self.cookies
+                    .insert(name.trim().to_owned(), value.to_owned());
             }
         }
         reply
@@ -245,7 +287,11 @@ pub struct Session<'a> {
 
 impl<'a> Session<'a> {
     pub fn new(demo: &'a DemoProcess, mock: &'a MockBitbucket) -> Self {
-        Self { demo, mock, browser: Browser::new() }
+        Self {
+            demo,
+            mock,
+            browser: Browser::new(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -257,7 +303,9 @@ impl<'a> Session<'a> {
         let path = match next {
             Some(n) => format!(
                 "/auth/bitbucket/login?{}",
-                url::form_urlencoded::Serializer::new(String::new()).append_pair("next", n).finish()
+                url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("next", n)
+                    .finish()
             ),
             None => "/auth/bitbucket/login".to_owned(),
         };
@@ -269,14 +317,22 @@ impl<'a> Session<'a> {
     /// the browser to.
     pub async fn authorize_at_mock(&mut self, authorization_url: &str) -> String {
         let reply = Browser::new().get(authorization_url).await;
-        assert_eq!(reply.status, 302, "mock authorize answered {}: {}", reply.status, reply.body);
+        assert_eq!(
+            reply.status, 302,
+            "mock authorize answered {}: {}",
+            reply.status, reply.body
+        );
         reply.location().to_owned()
     }
 
     /// The whole login; returns the callback's reply.
     pub async fn login(&mut self, next: Option<&str>) -> Reply {
         let start = self.start_login(next).await;
-        assert_eq!(start.status, 303, "login answered {}: {}", start.status, start.body);
+        assert_eq!(
+            start.status, 303,
+            "login answered {}: {}",
+            start.status, start.body
+        );
         let callback = self.authorize_at_mock(start.location()).await;
         self.browser.get(&callback).await
     }
@@ -300,30 +356,53 @@ pub async fn start(binary: &str, extra: &[(&str, &str)]) -> (MockBitbucket, Demo
 }
 
 fn query_of(location: &str) -> HashMap<String, String> {
-    let url = Url::parse("http://x.invalid").unwrap().join(location).unwrap();
+    let url = Url::parse("http://x.invalid")
+        .unwrap()
+        .join(location)
+        .unwrap();
     url.query_pairs().into_owned().collect()
 }
 
 fn path_of(location: &str) -> String {
-    Url::parse("http://x.invalid").unwrap().join(location).unwrap().path().to_owned()
+    Url::parse("http://x.invalid")
+        .unwrap()
+        .join(location)
+        .unwrap()
+        .path()
+        .to_owned()
 }
 
 /// Asserts a failure redirect to `/login?error=<code>` with no session, and returns nothing.
 async fn assert_failure(s: &mut Session<'_>, reply: &Reply, code: &str) {
-    assert_eq!(reply.status, 303, "expected a redirect, got {}: {}", reply.status, reply.body);
+    assert_eq!(
+        reply.status, 303,
+        "expected a redirect, got {}: {}",
+        reply.status, reply.body
+    );
     let location = reply.location();
     assert_eq!(path_of(location), "/login", "failure went to {location}");
-    assert_eq!(query_of(location).get("error").map(String::as_str), Some(code), "location {location}");
+    assert_eq!(
+        query_of(location).get("error").map(String::as_str),
+        Some(code),
+        "location {location}"
+    );
     assert_eq!(reply.header("referrer-policy"), Some("no-referrer"));
     assert_eq!(reply.header("cache-control"), Some("no-store"));
-    assert!(reply.set_cookie("oauth_kit_session").is_none(), "a session cookie was set on failure");
+    assert!(
+        reply.set_cookie("oauth_kit_session").is_none(),
+        "a session cookie was set on failure"
+    );
     let me = s.get("/me").await;
     assert_eq!(me.status, 401, "a failed login left a session");
 }
 
 fn assert_no_secret(haystack: &str, secrets: &[String], what: &str) {
     for secret in secrets.iter().filter(|s| s.len() >= 6) {
-        assert!(!haystack.contains(secret.as_str()), "{what} contains a secret ({} chars)", secret.len());
+        assert!(
+            !haystack.contains(secret.as_str()),
+            "{what} contains a secret ({} chars)",
+            secret.len()
+        );
     }
 }
 
@@ -357,7 +436,10 @@ pub async fn happy_path_maps_the_user_as_documented(bin: &str) {
     let q: HashMap<String, String> = auth.query_pairs().into_owned().collect();
     assert_eq!(q.get("client_id"), Some(&mock.client_id()));
     assert_eq!(q.get("response_type").map(String::as_str), Some("code"));
-    assert_eq!(q.get("redirect_uri"), Some(&format!("{}/auth/bitbucket/callback", demo.base)));
+    assert_eq!(
+        q.get("redirect_uri"),
+        Some(&format!("{}/auth/bitbucket/callback", demo.base))
+    );
     assert_eq!(q.get("state").map(String::len), Some(43));
     assert!(!q.contains_key("code_challenge"), "Bitbucket has no PKCE");
     let flow = start.set_cookie("oauth_kit_flow").expect("flow cookie set");
@@ -372,10 +454,17 @@ pub async fn happy_path_maps_the_user_as_documented(bin: &str) {
     assert_eq!(done.location(), "/after?tab=repos");
     assert_eq!(done.header("referrer-policy"), Some("no-referrer"));
     assert_eq!(done.header("cache-control"), Some("no-store"));
-    let cleared = done.set_cookie("oauth_kit_flow").expect("flow cookie cleared");
+    let cleared = done
+        .set_cookie("oauth_kit_flow")
+        .expect("flow cookie cleared");
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
-    let session = done.set_cookie("oauth_kit_session").expect("session cookie");
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    let session = done
+        .set_cookie("oauth_kit_session")
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
 
     let me = s.get("/me").await;
     assert_eq!(me.status, 200, "{}", me.body);
@@ -387,8 +476,16 @@ pub async fn happy_path_maps_the_user_as_documented(bin: &str) {
     assert_eq!(user["username"], "mira-ol");
     assert_eq!(user["first_name"], "Mira");
     assert_eq!(user["last_name"], "Okonkwo-Lind");
-    assert!(user["avatar_url"].as_str().unwrap().starts_with("https://avatar-management"));
-    assert_eq!(user["profile_url"], "https://bitbucket.org/%7B3c5e0f9a-7b21-4d8e-9a44-6f0c2b1d8e73%7D/");
+    assert!(
+        user["avatar_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://avatar-management")
+    );
+    assert_eq!(
+        user["profile_url"],
+        "https://bitbucket.org/%7B3c5e0f9a-7b21-4d8e-9a44-6f0c2b1d8e73%7D/"
+    );
     assert!(user.get("raw_data").is_none());
     assert_eq!(s.get("/me/verified").await.status, 200);
     let home = s.get("/").await;
@@ -409,7 +506,9 @@ pub async fn logout_clears_the_session(bin: &str) {
     assert_eq!(out.location(), "/");
     assert_eq!(s.get("/me").await.status, 401);
     // The old session id is dead even if someone kept it.
-    s.browser.cookies.insert("oauth_kit_session".into(), old_session);
+    s.browser
+        .cookies
+        .insert("oauth_kit_session".into(), old_session);
     assert_eq!(s.get("/me").await.status, 401);
 }
 
@@ -423,9 +522,15 @@ pub async fn session_id_rotates_at_login(bin: &str) {
     assert_ne!(first, second, "session id not rotated at login");
     // A session id planted before the login (fixation) is not the one used after it.
     let mut victim = Session::new(&demo, &mock);
-    victim.browser.cookies.insert("oauth_kit_session".into(), first.clone());
+    victim
+        .browser
+        .cookies
+        .insert("oauth_kit_session".into(), first.clone());
     victim.login(None).await;
-    assert_ne!(victim.browser.cookies.get("oauth_kit_session"), Some(&first));
+    assert_ne!(
+        victim.browser.cookies.get("oauth_kit_session"),
+        Some(&first)
+    );
     assert_eq!(victim.get("/me").await.status, 200);
 }
 
@@ -451,7 +556,9 @@ pub async fn callback_with_forged_state_is_rejected(bin: &str) {
     let start = s.start_login(None).await;
     let callback = s.authorize_at_mock(start.location()).await;
     let code = query_of(&callback).get("code").cloned().unwrap();
-    let forged = s.url(&format!("/auth/bitbucket/callback?code={code}&state=forged-state-value"));
+    let forged = s.url(&format!(
+        "/auth/bitbucket/callback?code={code}&state=forged-state-value"
+    ));
     let reply = s.browser.get(&forged).await;
     assert_failure(&mut s, &reply, "state_mismatch").await;
     assert_eq!(mock.counters().token, 0);
@@ -495,7 +602,9 @@ pub async fn duplicated_parameters_are_rejected(bin: &str) {
     let mut s = Session::new(&demo, &mock);
     let start = s.start_login(None).await;
     let state = state_of(start.location());
-    let url = s.url(&format!("/auth/bitbucket/callback?code=abc&state={state}&state=other"));
+    let url = s.url(&format!(
+        "/auth/bitbucket/callback?code=abc&state={state}&state=other"
+    ));
     let reply = s.browser.get(&url).await;
     assert_failure(&mut s, &reply, "invalid_callback").await;
     assert_eq!(mock.counters().token, 0);
@@ -518,7 +627,15 @@ pub async fn tampered_flow_cookie_is_rejected(bin: &str) {
             "truncate" => value[..value.len() - 5].to_owned(),
             _ => {
                 // A valid cookie from another deployment (another key).
-                let other = launch(bin, Some(&mock), &[("OAUTH_COOKIE_KEY", "another-key-another-key-another-key-1234")]).await;
+                let other = launch(
+                    bin,
+                    Some(&mock),
+                    &[(
+                        "OAUTH_COOKIE_KEY",
+                        "another-key-another-key-another-key-1234",
+                    )],
+                )
+                .await;
                 let mut o = Session::new(&other, &mock);
                 o.start_login(None).await;
                 o.browser.cookies.get("oauth_kit_flow").cloned().unwrap()
@@ -567,8 +684,13 @@ pub async fn provider_error_description_is_never_rendered_as_html(bin: &str) {
     let reply = s.browser.get(&url).await;
     assert_failure(&mut s, &reply, "access_denied").await;
     assert!(!reply.location().contains("script"));
-    let page = s.get("/login?error=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
-    assert!(!page.body.contains("<script>alert(1)"), "unescaped error on /login");
+    let page = s
+        .get("/login?error=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
+    assert!(
+        !page.body.contains("<script>alert(1)"),
+        "unescaped error on /login"
+    );
     assert_eq!(mock.counters().token, 0);
 }
 
@@ -589,8 +711,16 @@ pub async fn return_paths_that_leave_the_site_fall_back(bin: &str) {
         let mut s = Session::new(&demo, &mock);
         let reply = s.login(Some(next)).await;
         assert_eq!(reply.status, 303);
-        assert_eq!(reply.location(), "/", "next={next:?} went to {}", reply.location());
-        assert!(reply.set_cookies().iter().all(|c| !c.contains("pwned")), "header injected");
+        assert_eq!(
+            reply.location(),
+            "/",
+            "next={next:?} went to {}",
+            reply.location()
+        );
+        assert!(
+            reply.set_cookies().iter().all(|c| !c.contains("pwned")),
+            "header injected"
+        );
     }
     let mut s = Session::new(&demo, &mock);
     let reply = s.login(Some("/repos?page=2&sort=name")).await;
@@ -605,8 +735,16 @@ pub async fn provider_faults_end_at_the_failure_page_without_a_session(bin: &str
         (Endpoint::Token, Fault::MalformedJson, "token_error"),
         (Endpoint::Token, Fault::OAuthErrorWith200, "token_error"),
         (Endpoint::Token, Fault::HugeBody(4 << 20), "token_error"),
-        (Endpoint::Token, Fault::Redirect("http://127.0.0.1:9/".into()), "token_error"),
-        (Endpoint::Token, Fault::Delay(Duration::from_secs(4)), "provider_unavailable"),
+        (
+            Endpoint::Token,
+            Fault::Redirect("http://127.0.0.1:9/".into()),
+            "token_error",
+        ),
+        (
+            Endpoint::Token,
+            Fault::Delay(Duration::from_secs(4)),
+            "provider_unavailable",
+        ),
         (Endpoint::User, Fault::Status(401), "user_info_error"),
         (Endpoint::User, Fault::Status(429), "user_info_error"),
         (Endpoint::User, Fault::Status(500), "user_info_error"),
@@ -620,7 +758,11 @@ pub async fn provider_faults_end_at_the_failure_page_without_a_session(bin: &str
         let mut s = Session::new(&demo, &mock);
         let reply = s.login(None).await;
         assert_failure(&mut s, &reply, code).await;
-        assert_eq!(mock.counters().token, before + 1, "{fault:?}: token endpoint called once");
+        assert_eq!(
+            mock.counters().token,
+            before + 1,
+            "{fault:?}: token endpoint called once"
+        );
     }
 }
 
@@ -634,14 +776,20 @@ pub async fn emails_without_permission_still_log_in(bin: &str) {
     assert_eq!(me["email"], serde_json::Value::Null);
     assert_eq!(me["email_verified"], false);
     assert_eq!(s.get("/me/verified").await.status, 403);
-    assert!(demo.logs().contains("Email"), "the warning should name the missing permission");
+    assert!(
+        demo.logs().contains("Email"),
+        "the warning should name the missing permission"
+    );
 }
 
 pub async fn unknown_provider_is_404(bin: &str) {
     let (mock, demo) = start(bin, &[]).await;
     let mut s = Session::new(&demo, &mock);
     assert_eq!(s.get("/auth/nosuch/login").await.status, 404);
-    assert_eq!(s.get("/auth/nosuch/callback?code=a&state=b").await.status, 404);
+    assert_eq!(
+        s.get("/auth/nosuch/callback?code=a&state=b").await.status,
+        404
+    );
     assert_eq!(s.get("/auth/..%2Fetc/login").await.status, 404);
 }
 
@@ -654,7 +802,10 @@ pub async fn concurrent_logins_do_not_mix(bin: &str) {
             let mut browser = Browser::new();
             let next = format!("/page-{i}");
             let start = browser
-                .get(&format!("{demo_base}/auth/bitbucket/login?next={}", next.replace('/', "%2F")))
+                .get(&format!(
+                    "{demo_base}/auth/bitbucket/login?next={}",
+                    next.replace('/', "%2F")
+                ))
                 .await;
             let approve = Browser::new().get(start.location()).await;
             let done = browser.get(approve.location()).await;
@@ -680,13 +831,23 @@ pub async fn https_base_url_sets_secure_cookies(bin: &str) {
     // The public URL is https (TLS would end at a proxy); the suite talks plain HTTP to the port.
     let port = free_port();
     let public = format!("https://localhost:{port}");
-    let secure = launch_on(bin, port, Some(&mock), &[("OAUTH_REDIRECT_BASE_URL", &public)]).await;
+    let secure = launch_on(
+        bin,
+        port,
+        Some(&mock),
+        &[("OAUTH_REDIRECT_BASE_URL", &public)],
+    )
+    .await;
     let mut s = Session::new(&secure, &mock);
     let start = s.start_login(None).await;
     let flow = start.set_cookie("oauth_kit_flow").unwrap();
     assert!(flow.contains("Secure"), "{flow}");
     let q = query_of(start.location());
-    assert!(q.get("redirect_uri").unwrap().starts_with("https://localhost:"));
+    assert!(
+        q.get("redirect_uri")
+            .unwrap()
+            .starts_with("https://localhost:")
+    );
 }
 
 pub async fn no_secret_reaches_logs_pages_or_urls(bin: &str) {
@@ -710,7 +871,10 @@ pub async fn no_secret_reaches_logs_pages_or_urls(bin: &str) {
     let mut secrets = vec![mock.client_secret(), state, flow, code, session];
     secrets.extend(mock.issued_tokens());
     let logs = demo.logs();
-    assert!(logs.contains("bitbucket"), "the demo logged nothing at RUST_LOG=trace:\n{logs}");
+    assert!(
+        logs.contains("bitbucket"),
+        "the demo logged nothing at RUST_LOG=trace:\n{logs}"
+    );
     assert_no_secret(&logs, &secrets, "the demo's logs");
     assert_no_secret(&me.body, &secrets, "/me");
     assert_no_secret(&home.body, &secrets, "the home page");
@@ -721,10 +885,15 @@ pub async fn no_secret_reaches_logs_pages_or_urls(bin: &str) {
 pub async fn embedded_mock_lets_a_newcomer_log_in(bin: &str) {
     let demo = launch(bin, None, &[]).await;
     let mut browser = Browser::new();
-    let start = browser.get(&format!("{}/auth/bitbucket/login?next=%2F", demo.base)).await;
+    let start = browser
+        .get(&format!("{}/auth/bitbucket/login?next=%2F", demo.base))
+        .await;
     assert_eq!(start.status, 303);
     let consent = browser.get(start.location()).await;
-    assert_eq!(consent.status, 200, "the built-in mock shows a consent page");
+    assert_eq!(
+        consent.status, 200,
+        "the built-in mock shows a consent page"
+    );
     assert!(consent.body.contains("Allow"));
     // Submit the consent form with "Allow".
     let action = consent
@@ -741,7 +910,13 @@ pub async fn embedded_mock_lets_a_newcomer_log_in(bin: &str) {
                 .split(&format!("{name}=\""))
                 .nth(1)
                 .and_then(|r| r.split('"').next())
-                .map(|v| v.replace("&amp;", "&").replace("&quot;", "\"").replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">"))
+                .map(|v| {
+                    v.replace("&amp;", "&")
+                        .replace("&quot;", "\"")
+                        .replace("&#x27;", "'")
+                        .replace("&lt;", "<")
+                        .replace("&gt;", ">")
+                })
         };
         if let (Some(name), Some(value)) = (attr("name"), attr("value")) {
             form.push((name, value));
@@ -763,14 +938,22 @@ pub async fn embedded_mock_lets_a_newcomer_log_in(bin: &str) {
     let start_url = Url::parse(start.location()).unwrap();
     let action_url = start_url.join(&action).unwrap();
     let decision = browser.post_form(action_url.as_str(), &form).await;
-    assert!(matches!(decision.status, 302 | 303), "consent answered {}: {}", decision.status, decision.body);
+    assert!(
+        matches!(decision.status, 302 | 303),
+        "consent answered {}: {}",
+        decision.status,
+        decision.body
+    );
     let done = browser.get(decision.location()).await;
     assert_eq!(done.status, 303, "{}", done.body);
     assert_eq!(done.location(), "/");
     let me = browser.get(&format!("{}/me", demo.base)).await;
     assert_eq!(me.status, 200, "{}", me.body);
     assert_eq!(me.json()["provider"], "bitbucket");
-    assert!(demo.logs().contains("mock"), "the demo should say it uses the built-in mock");
+    assert!(
+        demo.logs().contains("mock"),
+        "the demo should say it uses the built-in mock"
+    );
 }
 
 /// Generates one `#[tokio::test]` per case of the suite for the demo binary `$bin`.

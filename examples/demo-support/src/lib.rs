@@ -18,7 +18,9 @@ mod pages;
 use std::net::SocketAddr;
 
 use oauth_kit_bitbucket::BitbucketProvider;
-use oauth_kit_core::{ClientSecret, Error, FlowConfig, LoginService, ProviderRegistry, SessionUser};
+use oauth_kit_core::{
+    ClientSecret, Error, FlowConfig, LoginService, ProviderRegistry, SessionUser,
+};
 use oauth_kit_testkit::{Consent, MockBitbucket, MockConfig};
 
 pub use pages::{error_message, escape_html, home_page, login_page};
@@ -40,7 +42,10 @@ impl Settings {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let app_addr = match var("APP_ADDR") {
             Some(addr) => addr.trim().parse().map_err(|_| {
-                Error::config("APP_ADDR", format!("`{addr}` is not an address such as 127.0.0.1:8000"))
+                Error::config(
+                    "APP_ADDR",
+                    format!("`{addr}` is not an address such as 127.0.0.1:8000"),
+                )
             })?,
             None => SocketAddr::from(([127, 0, 0, 1], 8000)),
         };
@@ -80,11 +85,14 @@ impl Demo {
             })
             .await
             .map_err(|e| Error::config("mock Bitbucket", format!("cannot start: {e}")))?;
-            let provider = BitbucketProvider::builder(mock.client_id(), ClientSecret::new(mock.client_secret()))
-                .authorize_url(mock.authorize_url())
-                .token_url(mock.token_url())
-                .api_url(mock.api_url())
-                .build()?;
+            let provider = BitbucketProvider::builder(
+                mock.client_id(),
+                ClientSecret::new(mock.client_secret()),
+            )
+            .authorize_url(mock.authorize_url())
+            .token_url(mock.token_url())
+            .api_url(mock.api_url())
+            .build()?;
             (provider, Some(mock))
         } else {
             (BitbucketProvider::from_env()?, None)
