@@ -69,8 +69,9 @@ impl HttpConfig {
     }
 }
 
-/// A response whose body was read within the cap.
-#[derive(Debug, Clone)]
+/// A response whose body was read within the cap. `Debug` shows the body's length and a
+/// [`redacted_excerpt`] only, since token responses carry secrets.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct HttpResponse {
     /// The HTTP status.
@@ -79,6 +80,17 @@ pub struct HttpResponse {
     pub headers: HeaderMap,
     /// The body, at most [`HttpConfig::max_body_bytes`] long.
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type())
+            .field("body_len", &self.body.len())
+            .field("body_excerpt", &redacted_excerpt(&self.body))
+            .finish_non_exhaustive()
+    }
 }
 
 impl HttpResponse {

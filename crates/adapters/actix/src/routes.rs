@@ -11,7 +11,7 @@ use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
-use oauth_kit_core::flow::{SESSION_USER_KEY, cookie_value, refusal_code};
+use oauth_kit_core::flow::{SESSION_USER_KEY, refusal_code};
 use oauth_kit_core::{
     AuthorizeOptions, BeginOptions, Error, FlowCookie, LoginDecision, LoginHook, LoginService,
     LoginSuccess, SessionUser,
@@ -272,17 +272,20 @@ async fn callback(
 ) -> Result<HttpResponse, AuthRejection> {
     let service = &oauth.inner.service;
     if service.registry().get(&provider).is_none() {
-        return Err(AuthRejection::from_core(&Error::UnknownProvider {
+        let rejection = AuthRejection::from_core(&Error::UnknownProvider {
             name: provider.into_inner(),
-        }));
+        });
+        let mut response = actix_web::ResponseError::error_response(&rejection);
+        set_cookie(&mut response, &service.clear_cookie());
+        return Ok(response);
     }
-    let flow_cookie = req
+    let cookie_headers = req
         .headers()
         .get_all(header::COOKIE)
         .filter_map(|v| v.to_str().ok())
-        .find_map(|h| cookie_value(h, service.config().cookie_name()));
+        .collect::<Vec<&str>>();
     let completion = service
-        .complete(&provider, req.query_string(), flow_cookie)
+        .complete_with_cookie_headers(&provider, req.query_string(), cookie_headers)
         .await;
 
     let location = match completion.result {
@@ -315,7 +318,8 @@ async fn finish_login(
                 tracing::info!(provider = %login.user.provider, code = %code, "login refused by the application");
                 return Err(refusal_code(&code).to_owned());
             }
-            _ => None,
+            // A decision this adapter does not know is a refusal: fail closed.
+            _ => return Err("login_refused".to_owned()),
         },
         None => None,
     };

@@ -9,7 +9,7 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use oauth_kit_core::flow::{SESSION_USER_KEY, cookie_value, refusal_code};
+use oauth_kit_core::flow::{SESSION_USER_KEY, refusal_code};
 use oauth_kit_core::{
     AuthorizeOptions, BeginOptions, Error, FlowCookie, LoginDecision, LoginHook, LoginService,
     SessionUser,
@@ -159,15 +159,17 @@ async fn callback(
 ) -> Response {
     let service = &oauth.inner.service;
     if service.registry().get(&provider).is_none() {
-        return error_response(&Error::UnknownProvider { name: provider });
+        let mut response = error_response(&Error::UnknownProvider { name: provider });
+        set_cookie(response.headers_mut(), &service.clear_cookie());
+        return response;
     }
-    let flow_cookie = headers
+    let cookie_headers = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|h| cookie_value(h, service.config().cookie_name()));
+        .collect::<Vec<&str>>();
     let completion = service
-        .complete(&provider, uri.query().unwrap_or(""), flow_cookie)
+        .complete_with_cookie_headers(&provider, uri.query().unwrap_or(""), cookie_headers)
         .await;
 
     let location = match completion.result {
@@ -200,7 +202,8 @@ async fn finish_login(
                 tracing::info!(provider = %login.user.provider, code = %code, "login refused by the application");
                 return Err(refusal_code(&code).to_owned());
             }
-            _ => None,
+            // A decision this adapter does not know is a refusal: fail closed.
+            _ => return Err("login_refused".to_owned()),
         },
         None => None,
     };

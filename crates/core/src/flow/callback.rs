@@ -41,6 +41,17 @@ impl CallbackParams {
             // repetition; it is turned into `None` below.
             *slot = Some(value.into_owned());
         }
+        // The provider's `error` ends up in logs and in `Display`: only RFC 6749's character
+        // set (section 4.1.2.1, %x20-21 / %x23-5B / %x5D-7E) and 64 characters are kept.
+        if let Some(error) = &params.error {
+            let plain = error.len() <= 64
+                && error
+                    .bytes()
+                    .all(|b| matches!(b, 0x20..=0x21 | 0x23..=0x5B | 0x5D..=0x7E));
+            if !plain {
+                params.error = Some("invalid_error".to_owned());
+            }
+        }
         for slot in [
             &mut params.code,
             &mut params.state,
@@ -55,8 +66,13 @@ impl CallbackParams {
     }
 }
 
+/// Keeps at most `max_chars` characters, control characters replaced by spaces.
 fn truncate(value: &str, max_chars: usize) -> String {
-    value.chars().take(max_chars).collect()
+    value
+        .chars()
+        .take(max_chars)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 #[cfg(test)]
@@ -87,6 +103,24 @@ mod tests {
         let params = CallbackParams::parse("?code=&state=").expect("parses");
         assert!(params.code.is_none());
         assert!(params.state.is_none());
+    }
+
+    #[test]
+    fn error_codes_outside_the_rfc_character_set_are_replaced() {
+        let params = CallbackParams::parse("error=x%0Aforged%20line&state=s").expect("parses");
+        assert_eq!(params.error.as_deref(), Some("invalid_error"));
+        let long = format!("error={}", "a".repeat(65));
+        assert_eq!(
+            CallbackParams::parse(&long)
+                .expect("parses")
+                .error
+                .as_deref(),
+            Some("invalid_error")
+        );
+        let ok = CallbackParams::parse("error=access_denied").expect("parses");
+        assert_eq!(ok.error.as_deref(), Some("access_denied"));
+        let described = CallbackParams::parse("error_description=a%0Ab").expect("parses");
+        assert_eq!(described.error_description.as_deref(), Some("a b"));
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub const DEFAULT_FAILURE_REDIRECT: &str = "/login";
 pub const DEFAULT_STATE_TTL: Duration = Duration::from_secs(600);
 /// The default timeout of one provider request.
 pub const DEFAULT_HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default bound on the network part of one callback (code exchange plus user info).
+pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default name of the flow cookie.
 pub const DEFAULT_COOKIE_NAME: &str = "oauth_kit_flow";
 /// The shortest accepted cookie key, in bytes.
@@ -77,6 +79,7 @@ pub struct FlowConfig {
     cookie_key: Option<CookieKey>,
     cookie_name: String,
     http_timeout: Duration,
+    login_timeout: Duration,
     allowed_origins: Vec<Origin>,
 }
 
@@ -92,6 +95,7 @@ impl FlowConfig {
             cookie_key: None,
             cookie_name: DEFAULT_COOKIE_NAME.to_owned(),
             http_timeout: DEFAULT_HTTP_TIMEOUT,
+            login_timeout: DEFAULT_LOGIN_TIMEOUT,
             allowed_origins: Vec::new(),
         }
     }
@@ -107,6 +111,7 @@ impl FlowConfig {
     /// | `OAUTH_STATE_TTL` | `600` (seconds) |
     /// | `OAUTH_COOKIE_KEY` | a random key per process, with a warning |
     /// | `OAUTH_HTTP_TIMEOUT_SECS` | `10` |
+    /// | `OAUTH_LOGIN_TIMEOUT_SECS` | `30` (the whole network part of one callback) |
     /// | `OAUTH_ALLOWED_ORIGINS` | none (comma-separated origins for absolute return URLs) |
     ///
     /// Empty variables count as unset. Invalid values fail with a message naming the variable.
@@ -143,6 +148,12 @@ impl FlowConfig {
                 &secs,
             )?));
         }
+        if let Some(secs) = get("OAUTH_LOGIN_TIMEOUT_SECS") {
+            builder = builder.login_timeout(Duration::from_secs(parse_secs(
+                "OAUTH_LOGIN_TIMEOUT_SECS",
+                &secs,
+            )?));
+        }
         if let Some(key) = lookup("OAUTH_COOKIE_KEY").filter(|k| !k.is_empty()) {
             builder = builder.cookie_key(CookieKey::new(key.into_bytes())?);
         }
@@ -164,12 +175,15 @@ impl FlowConfig {
         &self.route_prefix
     }
 
-    /// The path under which the flow cookie is sent (the route prefix, or `/`).
-    pub fn cookie_path(&self) -> &str {
-        if self.route_prefix.is_empty() {
-            "/"
+    /// The path under which the flow cookie is sent: the base URL's path followed by the route
+    /// prefix (the path of every callback URL), or `/`.
+    pub fn cookie_path(&self) -> String {
+        let base = self.redirect_base_url.path().trim_end_matches('/');
+        let path = format!("{base}{}", self.route_prefix);
+        if path.is_empty() {
+            "/".to_owned()
         } else {
-            &self.route_prefix
+            path
         }
     }
 
@@ -248,6 +262,12 @@ impl FlowConfig {
         self.http_timeout
     }
 
+    /// The bound on the network part of one callback: the code exchange, the user info, and
+    /// any pagination and retries behind them.
+    pub fn login_timeout(&self) -> Duration {
+        self.login_timeout
+    }
+
     /// Origins allowed as absolute return URLs.
     pub fn allowed_origins(&self) -> &[Origin] {
         &self.allowed_origins
@@ -277,6 +297,7 @@ pub struct FlowConfigBuilder {
     cookie_key: Option<CookieKey>,
     cookie_name: String,
     http_timeout: Duration,
+    login_timeout: Duration,
     allowed_origins: Vec<String>,
 }
 
@@ -320,6 +341,13 @@ impl FlowConfigBuilder {
     /// Sets the timeout of one provider request (default 10 s).
     pub fn http_timeout(mut self, timeout: Duration) -> Self {
         self.http_timeout = timeout;
+        self
+    }
+
+    /// Sets the bound on the network part of one callback (default 30 s, at least the HTTP
+    /// timeout).
+    pub fn login_timeout(mut self, timeout: Duration) -> Self {
+        self.login_timeout = timeout;
         self
     }
 
@@ -384,6 +412,13 @@ impl FlowConfigBuilder {
                 "the HTTP timeout must be between 1 and 300 seconds (default 10)",
             ));
         }
+        if self.login_timeout < self.http_timeout || self.login_timeout > Duration::from_secs(600) {
+            return Err(Error::config(
+                names.login_timeout,
+                "the login timeout must be at least the HTTP timeout and at most 600 seconds \
+                 (default 30)",
+            ));
+        }
         let cookie_name_ok = !self.cookie_name.is_empty()
             && self
                 .cookie_name
@@ -424,6 +459,7 @@ impl FlowConfigBuilder {
             cookie_key: self.cookie_key,
             cookie_name: self.cookie_name,
             http_timeout: self.http_timeout,
+            login_timeout: self.login_timeout,
             allowed_origins,
         })
     }
@@ -436,6 +472,7 @@ struct Names {
     failure: &'static str,
     ttl: &'static str,
     timeout: &'static str,
+    login_timeout: &'static str,
     origins: &'static str,
 }
 
@@ -447,6 +484,7 @@ impl Names {
         failure: "OAUTH_FAILURE_REDIRECT",
         ttl: "OAUTH_STATE_TTL",
         timeout: "OAUTH_HTTP_TIMEOUT_SECS",
+        login_timeout: "OAUTH_LOGIN_TIMEOUT_SECS",
         origins: "OAUTH_ALLOWED_ORIGINS",
     };
     const BUILDER: Names = Names {
@@ -456,6 +494,7 @@ impl Names {
         failure: "failure_redirect (OAUTH_FAILURE_REDIRECT)",
         ttl: "state_ttl (OAUTH_STATE_TTL)",
         timeout: "http_timeout (OAUTH_HTTP_TIMEOUT_SECS)",
+        login_timeout: "login_timeout (OAUTH_LOGIN_TIMEOUT_SECS)",
         origins: "allow_origin (OAUTH_ALLOWED_ORIGINS)",
     };
 }
@@ -541,7 +580,20 @@ mod tests {
             nested.redirect_uri("x"),
             "https://example.com/app/x/callback"
         );
-        assert_eq!(nested.cookie_path(), "/");
+        assert_eq!(nested.cookie_path(), "/app");
+        let prefixed = FlowConfig::builder("https://example.com/app")
+            .build()
+            .expect("valid");
+        assert_eq!(
+            prefixed.redirect_uri("x"),
+            "https://example.com/app/auth/x/callback"
+        );
+        assert_eq!(prefixed.cookie_path(), "/app/auth");
+        let root = FlowConfig::builder("http://localhost:8000")
+            .route_prefix("/")
+            .build()
+            .expect("valid");
+        assert_eq!(root.cookie_path(), "/");
     }
 
     #[test]

@@ -112,7 +112,15 @@ impl fmt::Debug for FlowCookie {
 /// assert_eq!(cookie_value("a=1", "oauth_kit_flow"), None);
 /// ```
 pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
-    cookie_header.split(';').find_map(|pair| {
+    cookie_values(cookie_header, name).next()
+}
+
+/// Every value of the cookie `name` in a `Cookie` request header, in order.
+pub(crate) fn cookie_values<'a, 'n>(
+    cookie_header: &'a str,
+    name: &'n str,
+) -> impl Iterator<Item = &'a str> + use<'a, 'n> {
+    cookie_header.split(';').filter_map(move |pair| {
         let (key, value) = pair.trim().split_once('=')?;
         (key.trim() == name).then(|| value.trim().trim_matches('"'))
     })

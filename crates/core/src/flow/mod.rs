@@ -15,8 +15,8 @@ mod store;
 
 pub use config::{
     CookieKey, DEFAULT_COOKIE_NAME, DEFAULT_FAILURE_REDIRECT, DEFAULT_HTTP_TIMEOUT,
-    DEFAULT_ROUTE_PREFIX, DEFAULT_STATE_TTL, DEFAULT_SUCCESS_REDIRECT, FlowConfig,
-    FlowConfigBuilder, MIN_COOKIE_KEY_LEN, is_loopback,
+    DEFAULT_LOGIN_TIMEOUT, DEFAULT_ROUTE_PREFIX, DEFAULT_STATE_TTL, DEFAULT_SUCCESS_REDIRECT,
+    FlowConfig, FlowConfigBuilder, MIN_COOKIE_KEY_LEN, is_loopback,
 };
 pub use cookie::{FlowCookie, cookie_value};
 pub use hook::{

@@ -20,8 +20,9 @@ pub struct FlowRecord {
     pkce_verifier: Option<String>,
     #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
     nonce: Option<String>,
+    /// Checked by the return-path policy at `begin`, and again at `complete`.
     #[serde(rename = "r")]
-    return_path: ReturnPath,
+    return_path: String,
     #[serde(rename = "t")]
     created_at_ms: u64,
 }
@@ -40,7 +41,7 @@ impl FlowRecord {
             state: state.secret().to_owned(),
             pkce_verifier: pkce_verifier.map(|v| v.secret().to_owned()),
             nonce: nonce.map(|n| n.secret().to_owned()),
-            return_path,
+            return_path: return_path.as_str().to_owned(),
             created_at_ms: now_ms(),
         }
     }
@@ -71,8 +72,9 @@ impl FlowRecord {
         self.nonce.clone().map(Nonce::new)
     }
 
-    /// Where to go after the login.
-    pub fn return_path(&self) -> &ReturnPath {
+    /// Where to go after the login, as stored. The login service parses it with the
+    /// return-path policy again before using it.
+    pub fn return_path(&self) -> &str {
         &self.return_path
     }
 

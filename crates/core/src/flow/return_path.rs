@@ -3,7 +3,7 @@
 use std::fmt;
 
 use percent_encoding::percent_decode_str;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use url::{Origin, Url};
 
 /// Longest accepted return path, in bytes.
@@ -16,8 +16,8 @@ const DECODE_ROUNDS: usize = 3;
 ///
 /// The only way to obtain one is [`ReturnPath::parse`] (or a fallback built from
 /// configuration), so a `ReturnPath` is valid by construction.
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
 pub struct ReturnPath(String);
 
 impl ReturnPath {
@@ -47,7 +47,7 @@ impl ReturnPath {
             && url.username().is_empty()
             && url.password().is_none()
             && allowed_origins.contains(&url.origin())
-            && has_no_hidden_escape(input);
+            && has_no_hidden_escape(&url[url::Position::BeforePath..]);
         allowed.then(|| Self(url.into()))
     }
 
@@ -81,13 +81,23 @@ fn is_safe_relative(path: &str) -> bool {
     let Ok(base) = Url::parse("https://origin.invalid/") else {
         return false;
     };
+    // A path such as `/.//evil.example` stays on the origin, but normalizes to `//evil.example`,
+    // which a later redirect could turn protocol-relative.
     base.join(path)
-        .is_ok_and(|joined| joined.origin() == base.origin())
+        .is_ok_and(|joined| joined.origin() == base.origin() && !joined.path().starts_with("//"))
 }
 
-/// Checks the decoded forms for what the raw form must not contain.
+/// Checks the decoded forms of a path, query and fragment for what the raw form must not
+/// contain: control characters anywhere, and in the path a backslash, a leading `//` or an
+/// embedded scheme.
 fn has_no_hidden_escape(input: &str) -> bool {
-    let mut current = input.to_owned();
+    let split = input.find(['?', '#']).unwrap_or(input.len());
+    let (path, rest) = input.split_at(split);
+    decodes_cleanly(path, true) && decodes_cleanly(rest, false)
+}
+
+fn decodes_cleanly(part: &str, is_path: bool) -> bool {
+    let mut current = part.to_owned();
     for _ in 0..DECODE_ROUNDS {
         let decoded = percent_decode_str(&current)
             .decode_utf8_lossy()
@@ -95,10 +105,9 @@ fn has_no_hidden_escape(input: &str) -> bool {
         if decoded == current {
             return true;
         }
-        if decoded.chars().any(|c| c.is_control() || c == '\\')
-            || decoded.starts_with("//")
-            || decoded.starts_with("/\\")
-            || decoded.contains("://")
+        if decoded.chars().any(char::is_control)
+            || (is_path
+                && (decoded.contains('\\') || decoded.starts_with("//") || decoded.contains("://")))
         {
             return false;
         }
@@ -120,24 +129,6 @@ impl fmt::Display for ReturnPath {
     }
 }
 
-impl TryFrom<String> for ReturnPath {
-    type Error = &'static str;
-
-    /// Accepts only same-origin relative paths (allowed origins are a configuration matter).
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        if value.starts_with('/') {
-            Self::parse(&value, &[]).ok_or("not a safe relative path")
-        } else {
-            // An absolute URL stored in a sealed flow record was checked at login.
-            Url::parse(&value)
-                .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
-                .map(|u| Self(u.into()))
-                .ok_or("not a safe return path")
-        }
-    }
-}
-
 impl From<ReturnPath> for String {
     fn from(value: ReturnPath) -> Self {
         value.0
@@ -154,7 +145,14 @@ mod tests {
 
     #[test]
     fn relative_paths_with_query_survive() {
-        for ok in ["/", "/repos", "/a/b?x=1&y=%20z", "/dash#frag", "/caf%C3%A9"] {
+        for ok in [
+            "/",
+            "/repos",
+            "/a/b?x=1&y=%20z",
+            "/dash#frag",
+            "/caf%C3%A9",
+            "/x?u=https%3A%2F%2Fx.example",
+        ] {
             assert_eq!(
                 ReturnPath::parse(ok, &[]).map(|p| p.0),
                 Some(ok.to_owned()),
@@ -188,6 +186,10 @@ mod tests {
             "/ok\tx",
             "/ok x",
             "/%00",
+            "/.//evil.example",
+            "/..//evil.example",
+            "/a/..//evil.example",
+            "/x?a=%0d%0a",
             "",
         ];
         for b in bad {
@@ -200,6 +202,7 @@ mod tests {
     fn allow_listed_origins_pass_and_others_do_not() {
         let allowed = [origin("https://app.example.com")];
         assert!(ReturnPath::parse("https://app.example.com/welcome?x=1", &allowed).is_some());
+        assert!(ReturnPath::parse("https://app.example.com/search?q=a%20b", &allowed).is_some());
         assert!(ReturnPath::parse("https://app.example.com:8443/", &allowed).is_none());
         assert!(ReturnPath::parse("http://app.example.com/", &allowed).is_none());
         assert!(ReturnPath::parse("https://user@app.example.com/", &allowed).is_none());

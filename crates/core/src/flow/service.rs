@@ -7,11 +7,11 @@ use url::Url;
 
 use super::callback::CallbackParams;
 use super::config::FlowConfig;
-use super::cookie::FlowCookie;
+use super::cookie::{FlowCookie, cookie_values};
 use super::record::FlowRecord;
 use super::return_path::ReturnPath;
 use super::store::{CookieStore, StateStore};
-use crate::error::Error;
+use crate::error::{Error, ProviderContext, Stage};
 use crate::http::{HttpClient, HttpConfig};
 use crate::pkce::{PkceVerifier, constant_time_eq};
 use crate::provider::{AuthorizationRequest, AuthorizeOptions, OAuthProvider, ProviderRegistry};
@@ -198,7 +198,7 @@ impl LoginService {
         FlowCookie::new(
             config.cookie_name(),
             String::new(),
-            config.cookie_path(),
+            &config.cookie_path(),
             Duration::ZERO,
             config.secure_cookies(),
         )
@@ -254,7 +254,7 @@ impl LoginService {
         let cookie = FlowCookie::new(
             config.cookie_name(),
             value,
-            config.cookie_path(),
+            &config.cookie_path(),
             config.state_ttl(),
             config.secure_cookies(),
         );
@@ -294,6 +294,35 @@ impl LoginService {
         }
     }
 
+    /// Like [`complete`](Self::complete), reading the flow cookie from the request's `Cookie`
+    /// header values. More than one flow cookie (for example one planted from a sibling
+    /// subdomain) is refused with [`Error::InvalidFlowCookie`].
+    pub async fn complete_with_cookie_headers<'h>(
+        &self,
+        provider: &str,
+        query: &str,
+        cookie_headers: impl IntoIterator<Item = &'h str>,
+    ) -> Completion {
+        let name = self.inner.config.cookie_name();
+        let mut values = cookie_headers
+            .into_iter()
+            .flat_map(|header| cookie_values(header, name));
+        let first = values.next();
+        if values.next().is_some() {
+            let result = Err(Error::InvalidFlowCookie);
+            tracing::warn!(
+                provider,
+                code = "flow_invalid",
+                "login failed: several flow cookies were sent"
+            );
+            return Completion {
+                result,
+                clear_cookie: self.clear_cookie(),
+            };
+        }
+        self.complete(provider, query, first).await
+    }
+
     async fn complete_inner(
         &self,
         provider: &str,
@@ -313,17 +342,37 @@ impl LoginService {
             });
         }
         let code = AuthorizationCode::new(params.code.ok_or(Error::MissingCode)?);
+        let config = &self.inner.config;
         let http = &self.inner.http;
-        let redirect_uri = self.inner.config.redirect_uri(provider_impl.name());
+        let redirect_uri = config.redirect_uri(provider_impl.name());
         let verifier = record.pkce_verifier();
-        let token = provider_impl
-            .exchange_code(http, &code, &redirect_uri, verifier.as_ref())
-            .await?;
-        let user = provider_impl.user_info(http, &token).await?;
+        // One deadline for the whole network part: the code exchange, the user info and any
+        // pagination or retries the provider does behind it.
+        let deadline = tokio::time::Instant::now() + config.login_timeout();
+        let timed_out = |stage| Error::Timeout {
+            context: ProviderContext::new(provider_impl.name(), stage),
+            timeout: config.login_timeout(),
+        };
+        let token = tokio::time::timeout_at(
+            deadline,
+            provider_impl.exchange_code(http, &code, &redirect_uri, verifier.as_ref()),
+        )
+        .await
+        .map_err(|_| timed_out(Stage::Token))??;
+        let user = tokio::time::timeout_at(deadline, provider_impl.user_info(http, &token))
+            .await
+            .map_err(|_| timed_out(Stage::UserInfo))??;
+        // The return path is checked against the policy again: a custom store's contents are
+        // not trusted to produce a `Location` header.
+        let return_to = ReturnPath::parse_or(
+            Some(record.return_path()),
+            config.allowed_origins(),
+            config.success_redirect(),
+        );
         Ok(LoginSuccess {
             user,
             token,
-            return_to: record.return_path().clone(),
+            return_to,
         })
     }
 
@@ -359,6 +408,10 @@ impl LoginService {
                 return Err(Error::IssuerMismatch);
             }
         }
+        self.inner
+            .store
+            .mark_used(&record, config.state_ttl())
+            .await?;
         Ok((record, params))
     }
 

@@ -28,16 +28,28 @@ pub trait StateStore: Send + Sync + fmt::Debug {
 
     /// Takes back the record that `cookie_value` refers to.
     async fn take(&self, cookie_value: &str, ttl: Duration) -> Result<FlowRecord, Error>;
+
+    /// Marks a flow as completed once the callback passed every check, for stores whose
+    /// `take` cannot remove the record (the sealed cookie). Fails with
+    /// [`Error::FlowReplayed`] when the flow was already marked. The default does nothing:
+    /// stores with server-side state are single use through `take`.
+    async fn mark_used(&self, record: &FlowRecord, ttl: Duration) -> Result<(), Error> {
+        let _ = (record, ttl);
+        Ok(())
+    }
 }
 
 /// The default store: the record travels in the flow cookie, sealed with AES-256-GCM (the
 /// cookie name is authenticated too). No server memory per flow, and any instance that shares
 /// the key can complete a login.
 ///
-/// Single use: each instance also remembers completed states (a SHA-256 digest each) until
-/// they expire, bounded to `replay_cap` entries, so a replayed cookie is refused with
-/// [`Error::FlowReplayed`] on that instance. For single use across instances, use a
-/// server-side store shared by all of them.
+/// Single use: each instance also remembers the flows whose callback passed every check (a
+/// SHA-256 digest of the state each) until they expire, so a replayed cookie is refused with
+/// [`Error::FlowReplayed`] on that instance. Only verified callbacks are remembered, so forged
+/// callbacks cannot fill this memory; it is bounded to [`DEFAULT_REPLAY_CAP`] entries, and past
+/// that the oldest are forgotten first (their authorization codes were already redeemed, which
+/// the provider refuses a second time). For single use across instances, use a server-side
+/// store shared by all of them.
 pub struct CookieStore {
     key: Key,
     cookie_name: String,
@@ -64,6 +76,15 @@ impl CookieStore {
             key,
             cookie_name: cookie_name.to_owned(),
             used: Mutex::new(BoundedMap::new(DEFAULT_REPLAY_CAP)),
+        }
+    }
+
+    /// Sets how many completed flows are remembered for replay detection (default
+    /// [`DEFAULT_REPLAY_CAP`], at least 1).
+    pub fn replay_cap(self, cap: usize) -> Self {
+        Self {
+            used: Mutex::new(BoundedMap::new(cap.max(1))),
+            ..self
         }
     }
 
@@ -109,15 +130,18 @@ impl StateStore for CookieStore {
         self.seal(record)
     }
 
-    async fn take(&self, cookie_value: &str, ttl: Duration) -> Result<FlowRecord, Error> {
-        let record = self.unseal(cookie_value)?;
+    async fn take(&self, cookie_value: &str, _ttl: Duration) -> Result<FlowRecord, Error> {
+        self.unseal(cookie_value)
+    }
+
+    async fn mark_used(&self, record: &FlowRecord, ttl: Duration) -> Result<(), Error> {
         let digest = URL_SAFE_NO_PAD.encode(Sha256::digest(record.state_bytes()));
         let mut used = self.used.lock().map_err(|_| poisoned())?;
         if used.contains(&digest) {
             return Err(Error::FlowReplayed);
         }
         used.insert(digest, (), ttl);
-        Ok(record)
+        Ok(())
     }
 }
 

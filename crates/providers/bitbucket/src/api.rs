@@ -206,7 +206,8 @@ impl Envelope {
             .and_then(Value::as_str)
             .map(str::trim)
             .filter(|m| !m.is_empty())
-            .map(str::to_owned);
+            // Kept as data, never rendered: control characters dropped and length capped.
+            .map(|m| m.chars().filter(|c| !c.is_control()).take(300).collect());
         let detail = error.get("detail").filter(|d| !d.is_null()).cloned();
         Self { message, detail }
     }
@@ -215,7 +216,20 @@ impl Envelope {
     fn scope_lists(&self) -> (Option<String>, Option<String>) {
         let list = |name: &str| {
             let items = self.detail.as_ref()?.get(name)?.as_array()?;
-            let names: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            // Scope names are provider-controlled text that ends up in `Display` and in log
+            // events: only plain scope names (at most 20 of 64 characters) are kept.
+            let plain = |s: &&str| {
+                !s.is_empty()
+                    && s.len() <= 64
+                    && s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b":_-.".contains(&b))
+            };
+            let names: Vec<&str> = items
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(plain)
+                .take(20)
+                .collect();
             Some(if names.is_empty() {
                 "none".to_owned()
             } else {
