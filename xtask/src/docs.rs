@@ -27,7 +27,10 @@ pub(crate) fn check_links(root: &Path) -> Result<(), String> {
         }
     }
     if broken.is_empty() {
-        println!("docs: {checked} relative links in {} files resolve", files.len());
+        println!(
+            "docs: {checked} relative links in {} files resolve",
+            files.len()
+        );
         Ok(())
     } else {
         Err(format!("broken links:\n{}", broken.join("\n")))

@@ -1,7 +1,8 @@
 //! Repository automation for oauth-kit, run as `cargo xtask <command>`.
 //!
 //! Commands: `ci` (what `.ci/run` runs), `demo` (runs the Axum demo), `docs` (checks every
-//! relative link in `docs/` and `README.md`), `bench` (the core criterion benchmarks).
+//! relative link in `docs/` and `README.md`), `bench` (the core criterion benchmarks),
+//! `features` (each facade feature alone), `new-provider NAME` (scaffolds a provider crate).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod docs;
+mod new_provider;
 mod tidy;
 
 fn main() -> ExitCode {
@@ -19,6 +21,7 @@ fn main() -> ExitCode {
         Some("docs") => docs::check_links(&workspace_root()),
         Some("bench") => run("cargo", &["bench", "-p", "oauth-kit-core"]),
         Some("features") => features(),
+        Some("new-provider") => new_provider::run(&args[1..]),
         Some("help") | None => {
             print_help();
             Ok(())
@@ -41,7 +44,10 @@ fn print_help() {
          demo    run the Axum demo (example-axum) on http://localhost:8000\n\
          docs    check that every relative link in docs/ and README.md resolves\n\
          bench   run the core benchmarks\n\
-         features  check that each feature of the oauth-kit facade builds alone"
+         features  check that each feature of the oauth-kit facade builds alone\n\
+         new-provider NAME\n\
+         \x20       scaffold crates/providers/NAME (oauth-kit-NAME) with its tests, fixtures,\n\
+         \x20       docs/providers/NAME.md and an oauth-kit feature (docs/writing-a-provider.md)"
     );
 }
 
@@ -49,7 +55,14 @@ fn ci() -> Result<(), String> {
     run("cargo", &["fmt", "--all", "--", "--check"])?;
     run(
         "cargo",
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
     )?;
     run("cargo", &["test", "--workspace"])?;
     features()?;
@@ -61,15 +74,28 @@ fn ci() -> Result<(), String> {
     docs::check_links(&workspace_root())
 }
 
-/// The features of the `oauth-kit` facade, each checked alone.
-pub(crate) const FACADE_FEATURES: &[&str] = &["bitbucket", "axum", "actix"];
-
+/// Checks the `oauth-kit` facade without features, then with each feature of its `[features]`
+/// table (except `default`) alone.
 fn features() -> Result<(), String> {
-    run("cargo", &["check", "-p", "oauth-kit", "--no-default-features"])?;
-    for feature in FACADE_FEATURES {
+    let manifest = workspace_root().join("crates/oauth-kit/Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest)
+        .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    let features = new_provider::facade_features(&manifest);
+    run(
+        "cargo",
+        &["check", "-p", "oauth-kit", "--no-default-features"],
+    )?;
+    for feature in &features {
         run(
             "cargo",
-            &["check", "-p", "oauth-kit", "--no-default-features", "--features", feature],
+            &[
+                "check",
+                "-p",
+                "oauth-kit",
+                "--no-default-features",
+                "--features",
+                feature.as_str(),
+            ],
         )?;
     }
     Ok(())

@@ -33,8 +33,16 @@ fn rel(path: &Path) -> String {
 fn manifests() -> Vec<PathBuf> {
     let root = workspace_root();
     let mut out = Vec::new();
-    for group in ["crates", "crates/providers", "crates/adapters", "crates/stores", "examples"] {
-        let Ok(entries) = fs::read_dir(root.join(group)) else { continue };
+    for group in [
+        "crates",
+        "crates/providers",
+        "crates/adapters",
+        "crates/stores",
+        "examples",
+    ] {
+        let Ok(entries) = fs::read_dir(root.join(group)) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let manifest = entry.path().join("Cargo.toml");
             if manifest.is_file() {
@@ -60,7 +68,9 @@ fn library_sources() -> Vec<PathBuf> {
 }
 
 fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -92,7 +102,10 @@ fn every_crate_inherits_the_workspace_lints() {
         })
         .map(|m| rel(&m))
         .collect();
-    assert!(offenders.is_empty(), "add `[lints]\\nworkspace = true` to: {offenders:?}");
+    assert!(
+        offenders.is_empty(),
+        "add `[lints]\\nworkspace = true` to: {offenders:?}"
+    );
 }
 
 #[test]
@@ -108,13 +121,18 @@ fn library_code_does_not_print() {
             }
         }
     }
-    assert!(offenders.is_empty(), "use tracing in library code: {offenders:#?}");
+    assert!(
+        offenders.is_empty(),
+        "use tracing in library code: {offenders:#?}"
+    );
 }
 
 #[test]
 fn every_provider_crate_has_a_docs_page_and_fixtures() {
     let root = workspace_root();
-    let Ok(entries) = fs::read_dir(root.join("crates/providers")) else { return };
+    let Ok(entries) = fs::read_dir(root.join("crates/providers")) else {
+        return;
+    };
     let mut problems = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();

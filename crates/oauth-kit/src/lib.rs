@@ -8,6 +8,7 @@
 //! | feature | module | crate |
 //! |---|---|---|
 //! | `bitbucket` (default) | [`bitbucket`] | `oauth-kit-bitbucket` |
+// xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
 //!
@@ -43,6 +44,8 @@ pub mod bitbucket {
     pub use oauth_kit_bitbucket::*;
 }
 
+// xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
+
 /// The Axum adapter (feature `axum`): re-export of `oauth-kit-axum`.
 #[cfg(feature = "axum")]
 pub mod axum {
@@ -53,4 +56,29 @@ pub mod axum {
 #[cfg(feature = "actix")]
 pub mod actix {
     pub use oauth_kit_actix::*;
+}
+
+/// The guides in `docs/`, compiled as doctests so that their examples cannot drift from the
+/// API (`cargo test -p oauth-kit --doc`).
+#[cfg(doctest)]
+pub mod guides {
+    /// `docs/README.md`.
+    #[doc = include_str!("../../../docs/README.md")]
+    pub struct Index;
+
+    /// `docs/getting-started.md`.
+    #[doc = include_str!("../../../docs/getting-started.md")]
+    pub struct GettingStarted;
+
+    /// `docs/configuration.md`.
+    #[doc = include_str!("../../../docs/configuration.md")]
+    pub struct Configuration;
+
+    /// `docs/security.md`.
+    #[doc = include_str!("../../../docs/security.md")]
+    pub struct Security;
+
+    /// `docs/writing-a-provider.md`.
+    #[doc = include_str!("../../../docs/writing-a-provider.md")]
+    pub struct WritingAProvider;
 }

@@ -2,7 +2,12 @@
 
 use std::fmt;
 
-use oauth_kit_core::{ClientSecret, Error, ProviderRegistry};
+#[cfg(feature = "bitbucket")]
+use oauth_kit_core::ClientSecret;
+use oauth_kit_core::{Error, ProviderRegistry};
+
+/// A lookup of configuration variables by name.
+type Lookup = std::sync::Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 /// The credentials of every provider whose feature is enabled, as one settings object (the
 /// seed library's `bitbucket_client_id`, `bitbucket_client_secret`, `bitbucket_scope`).
@@ -23,7 +28,8 @@ pub struct ProviderSettings {
     #[cfg(feature = "bitbucket")]
     pub bitbucket_scope: Option<String>,
     /// Endpoint overrides and other variables, looked up by name when a provider is built.
-    lookup: Option<std::sync::Arc<dyn Fn(&str) -> Option<String> + Send + Sync>>,
+    #[cfg_attr(not(feature = "bitbucket"), allow(dead_code))]
+    lookup: Option<Lookup>,
 }
 
 impl fmt::Debug for ProviderSettings {
@@ -84,12 +90,13 @@ impl ProviderSettings {
                 let secret = secret.secret().to_owned();
                 let scope = self.bitbucket_scope.clone();
                 let lookup = self.lookup.clone();
-                let provider = oauth_kit_bitbucket::BitbucketProvider::from_lookup(move |name| match name {
-                    "BITBUCKET_CLIENT_ID" => Some(id.clone()),
-                    "BITBUCKET_CLIENT_SECRET" => Some(secret.clone()),
-                    "BITBUCKET_SCOPE" => scope.clone(),
-                    other => lookup.as_ref().and_then(|l| l(other)),
-                })?;
+                let provider =
+                    oauth_kit_bitbucket::BitbucketProvider::from_lookup(move |name| match name {
+                        "BITBUCKET_CLIENT_ID" => Some(id.clone()),
+                        "BITBUCKET_CLIENT_SECRET" => Some(secret.clone()),
+                        "BITBUCKET_SCOPE" => scope.clone(),
+                        other => lookup.as_ref().and_then(|l| l(other)),
+                    })?;
                 registry.register(provider)?;
             }
             (Some(_), None) => missing.push("BITBUCKET_CLIENT_SECRET"),
@@ -116,16 +123,21 @@ mod tests {
     use super::*;
 
     fn settings(vars: &[(&str, &str)]) -> ProviderSettings {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         ProviderSettings::from_lookup(move |name| map.get(name).cloned())
     }
 
     #[test]
     fn fully_configured_provider_is_registered() {
-        let registry = settings(&[("BITBUCKET_CLIENT_ID", "key"), ("BITBUCKET_CLIENT_SECRET", "secret")])
-            .registry()
-            .expect("configured");
+        let registry = settings(&[
+            ("BITBUCKET_CLIENT_ID", "key"),
+            ("BITBUCKET_CLIENT_SECRET", "secret"),
+        ])
+        .registry()
+        .expect("configured");
         assert_eq!(registry.names().collect::<Vec<_>>(), ["bitbucket"]);
     }
 
@@ -136,8 +148,12 @@ mod tests {
 
     #[test]
     fn half_configured_provider_is_reported_by_variable() {
-        let err = settings(&[("BITBUCKET_CLIENT_ID", "key")]).registry().expect_err("half");
-        assert!(matches!(err, Error::Config { ref setting, .. } if setting == "BITBUCKET_CLIENT_SECRET"));
+        let err = settings(&[("BITBUCKET_CLIENT_ID", "key")])
+            .registry()
+            .expect_err("half");
+        assert!(
+            matches!(err, Error::Config { ref setting, .. } if setting == "BITBUCKET_CLIENT_SECRET")
+        );
     }
 
     #[test]
@@ -149,12 +165,17 @@ mod tests {
         ])
         .registry()
         .expect_err("invalid URL");
-        assert!(matches!(err, Error::Config { ref setting, .. } if setting == "BITBUCKET_TOKEN_URL"));
+        assert!(
+            matches!(err, Error::Config { ref setting, .. } if setting == "BITBUCKET_TOKEN_URL")
+        );
     }
 
     #[test]
     fn debug_redacts_the_secret() {
-        let s = settings(&[("BITBUCKET_CLIENT_ID", "key"), ("BITBUCKET_CLIENT_SECRET", "top-secret-value")]);
+        let s = settings(&[
+            ("BITBUCKET_CLIENT_ID", "key"),
+            ("BITBUCKET_CLIENT_SECRET", "top-secret-value"),
+        ]);
         assert!(!format!("{s:?}").contains("top-secret-value"));
     }
 }

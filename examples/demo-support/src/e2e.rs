@@ -788,7 +788,9 @@ pub async fn unknown_provider_is_404(bin: &str) {
     assert_eq!(s.get("/auth/nosuch/login").await.status, 404);
     let callback = s.get("/auth/nosuch/callback?code=a&state=b").await;
     assert_eq!(callback.status, 404);
-    let cleared = callback.set_cookie("oauth_kit_flow").expect("flow cookie cleared");
+    let cleared = callback
+        .set_cookie("oauth_kit_flow")
+        .expect("flow cookie cleared");
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
     assert_eq!(s.get("/auth/..%2Fetc/login").await.status, 404);
 }
