@@ -11,10 +11,9 @@ use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
-use oauth_kit_core::flow::{SESSION_USER_KEY, refusal_code};
+use oauth_kit_core::flow::{SESSION_USER_KEY, session_user_for};
 use oauth_kit_core::{
-    AuthorizeOptions, BeginOptions, Error, FlowCookie, LoginDecision, LoginHook, LoginService,
-    LoginSuccess, SessionUser,
+    AuthorizeOptions, BeginOptions, Error, FlowCookie, LoginHook, LoginService, LoginSuccess,
 };
 use serde::Deserialize;
 
@@ -311,19 +310,12 @@ async fn finish_login(
     session: &Session,
     login: &LoginSuccess,
 ) -> Result<(), String> {
-    let account = match &oauth.inner.hook {
-        Some(hook) => match hook.on_login(login).await {
-            LoginDecision::Accept { account } => account,
-            LoginDecision::Refuse { code } => {
-                tracing::info!(provider = %login.user.provider, code = %code, "login refused by the application");
-                return Err(refusal_code(&code).to_owned());
-            }
-            // A decision this adapter does not know is a refusal: fail closed.
-            _ => return Err("login_refused".to_owned()),
-        },
-        None => None,
-    };
-    let user = SessionUser::new(login.user.clone(), account, oauth.inner.keep_raw_data);
+    let user = session_user_for(
+        login,
+        oauth.inner.hook.as_deref(),
+        oauth.inner.keep_raw_data,
+    )
+    .await?;
     // The login that this browser had before, if any, is replaced.
     oauth.end_login(session);
     session.renew();

@@ -9,11 +9,8 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use oauth_kit_core::flow::{SESSION_USER_KEY, refusal_code};
-use oauth_kit_core::{
-    AuthorizeOptions, BeginOptions, Error, FlowCookie, LoginDecision, LoginHook, LoginService,
-    SessionUser,
-};
+use oauth_kit_core::flow::{SESSION_USER_KEY, session_user_for};
+use oauth_kit_core::{AuthorizeOptions, BeginOptions, Error, FlowCookie, LoginHook, LoginService};
 use serde::Deserialize;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration as CookieDuration;
@@ -195,19 +192,12 @@ async fn finish_login(
     session: &Session,
     login: &oauth_kit_core::LoginSuccess,
 ) -> Result<(), String> {
-    let account = match &oauth.inner.hook {
-        Some(hook) => match hook.on_login(login).await {
-            LoginDecision::Accept { account } => account,
-            LoginDecision::Refuse { code } => {
-                tracing::info!(provider = %login.user.provider, code = %code, "login refused by the application");
-                return Err(refusal_code(&code).to_owned());
-            }
-            // A decision this adapter does not know is a refusal: fail closed.
-            _ => return Err("login_refused".to_owned()),
-        },
-        None => None,
-    };
-    let user = SessionUser::new(login.user.clone(), account, oauth.inner.keep_raw_data);
+    let user = session_user_for(
+        login,
+        oauth.inner.hook.as_deref(),
+        oauth.inner.keep_raw_data,
+    )
+    .await?;
     let written = async {
         session.cycle_id().await?;
         session.insert(SESSION_USER_KEY, user).await

@@ -149,6 +149,28 @@ pub trait LoginHook: Send + Sync + 'static {
     async fn on_login(&self, login: &LoginSuccess) -> LoginDecision;
 }
 
+/// Runs the application's hook (if any) on a completed login and builds what the session
+/// keeps. `Err` carries the failure code for the redirect: the hook's refusal code, sanitized
+/// by [`refusal_code`].
+pub async fn session_user_for(
+    login: &LoginSuccess,
+    hook: Option<&dyn LoginHook>,
+    keep_raw_data: bool,
+) -> Result<SessionUser, String> {
+    let account = match hook {
+        None => None,
+        Some(hook) => match hook.on_login(login).await {
+            LoginDecision::Accept { account } => account,
+            LoginDecision::Refuse { code } => {
+                let code = refusal_code(&code);
+                tracing::info!(provider = %login.user.provider, code, "login refused by the application");
+                return Err(code.to_owned());
+            }
+        },
+    };
+    Ok(SessionUser::new(login.user.clone(), account, keep_raw_data))
+}
+
 /// The code put in the failure redirect for a refusal: the application's code when it is a
 /// plain identifier of at most 64 characters, `login_refused` otherwise.
 pub fn refusal_code(code: &str) -> &str {

@@ -21,6 +21,7 @@ pub use config::{
 pub use cookie::{FlowCookie, cookie_value};
 pub use hook::{
     Denial, LoginDecision, LoginHook, Requirement, SESSION_USER_KEY, SessionUser, refusal_code,
+    session_user_for,
 };
 pub use record::FlowRecord;
 pub use return_path::ReturnPath;
