@@ -51,6 +51,7 @@ fn print_help() {
     );
 }
 
+/// The steps of `.ci/run`, in the same order.
 fn ci() -> Result<(), String> {
     run("cargo", &["fmt", "--all", "--", "--check"])?;
     run(
@@ -59,19 +60,20 @@ fn ci() -> Result<(), String> {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--locked",
             "--",
             "-D",
             "warnings",
         ],
     )?;
-    run("cargo", &["test", "--workspace"])?;
-    features()?;
     run_env(
         "cargo",
-        &["doc", "--workspace", "--no-deps"],
+        &["doc", "--workspace", "--no-deps", "--locked"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
-    docs::check_links(&workspace_root())
+    features()?;
+    docs::check_links(&workspace_root())?;
+    run("cargo", &["test", "--workspace", "--locked"])
 }
 
 /// Checks the `oauth-kit` facade without features, then with each feature of its `[features]`

@@ -169,8 +169,8 @@ pub enum Revocation {
     },
 }
 
-/// An identity provider: the three steps of the seed library (`get_authorization_url`,
-/// `exchange_code`, `get_user_info`) plus refresh and revocation.
+/// An identity provider: the three steps of every OAuth 2.0 login (authorization URL, code
+/// exchange, user info) plus refresh and revocation.
 ///
 /// The trait is object safe, so a registry holds `Arc<dyn OAuthProvider>`. Implementations
 /// hold data (endpoints, credentials, quirks) and do their HTTP through the shared

@@ -171,6 +171,8 @@ fn invalid_allowed_origin_is_rejected() {
     for origin in [
         "app.example.com",
         "https://app.example.com/path",
+        "https://user@app.example.com",
+        "https://app.example.com#x",
         "javascript:x",
     ] {
         assert_rejected(
@@ -284,6 +286,33 @@ async fn flow_cookie_follows_the_configured_prefix_and_ttl() {
     assert!(attrs.contains(&"Path=/login-flow"), "{set}");
     assert!(attrs.contains(&"Max-Age=120"), "{set}");
     assert!(attributes(&clear).contains(&"Path=/login-flow"), "{clear}");
+}
+
+#[tokio::test]
+async fn a_base_url_with_a_path_scopes_the_flow_under_it() {
+    let (set, clear) = flow_cookie_header("https://example.com/app/", &[]).await;
+    assert!(attributes(&set).contains(&"Path=/app/auth"), "{set}");
+    assert!(attributes(&clear).contains(&"Path=/app/auth"), "{clear}");
+
+    let config = from_vars(&[(BASE, "https://example.com/app")]).unwrap();
+    assert_eq!(
+        config.redirect_uri("bitbucket"),
+        "https://example.com/app/auth/bitbucket/callback"
+    );
+    assert_eq!(config.public_prefix(), "/app/auth");
+    assert_eq!(config.home_path(), "/app/");
+    assert_eq!(config.success_redirect().as_str(), "/app/");
+    assert_eq!(
+        config.failure_location("access_denied"),
+        "/app/login?error=access_denied"
+    );
+    // Explicit redirects are taken as the browser sees them.
+    let explicit = from_vars(&[
+        (BASE, "https://example.com/app"),
+        ("OAUTH_FAILURE_REDIRECT", "/signin"),
+    ])
+    .unwrap();
+    assert_eq!(explicit.failure_redirect().as_str(), "/signin");
 }
 
 #[tokio::test]

@@ -9,8 +9,8 @@ use oauth_kit_core::{Error, ProviderRegistry};
 /// A lookup of configuration variables by name.
 type Lookup = std::sync::Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
-/// The credentials of every provider whose feature is enabled, as one settings object (the
-/// seed library's `bitbucket_client_id`, `bitbucket_client_secret`, `bitbucket_scope`).
+/// The credentials of every provider whose feature is enabled, as one settings object with
+/// `bitbucket_client_id`, `bitbucket_client_secret` and `bitbucket_scope` fields.
 ///
 /// A provider is registered when both its client id and secret are set, skipped when neither
 /// is, and reported as half-configured otherwise: [`registry`](Self::registry) lists every

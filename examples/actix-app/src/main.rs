@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use actix_web::http::header::ContentType;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use demo_support::{Demo, Settings};
-use oauth_kit_actix::{CurrentUser, OAuth, OptionalUser};
+use oauth_kit_actix::{CurrentUser, OAuth, OptionalUser, VerifiedUser};
 
 #[derive(Clone)]
 struct AppState {
@@ -34,7 +34,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let demo = Demo::start(&settings).await?;
     let oauth = OAuth::new(demo.service.clone());
     let state = web::Data::new(AppState {
-        prefix: demo.service.config().route_prefix().to_owned(),
+        prefix: demo.service.config().public_prefix(),
     });
     let server = HttpServer::new(move || {
         App::new()
@@ -80,12 +80,6 @@ async fn me(CurrentUser(user): CurrentUser) -> HttpResponse {
     HttpResponse::Ok().json(demo_support::me_json(&user))
 }
 
-async fn me_verified(OptionalUser(user): OptionalUser) -> HttpResponse {
-    match user {
-        None => HttpResponse::Unauthorized().json(demo_support::unauthenticated_json()),
-        Some(user) if user.has_verified_email() => {
-            HttpResponse::Ok().json(demo_support::me_json(&user))
-        }
-        Some(_) => HttpResponse::Forbidden().json(demo_support::unverified_json()),
-    }
+async fn me_verified(VerifiedUser(user): VerifiedUser) -> HttpResponse {
+    HttpResponse::Ok().json(demo_support::me_json(&user))
 }

@@ -8,12 +8,11 @@
 use std::process::ExitCode;
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Html;
 use axum::routing::get;
 use axum::{Json, Router};
 use demo_support::{Demo, Settings};
-use oauth_kit_axum::{CurrentUser, OAuth, OptionalUser};
+use oauth_kit_axum::{CurrentUser, OAuth, OptionalUser, VerifiedUser};
 
 #[derive(Clone)]
 struct AppState {
@@ -37,7 +36,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let demo = Demo::start(&settings).await?;
     let oauth = OAuth::new(demo.service.clone());
     let state = AppState {
-        prefix: demo.service.config().route_prefix().to_owned(),
+        prefix: demo.service.config().public_prefix(),
     };
     let app = Router::new()
         .route("/", get(home))
@@ -81,16 +80,6 @@ async fn me(CurrentUser(user): CurrentUser) -> Json<serde_json::Value> {
     Json(demo_support::me_json(&user))
 }
 
-async fn me_verified(OptionalUser(user): OptionalUser) -> Response {
-    match user {
-        None => (
-            StatusCode::UNAUTHORIZED,
-            Json(demo_support::unauthenticated_json()),
-        )
-            .into_response(),
-        Some(user) if user.has_verified_email() => {
-            Json(demo_support::me_json(&user)).into_response()
-        }
-        Some(_) => (StatusCode::FORBIDDEN, Json(demo_support::unverified_json())).into_response(),
-    }
+async fn me_verified(VerifiedUser(user): VerifiedUser) -> Json<serde_json::Value> {
+    Json(demo_support::me_json(&user))
 }

@@ -30,7 +30,8 @@ pub use pages::{error_message, escape_html, home_page, login_page};
 pub struct Settings {
     /// `APP_ADDR`, default `127.0.0.1:8000`.
     pub app_addr: SocketAddr,
-    /// `OAUTH_REDIRECT_BASE_URL`, default `http://localhost:8000`.
+    /// `OAUTH_REDIRECT_BASE_URL`, default `http://localhost:<APP_ADDR's port>`
+    /// (`http://localhost:8000`).
     pub redirect_base_url: String,
     /// Whether `BITBUCKET_CLIENT_ID` is set (real or external Bitbucket) or not (built-in mock).
     pub use_mock: bool,
@@ -52,7 +53,7 @@ impl Settings {
         Ok(Self {
             app_addr,
             redirect_base_url: var("OAUTH_REDIRECT_BASE_URL")
-                .unwrap_or_else(|| "http://localhost:8000".to_owned()),
+                .unwrap_or_else(|| format!("http://localhost:{}", app_addr.port())),
             use_mock: var("BITBUCKET_CLIENT_ID").is_none(),
         })
     }
@@ -148,14 +149,4 @@ pub fn me_json(user: &SessionUser) -> serde_json::Value {
         "avatar_url": u.avatar_url,
         "profile_url": u.profile_url,
     })
-}
-
-/// The JSON of the 401 answer of `GET /me` and `GET /me/verified`.
-pub fn unauthenticated_json() -> serde_json::Value {
-    serde_json::json!({"error": "unauthenticated", "message": "log in first"})
-}
-
-/// The JSON of the 403 answer of `GET /me/verified`.
-pub fn unverified_json() -> serde_json::Value {
-    serde_json::json!({"error": "email_not_verified", "message": "a verified email address is required"})
 }

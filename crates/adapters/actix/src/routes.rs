@@ -12,10 +12,7 @@ use actix_web::cookie::{Key, SameSite};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use oauth_kit_core::flow::{SESSION_USER_KEY, session_user_for};
-use oauth_kit_core::{
-    AuthorizeOptions, BeginOptions, Error, FlowCookie, LoginHook, LoginService, LoginSuccess,
-};
-use serde::Deserialize;
+use oauth_kit_core::{BeginOptions, Error, FlowCookie, LoginHook, LoginService, LoginSuccess};
 
 use crate::extract::AuthRejection;
 use crate::live::LiveSessions;
@@ -170,7 +167,7 @@ impl OAuth {
     /// # }
     /// ```
     pub fn configure(&self, cfg: &mut web::ServiceConfig) {
-        let prefix = self.inner.service.config().route_prefix();
+        let prefix = self.inner.service.config().public_prefix();
         cfg.app_data(web::Data::new(self.clone()))
             .route(&format!("{prefix}/logout"), web::post().to(logout))
             .route(
@@ -234,24 +231,12 @@ impl OAuth {
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct LoginQuery {
-    next: Option<String>,
-    prompt: Option<String>,
-    login_hint: Option<String>,
-}
-
 async fn login(
     oauth: web::Data<OAuth>,
     provider: web::Path<String>,
-    query: web::Query<LoginQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AuthRejection> {
-    let query = query.into_inner();
-    let mut authorize = AuthorizeOptions::default();
-    authorize.prompt = query.prompt;
-    authorize.login_hint = query.login_hint;
-    let mut options = BeginOptions::default().authorize(authorize);
-    options.return_to = query.next;
+    let options = BeginOptions::from_query(req.query_string());
     let begin = oauth
         .inner
         .service
@@ -343,7 +328,7 @@ async fn finish_login(
 async fn logout(oauth: web::Data<OAuth>, session: Session) -> HttpResponse {
     oauth.end_login(&session);
     session.purge();
-    redirect("/")
+    redirect(&oauth.inner.service.config().home_path())
 }
 
 /// A 303 with `Cache-Control: no-store`.

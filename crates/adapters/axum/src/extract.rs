@@ -88,7 +88,7 @@ impl IntoResponse for AuthRejection {
     }
 }
 
-async fn session_user(parts: &mut Parts) -> Result<Option<SessionUser>, AuthRejection> {
+pub(crate) async fn session_user(parts: &mut Parts) -> Result<Option<SessionUser>, AuthRejection> {
     let session = Session::from_request_parts(parts, &())
         .await
         .map_err(|_| AuthRejection::Session)?;

@@ -5,10 +5,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use oauth_kit_core::SessionUser;
 use oauth_kit_core::flow::Requirement;
-use oauth_kit_core::flow::SESSION_USER_KEY;
-use tower_sessions::Session;
 
-use crate::extract::AuthRejection;
+use crate::extract::{AuthRejection, session_user};
 
 /// A condition on the logged-in user, checked by [`guard`].
 ///
@@ -48,21 +46,13 @@ impl Guard {
 
 /// The middleware function behind every [`Guard`]; use it with
 /// `axum::middleware::from_fn_with_state(Guard::..., guard)`.
-pub async fn guard(
-    State(guard): State<Guard>,
-    session: Session,
-    request: Request,
-    next: Next,
-) -> Response {
-    let user = match session.get::<SessionUser>(SESSION_USER_KEY).await {
-        Ok(user) => user,
-        Err(err) => {
-            tracing::error!(error = %err, "the session could not be read");
-            return AuthRejection::Session.into_response();
-        }
-    };
-    match guard.check(user.as_ref()) {
-        Ok(()) => next.run(request).await,
+pub async fn guard(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let verdict = session_user(&mut parts)
+        .await
+        .and_then(|user| guard.check(user.as_ref()));
+    match verdict {
+        Ok(()) => next.run(Request::from_parts(parts, body)).await,
         Err(rejection) => rejection.into_response(),
     }
 }

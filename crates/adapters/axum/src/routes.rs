@@ -4,14 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use oauth_kit_core::flow::{SESSION_USER_KEY, session_user_for};
-use oauth_kit_core::{AuthorizeOptions, BeginOptions, Error, FlowCookie, LoginHook, LoginService};
-use serde::Deserialize;
+use oauth_kit_core::{BeginOptions, Error, FlowCookie, LoginHook, LoginService};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration as CookieDuration;
 use tower_sessions::{Expiry, MemoryStore, Session, SessionManagerLayer, SessionStore};
@@ -90,7 +89,7 @@ impl OAuth {
     where
         S: Clone + Send + Sync + 'static,
     {
-        let prefix = self.inner.service.config().route_prefix();
+        let prefix = self.inner.service.config().public_prefix();
         Router::new()
             .route(&format!("{prefix}/{{provider}}/login"), get(login))
             .route(&format!("{prefix}/{{provider}}/callback"), get(callback))
@@ -120,23 +119,8 @@ impl OAuth {
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct LoginQuery {
-    next: Option<String>,
-    prompt: Option<String>,
-    login_hint: Option<String>,
-}
-
-async fn login(
-    State(oauth): State<OAuth>,
-    Path(provider): Path<String>,
-    Query(query): Query<LoginQuery>,
-) -> Response {
-    let mut authorize = AuthorizeOptions::default();
-    authorize.prompt = query.prompt;
-    authorize.login_hint = query.login_hint;
-    let mut options = BeginOptions::default().authorize(authorize);
-    options.return_to = query.next;
+async fn login(State(oauth): State<OAuth>, Path(provider): Path<String>, uri: Uri) -> Response {
+    let options = BeginOptions::from_query(uri.query().unwrap_or(""));
     match oauth.inner.service.begin(&provider, options).await {
         Ok(begin) => {
             let mut response = redirect(begin.authorization_url.as_str());
@@ -208,11 +192,11 @@ async fn finish_login(
     })
 }
 
-async fn logout(session: Session) -> Response {
+async fn logout(State(oauth): State<OAuth>, session: Session) -> Response {
     if let Err(err) = session.flush().await {
         tracing::error!(error = %err, "the session could not be flushed at logout");
     }
-    redirect("/")
+    redirect(&oauth.inner.service.config().home_path())
 }
 
 /// A 303 with `Cache-Control: no-store`.

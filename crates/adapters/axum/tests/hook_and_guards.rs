@@ -34,6 +34,11 @@ struct App {
 }
 
 async fn start(hook: Option<LoginDecision>) -> App {
+    start_at(hook, "").await
+}
+
+/// Starts the app with `base_path` as the path of its public base URL.
+async fn start_at(hook: Option<LoginDecision>, base_path: &str) -> App {
     let mock = MockBitbucket::start().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -44,7 +49,7 @@ async fn start(hook: Option<LoginDecision>) -> App {
             .api_url(mock.api_url())
             .build()
             .unwrap();
-    let config = FlowConfig::builder(base.clone())
+    let config = FlowConfig::builder(format!("{base}{base_path}"))
         .cookie_key(CookieKey::new(vec![7u8; 32]).unwrap())
         .build()
         .unwrap();
@@ -239,4 +244,34 @@ async fn verified_email_guard_admits_a_confirmed_primary() {
     app.login().await;
     assert_eq!(app.get("/verified").await.0, 200);
     assert_eq!(app.get("/verified-guard").await.0, 200);
+}
+
+#[tokio::test]
+async fn a_base_url_with_a_path_mounts_the_routes_under_it() {
+    let mut app = start_at(None, "/app").await;
+    let (status, authorize, _) = app.get("/app/auth/bitbucket/login?next=/app/home").await;
+    assert_eq!(status, 303);
+    assert!(
+        authorize.contains("redirect_uri=http%3A%2F%2F127.0.0.1"),
+        "{authorize}"
+    );
+    assert!(
+        authorize.contains("%2Fapp%2Fauth%2Fbitbucket%2Fcallback"),
+        "{authorize}"
+    );
+    let (status, callback, _) = app.get(&authorize).await;
+    assert_eq!(status, 302);
+    let (status, location, _) = app.get(&callback).await;
+    assert_eq!(status, 303);
+    assert_eq!(location, "/app/home");
+    assert_eq!(app.get("/me").await.0, 200);
+    let logout = app
+        .client
+        .post(format!("{}/app/auth/logout", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), 303);
+    assert_eq!(logout.headers()["location"], "/app/");
+    assert_eq!(app.get("/auth/bitbucket/login").await.0, 404);
 }

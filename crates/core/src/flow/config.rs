@@ -89,8 +89,8 @@ impl FlowConfig {
         FlowConfigBuilder {
             redirect_base_url: redirect_base_url.into(),
             route_prefix: DEFAULT_ROUTE_PREFIX.to_owned(),
-            success_redirect: DEFAULT_SUCCESS_REDIRECT.to_owned(),
-            failure_redirect: DEFAULT_FAILURE_REDIRECT.to_owned(),
+            success_redirect: None,
+            failure_redirect: None,
             state_ttl: DEFAULT_STATE_TTL,
             cookie_key: None,
             cookie_name: DEFAULT_COOKIE_NAME.to_owned(),
@@ -175,16 +175,29 @@ impl FlowConfig {
         &self.route_prefix
     }
 
-    /// The path under which the flow cookie is sent: the base URL's path followed by the route
-    /// prefix (the path of every callback URL), or `/`.
-    pub fn cookie_path(&self) -> String {
+    /// The route prefix as the browser sees it: the base URL's path followed by the route
+    /// prefix (`/auth`, or `/app/auth` for the base URL `https://example.com/app`). Adapters
+    /// mount their routes here, so a reverse proxy forwards paths unchanged.
+    pub fn public_prefix(&self) -> String {
         let base = self.redirect_base_url.path().trim_end_matches('/');
-        let path = format!("{base}{}", self.route_prefix);
+        format!("{base}{}", self.route_prefix)
+    }
+
+    /// The path under which the flow cookie is sent: [`public_prefix`](Self::public_prefix),
+    /// or `/` when it is empty.
+    pub fn cookie_path(&self) -> String {
+        let path = self.public_prefix();
         if path.is_empty() {
             "/".to_owned()
         } else {
             path
         }
+    }
+
+    /// The application's home as the browser sees it: the base URL's path with a trailing
+    /// slash (`/`, or `/app/`). Logout redirects here.
+    pub fn home_path(&self) -> String {
+        format!("{}/", self.redirect_base_url.path().trim_end_matches('/'))
     }
 
     /// The exact callback URL of `provider`: base URL + route prefix + `/{provider}/callback`.
@@ -291,8 +304,8 @@ fn parse_secs(variable: &str, value: &str) -> Result<u64, Error> {
 pub struct FlowConfigBuilder {
     redirect_base_url: String,
     route_prefix: String,
-    success_redirect: String,
-    failure_redirect: String,
+    success_redirect: Option<String>,
+    failure_redirect: Option<String>,
     state_ttl: Duration,
     cookie_key: Option<CookieKey>,
     cookie_name: String,
@@ -308,15 +321,17 @@ impl FlowConfigBuilder {
         self
     }
 
-    /// Sets the destination after a successful login (default `/`).
+    /// Sets the destination after a successful login, as the browser sees it (default `/`
+    /// under the base URL's path).
     pub fn success_redirect(mut self, path: impl Into<String>) -> Self {
-        self.success_redirect = path.into();
+        self.success_redirect = Some(path.into());
         self
     }
 
-    /// Sets the destination after a failed login (default `/login`).
+    /// Sets the destination after a failed login, as the browser sees it (default `/login`
+    /// under the base URL's path).
     pub fn failure_redirect(mut self, path: impl Into<String>) -> Self {
-        self.failure_redirect = path.into();
+        self.failure_redirect = Some(path.into());
         self
     }
 
@@ -397,8 +412,20 @@ impl FlowConfigBuilder {
                 )
             })
         };
-        let success_redirect = path(names.success, &self.success_redirect)?;
-        let failure_redirect = path(names.failure, &self.failure_redirect)?;
+        // Unset redirects default to paths under the base URL's path, as the browser sees them.
+        let base_path = redirect_base_url.path().trim_end_matches('/').to_owned();
+        let success_redirect = path(
+            names.success,
+            &self
+                .success_redirect
+                .unwrap_or_else(|| format!("{base_path}{DEFAULT_SUCCESS_REDIRECT}")),
+        )?;
+        let failure_redirect = path(
+            names.failure,
+            &self
+                .failure_redirect
+                .unwrap_or_else(|| format!("{base_path}{DEFAULT_FAILURE_REDIRECT}")),
+        )?;
 
         if self.state_ttl.is_zero() || self.state_ttl > MAX_STATE_TTL {
             return Err(Error::config(
@@ -434,7 +461,12 @@ impl FlowConfigBuilder {
         let mut allowed_origins = Vec::new();
         for origin in &self.allowed_origins {
             let url = Url::parse(origin).ok().filter(|u| {
-                matches!(u.scheme(), "http" | "https") && u.path() == "/" && u.query().is_none()
+                matches!(u.scheme(), "http" | "https")
+                    && u.path() == "/"
+                    && u.query().is_none()
+                    && u.fragment().is_none()
+                    && u.username().is_empty()
+                    && u.password().is_none()
             });
             match url {
                 Some(u) => allowed_origins.push(u.origin()),
@@ -589,6 +621,10 @@ mod tests {
             "https://example.com/app/auth/x/callback"
         );
         assert_eq!(prefixed.cookie_path(), "/app/auth");
+        assert_eq!(prefixed.public_prefix(), "/app/auth");
+        assert_eq!(prefixed.home_path(), "/app/");
+        assert_eq!(prefixed.success_redirect().as_str(), "/app/");
+        assert_eq!(prefixed.failure_redirect().as_str(), "/app/login");
         let root = FlowConfig::builder("http://localhost:8000")
             .route_prefix("/")
             .build()

@@ -7,7 +7,9 @@ use std::time::Duration;
 ///
 /// Attributes: `HttpOnly`, `SameSite=Lax` (Strict would drop the cookie on the provider's
 /// redirect back), `Secure` exactly when the redirect base URL is https, `Path` = the route
-/// prefix, `Max-Age` = the state TTL (0 to clear). `Debug` redacts the value.
+/// prefix as the browser sees it ([`FlowConfig::cookie_path`]), `Max-Age` = the state TTL (0 to clear). `Debug` redacts the value.
+///
+/// [`FlowConfig::cookie_path`]: crate::FlowConfig::cookie_path
 #[derive(Clone, PartialEq, Eq)]
 pub struct FlowCookie {
     name: String,
@@ -104,7 +106,12 @@ impl fmt::Debug for FlowCookie {
     }
 }
 
-/// Finds the value of the cookie `name` in a `Cookie` request header.
+/// Finds the first value of the cookie `name` in a `Cookie` request header.
+///
+/// For the flow cookie, prefer [`LoginService::complete_with_cookie_headers`], which also
+/// refuses a request carrying several flow cookies (one planted from a sibling subdomain).
+///
+/// [`LoginService::complete_with_cookie_headers`]: crate::LoginService::complete_with_cookie_headers
 ///
 /// ```
 /// use oauth_kit_core::flow::cookie_value;

@@ -42,6 +42,38 @@ impl BeginOptions {
         self.authorize = options;
         self
     }
+
+    /// Reads the login route's query string: `next`, `prompt` and `login_hint`. It never
+    /// fails: a parameter that is repeated or empty is ignored (so a doubtful `next` falls back
+    /// to the success redirect), and unknown parameters are ignored.
+    ///
+    /// ```
+    /// use oauth_kit_core::BeginOptions;
+    /// let options = BeginOptions::from_query("next=%2Frepos&prompt=login&next=%2Fother");
+    /// assert_eq!(options.return_to, None);
+    /// assert_eq!(options.authorize.prompt.as_deref(), Some("login"));
+    /// ```
+    pub fn from_query(query: &str) -> Self {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let single = |name: &str| {
+            let mut values = url::form_urlencoded::parse(query.as_bytes())
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned());
+            match (values.next(), values.next()) {
+                (Some(v), None) if !v.is_empty() => Some(v),
+                _ => None,
+            }
+        };
+        let authorize = AuthorizeOptions {
+            prompt: single("prompt"),
+            login_hint: single("login_hint"),
+            ..AuthorizeOptions::default()
+        };
+        Self {
+            return_to: single("next"),
+            authorize,
+        }
+    }
 }
 
 /// What [`LoginService::begin`] produced: send the browser to `authorization_url` with
@@ -127,9 +159,10 @@ struct Inner {
 ///     .await?;
 /// // -> 303 to begin.authorization_url, Set-Cookie: begin.cookie.to_header_value()
 ///
-/// // GET /auth/bitbucket/callback?code=...&state=...
+/// // GET /auth/bitbucket/callback?code=...&state=..., with the request's Cookie header(s)
+/// let cookie_header = format!("oauth_kit_flow={}", begin.cookie.value());
 /// let done = service
-///     .complete("bitbucket", "code=abc&state=xyz", Some(begin.cookie.value()))
+///     .complete_with_cookie_headers("bitbucket", "code=abc&state=xyz", [cookie_header.as_str()])
 ///     .await;
 /// match done.result {
 ///     Ok(login) => println!("welcome {}, go to {}", login.user.oauth_id, login.return_to),

@@ -32,7 +32,8 @@ pub trait StateStore: Send + Sync + fmt::Debug {
     /// Marks a flow as completed once the callback passed every check, for stores whose
     /// `take` cannot remove the record (the sealed cookie). Fails with
     /// [`Error::FlowReplayed`] when the flow was already marked. The default does nothing:
-    /// stores with server-side state are single use through `take`.
+    /// stores with server-side state are single use through `take`. A store that wraps another
+    /// store must forward this call, or the wrapped store loses its replay protection.
     async fn mark_used(&self, record: &FlowRecord, ttl: Duration) -> Result<(), Error> {
         let _ = (record, ttl);
         Ok(())

@@ -9,7 +9,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::PROVIDER_NAME;
-use crate::user::{Email, EmailPage, choose_email, map_user};
+use crate::user::{Email, EmailPage, choose_email, map_user, set_email};
 
 /// The most pages of `/2.0/user/emails` that are read. A list that still has a `next` link
 /// after this many pages is an [`Error::InvalidResponse`]: a real account has a handful of
@@ -61,9 +61,13 @@ impl Api {
             return Err(status_error(&context, &response, Endpoint::User));
         }
         let raw: Value = response.json(&context)?;
+        // The user is validated before any email request is spent.
+        let mut user = map_user(raw).map_err(|reason| invalid(&context, &response, reason))?;
         let emails = self.emails(http, &context, token).await?;
-        let email = emails.as_deref().and_then(choose_email);
-        map_user(raw, email).map_err(|reason| invalid(&context, &response, reason))
+        if let Some(email) = emails.as_deref().and_then(choose_email) {
+            set_email(&mut user, email);
+        }
+        Ok(user)
     }
 
     /// Reads the email addresses, following `next` links on the API's origin, and stops early

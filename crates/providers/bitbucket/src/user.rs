@@ -67,7 +67,7 @@ pub(crate) fn choose_email(emails: &[Email]) -> Option<&Email> {
 /// `uuid` is the only required field: it is Bitbucket's stable id, present in every user
 /// object, while `username` was removed from most responses in 2019 and `nickname` is not
 /// unique.
-pub(crate) fn map_user(raw: Value, email: Option<&Email>) -> Result<OAuthUserInfo, String> {
+pub(crate) fn map_user(raw: Value) -> Result<OAuthUserInfo, String> {
     if !raw.is_object() {
         return Err("the body is not a JSON object".to_owned());
     }
@@ -95,12 +95,14 @@ pub(crate) fn map_user(raw: Value, email: Option<&Email>) -> Result<OAuthUserInf
     }
     user.avatar_url = text("/links/avatar/href");
     user.profile_url = text("/links/html/href");
-    if let Some(email) = email {
-        user.email = Some(email.address.clone());
-        user.email_verified = email.confirmed;
-    }
     user.raw_data = raw;
     Ok(user)
+}
+
+/// Sets the chosen address on the user; `email_verified` is that address's `is_confirmed`.
+pub(crate) fn set_email(user: &mut OAuthUserInfo, email: &Email) {
+    user.email = Some(email.address.clone());
+    user.email_verified = email.confirmed;
 }
 
 /// Splits a display name at its first whitespace: "Mira Okonkwo-Lind" gives "Mira" and
@@ -160,11 +162,11 @@ mod tests {
 
     #[test]
     fn uuid_loses_its_braces_and_is_required() {
-        let user = map_user(json!({"uuid": "{3c5e0f9a-7b21}"}), None).expect("valid");
+        let user = map_user(json!({"uuid": "{3c5e0f9a-7b21}"})).expect("valid");
         assert_eq!(user.oauth_id, "3c5e0f9a-7b21");
         assert_eq!(user.username, None);
         assert_eq!(user.first_name, None);
-        let unbraced = map_user(json!({"uuid": "3c5e0f9a"}), None).expect("valid");
+        let unbraced = map_user(json!({"uuid": "3c5e0f9a"})).expect("valid");
         assert_eq!(unbraced.oauth_id, "3c5e0f9a");
         for bad in [
             json!({}),
@@ -172,7 +174,7 @@ mod tests {
             json!({"uuid": "{}"}),
             json!([1]),
         ] {
-            assert!(map_user(bad, None).is_err());
+            assert!(map_user(bad).is_err());
         }
     }
 
@@ -182,7 +184,7 @@ mod tests {
             "uuid": "{u}", "username": "", "nickname": null, "display_name": "  ",
             "links": {"avatar": {"href": null}, "html": {"href": ""}}
         });
-        let user = map_user(raw, None).expect("valid");
+        let user = map_user(raw).expect("valid");
         assert_eq!(
             (
                 user.username,

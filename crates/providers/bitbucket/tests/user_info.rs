@@ -184,3 +184,28 @@ async fn user_info_failure_spends_no_email_request() {
     assert_eq!(err.status(), Some(401));
     assert!(requests_to(&server, EMAILS_PATH).await.is_empty());
 }
+
+#[tokio::test]
+async fn user_without_uuid_is_rejected_before_any_email_request() {
+    let server = MockServer::start().await;
+    let mut user = fixture("user.json");
+    user.as_object_mut().unwrap().remove("uuid");
+    Mock::given(method("GET"))
+        .and(path(USER_PATH))
+        .respond_with(json(200, user))
+        .mount(&server)
+        .await;
+    mount_emails(&server).await;
+
+    let err = provider(&server)
+        .user_info(&http(), &token())
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(&err, Error::InvalidResponse { context, reason, .. }
+            if context.stage == Stage::UserInfo && reason.contains("uuid")),
+        "{err:?}"
+    );
+    assert!(requests_to(&server, EMAILS_PATH).await.is_empty());
+}
