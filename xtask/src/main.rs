@@ -40,7 +40,7 @@ fn main() -> ExitCode {
 fn print_help() {
     println!(
         "cargo xtask <command>\n\n\
-         ci      fmt --check, clippy -D warnings, tests, docs with warnings denied, link check\n\
+         ci      what .ci/run runs: fmt --check, clippy, doc, features, link check, tests\n\
          demo    run the Axum demo (example-axum) on http://localhost:8000\n\
          docs    check that every relative link in docs/ and README.md resolves\n\
          bench   run the core benchmarks\n\

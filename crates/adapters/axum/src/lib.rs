@@ -27,15 +27,25 @@
 //!
 //! # Routes
 //!
-//! Under the route prefix (default `/auth`):
-//! - `GET {prefix}/{provider}/login?next=/path`: 303 to the provider, flow cookie set.
+//! Under the route prefix as the browser sees it ([`FlowConfig::public_prefix`]: the base
+//! URL's path followed by the route prefix, so `/auth` by default and `/app/auth` for the base
+//! URL `https://example.com/app`; a reverse proxy forwards paths unchanged):
+//! - `GET {prefix}/{provider}/login?next=/path`: 303 to the provider, flow cookie set. The
+//!   query is read with [`BeginOptions::from_query`] and never causes a 400: a `next`,
+//!   `prompt` or `login_hint` that is repeated or empty is ignored (a doubtful `next` falls
+//!   back to the success redirect).
 //! - `GET {prefix}/{provider}/callback`: on success the user is stored in the session (the
 //!   session id is cycled first) and the browser goes (303) to the return path; on failure it
 //!   goes (303) to the failure path with `error=<code>` and no session is created. Both carry
 //!   `Referrer-Policy: no-referrer` and `Cache-Control: no-store`, and clear the flow cookie.
-//! - `POST {prefix}/logout`: the session is flushed; 303 to `/`.
+//! - `POST {prefix}/logout`: the session is flushed; 303 to the home path
+//!   ([`FlowConfig::home_path`]: `/`, or `/app/` for a base URL with the path `/app`).
 //!
 //! An unknown provider answers 404.
+//!
+//! [`FlowConfig::public_prefix`]: oauth_kit_core::FlowConfig::public_prefix
+//! [`FlowConfig::home_path`]: oauth_kit_core::FlowConfig::home_path
+//! [`BeginOptions::from_query`]: oauth_kit_core::BeginOptions::from_query
 //!
 //! # Failure codes
 //!
@@ -49,8 +59,8 @@
 //! | `state_mismatch` | the `state` is not the one this browser started with |
 //! | `state_expired` | the login took longer than the state TTL |
 //! | `flow_missing` | no login was started in this browser (or its cookie expired) |
-//! | `flow_invalid` | the flow cookie was tampered with or sealed with another key |
-//! | `flow_replayed` | the callback was replayed after a completed login |
+//! | `flow_invalid` | the flow cookie was tampered with or sealed with another key; the request carried several flow cookies; with the memory store, the flow is gone (a replayed callback, or a flow evicted from a full store) |
+//! | `flow_replayed` | with the cookie store (the default), the callback was replayed after a completed login |
 //! | `provider_mismatch` | the login was started for another provider |
 //! | `issuer_mismatch` | the RFC 9207 `iss` parameter is missing or wrong |
 //! | `invalid_callback` | a repeated parameter, or no code |

@@ -106,8 +106,8 @@ impl FlowConfig {
     /// |---|---|
     /// | `OAUTH_REDIRECT_BASE_URL` | required |
     /// | `OAUTH_ROUTE_PREFIX` | `/auth` |
-    /// | `OAUTH_SUCCESS_REDIRECT` | `/` |
-    /// | `OAUTH_FAILURE_REDIRECT` | `/login` |
+    /// | `OAUTH_SUCCESS_REDIRECT` | `/` under the base URL's path |
+    /// | `OAUTH_FAILURE_REDIRECT` | `/login` under the base URL's path |
     /// | `OAUTH_STATE_TTL` | `600` (seconds) |
     /// | `OAUTH_COOKIE_KEY` | a random key per process, with a warning |
     /// | `OAUTH_HTTP_TIMEOUT_SECS` | `10` |
