@@ -38,16 +38,17 @@
 //! # Performance
 //!
 //! The library's own work per login is a few microseconds, invisible next to a provider
-//! round trip. Measured with `cargo bench -p oauth-kit-core --bench flow` (criterion, median
-//! per call, on the project's 2-core build machine while other builds were running):
+//! round trip. Measured with `cargo bench -p oauth-kit-core --bench flow -- --warm-up-time 1
+//! --measurement-time 3` (criterion, estimate per call, on the project's 2-core build machine,
+//! otherwise idle):
 //!
-//! | operation | median |
+//! | operation | time |
 //! |---|---|
-//! | `begin` with the sealed-cookie store (state, sealing, URL) | 5.2 µs |
-//! | `begin` with the memory store | 5.4 µs |
-//! | callback checks up to the network, sealed-cookie store (unseal, compare, expiry) | 5.0 µs |
+//! | `begin` with the sealed-cookie store (state, sealing, URL) | 5.5 µs |
+//! | `begin` with the memory store | 5.5 µs |
+//! | callback checks up to the network, sealed-cookie store (unseal, compare, expiry, replay memory) | 4.2 µs |
 //! | callback checks up to the network, memory store | 1.1 µs |
-//! | `CookieStore::seal` / `unseal` | 1.1 µs / 2.0 µs |
+//! | `CookieStore::seal` / `unseal` | 1.0 µs / 1.0 µs |
 //! | `ReturnPath::parse` | 0.3–0.7 µs |
 
 mod error;
