@@ -303,9 +303,11 @@ impl LoginService {
     /// The checks run in this order, each with its own error: the query parses (no repeated
     /// `code`, `state`, `error` or `iss`); `state` is present; the flow cookie is present and
     /// intact; the state matches (constant time); the flow has not expired; it was started for
-    /// this provider; `iss` matches where the provider declares RFC 9207 support; the provider
-    /// did not answer `error=`; a code is present. Only then the code is exchanged and the user
-    /// fetched. No token request is made for a callback that failed a check.
+    /// this provider; `iss` matches where the provider declares RFC 9207 support; the flow was
+    /// not completed before ([`StateStore::mark_used`]); the provider did not answer `error=`;
+    /// a code is present. Only then the code is exchanged and the user fetched, within one
+    /// deadline ([`FlowConfig::login_timeout`]). No token request is made for a callback that
+    /// failed a check.
     pub async fn complete(
         &self,
         provider: &str,
@@ -363,10 +365,9 @@ impl LoginService {
         flow_cookie: Option<&str>,
     ) -> Result<LoginSuccess, Error> {
         let provider_impl = self.provider(provider)?;
-        let record = self
+        let (record, params) = self
             .check_callback(provider_impl.as_ref(), query, flow_cookie)
             .await?;
-        let (record, params) = record;
 
         if let Some(error) = params.error {
             return Err(Error::AuthorizationDenied {
