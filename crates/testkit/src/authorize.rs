@@ -212,7 +212,15 @@ fn consent_page(shared: &Shared, params: &[(String, String)]) -> Response {
     let client = escape_html(&shared.client_id);
     let mut page = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">\
-         <title>Authorize {client} | Bitbucket (mock)</title></head>\n<body>\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Authorize {client} | Bitbucket (mock)</title>\
+         <style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;\
+         color:#172b4d}}.mock{{background:#fffae6;border:1px solid #ffe380;border-radius:4px;\
+         padding:.5rem .8rem;font-size:.9rem}}button{{font-size:1rem;padding:.5rem 1.2rem;\
+         margin-right:.5rem;border-radius:4px;border:1px solid #0052cc;cursor:pointer}}\
+         button[value=allow]{{background:#0052cc;color:#fff}}button[value=deny]{{background:#fff;\
+         color:#0052cc}}</style></head>\n<body>\n\
+         <p class=\"mock\">Mock Bitbucket from oauth-kit-testkit: no real account is involved.</p>\n\
          <h1>Authorize {client}</h1>\n\
          <p>Signed in as <strong>{name}</strong>.</p>\n\
          <p><strong>{client}</strong> is requesting access to your Bitbucket account. \

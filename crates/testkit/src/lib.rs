@@ -59,6 +59,7 @@
 
 mod api;
 mod authorize;
+mod avatar;
 mod config;
 mod fault;
 mod respond;
@@ -155,6 +156,7 @@ impl MockBitbucket {
             .route("/site/oauth2/access_token", post(token::token))
             .route("/2.0/user", get(api::user))
             .route("/2.0/user/emails", get(api::emails))
+            .route("/avatars/{file}", get(avatar::avatar))
             .fallback(api::not_found)
             .method_not_allowed_fallback(api::method_not_allowed)
             .with_state(Arc::clone(&shared));
@@ -284,6 +286,17 @@ impl MockBitbucket {
         for grant in self.inner.shared.lock().access_tokens.values_mut() {
             grant.expired = true;
         }
+    }
+
+    /// The URL of a generated avatar with up to two `initials`, served by this mock (for demos
+    /// that should show a picture without reaching the internet).
+    pub fn avatar_url(&self, initials: &str) -> String {
+        let initials: String = initials
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(2)
+            .collect();
+        format!("{}/avatars/{initials}.svg", self.base_url())
     }
 
     /// Every access and refresh token issued so far, for tests that check that no secret

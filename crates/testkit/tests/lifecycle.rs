@@ -94,3 +94,18 @@ async fn dropping_the_last_handle_stops_the_server() {
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     assert!(!reachable(&url).await);
 }
+
+#[tokio::test]
+async fn avatar_urls_serve_an_svg_badge() {
+    let mock = MockBitbucket::start().await.expect("mock starts");
+    let url = mock.avatar_url("M<O>x");
+    assert_eq!(url, format!("{}/avatars/MO.svg", mock.base_url()));
+    let response = reqwest::get(&url).await.expect("avatar answers");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+    let body = response.text().await.expect("body");
+    assert!(
+        body.starts_with("<svg") && body.contains(">MO</text>"),
+        "{body}"
+    );
+}

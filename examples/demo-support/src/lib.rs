@@ -21,7 +21,7 @@ use oauth_kit_bitbucket::BitbucketProvider;
 use oauth_kit_core::{
     ClientSecret, Error, FlowConfig, LoginService, ProviderRegistry, SessionUser,
 };
-use oauth_kit_testkit::{Consent, MockBitbucket, MockConfig};
+use oauth_kit_testkit::{Consent, MockBitbucket, MockConfig, MockUser};
 
 pub use pages::{error_message, escape_html, home_page, login_page};
 
@@ -86,6 +86,19 @@ impl Demo {
             })
             .await
             .map_err(|e| Error::config("mock Bitbucket", format!("cannot start: {e}")))?;
+            // Avatars served by the mock itself, so the page shows them offline too.
+            for user in [MockUser::mira(), MockUser::tomas()] {
+                let initials: String = user
+                    .display_name
+                    .split_whitespace()
+                    .filter_map(|w| w.chars().next())
+                    .take(2)
+                    .collect();
+                mock.add_user(MockUser {
+                    avatar_url: mock.avatar_url(&initials),
+                    ..user
+                });
+            }
             let provider = BitbucketProvider::builder(
                 mock.client_id(),
                 ClientSecret::new(mock.client_secret()),
