@@ -388,6 +388,10 @@ async fn assert_failure(s: &mut Session<'_>, reply: &Reply, code: &str) {
     );
     assert_eq!(reply.header("referrer-policy"), Some("no-referrer"));
     assert_eq!(reply.header("cache-control"), Some("no-store"));
+    let cleared = reply
+        .set_cookie("oauth_kit_flow")
+        .expect("a failed callback clears the flow cookie");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
     assert!(
         reply.set_cookie("oauth_kit_session").is_none(),
         "a session cookie was set on failure"
