@@ -8,82 +8,36 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
-use oauth_kit_core::flow::{Denial, Requirement, SESSION_USER_KEY};
+use oauth_kit_core::flow::{Rejection, Requirement, SESSION_USER_KEY};
 use oauth_kit_core::{Error, SessionUser};
 
 use crate::routes::OAuth;
 
-/// An HTTP error of this adapter, with a fixed status and JSON body
-/// `{"error": "<code>", "message": "<text>"}` and `Cache-Control: no-store`.
+/// An HTTP error of this adapter: a [`Rejection`] (fixed status, JSON body
+/// `{"error": "<code>", "message": "<text>"}`, `Cache-Control: no-store`) as an Actix response.
+/// The Axum adapter answers with the same statuses and bodies.
 ///
 /// This is the one place where the adapter turns an error into HTTP (its [`ResponseError`]
 /// implementation); the callback never answers with it, it redirects to the failure path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AuthRejection {
-    /// No user is logged in: 401.
-    Unauthenticated,
-    /// The user is logged in but does not pass a guard: 403 with the guard's code.
-    Forbidden(&'static str),
-    /// No provider with this name: 404.
-    UnknownProvider,
-    /// The session could not be read, or the adapter's state is not registered (the routes
-    /// were not mounted with [`OAuth::configure`]): 500.
-    Session,
-    /// The login could not be started: 500 (details are logged).
-    Internal,
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthRejection(pub Rejection);
 
-impl From<Denial> for AuthRejection {
-    fn from(denial: Denial) -> Self {
-        match denial {
-            Denial::Forbidden(code) => AuthRejection::Forbidden(code),
-            _ => AuthRejection::Unauthenticated,
-        }
+impl<T: Into<Rejection>> From<T> for AuthRejection {
+    fn from(rejection: T) -> Self {
+        AuthRejection(rejection.into())
     }
 }
 
 impl AuthRejection {
     /// Maps a core error (from `begin`) to a rejection, logging the detail.
     pub fn from_core(err: &Error) -> Self {
-        match err {
-            Error::UnknownProvider { .. } => AuthRejection::UnknownProvider,
-            other => {
-                tracing::error!(error = %other, "the login could not be started");
-                AuthRejection::Internal
-            }
-        }
-    }
-
-    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
-        match self {
-            AuthRejection::Unauthenticated => {
-                (StatusCode::UNAUTHORIZED, "unauthenticated", "log in first")
-            }
-            AuthRejection::Forbidden(code) => (StatusCode::FORBIDDEN, code, "access denied"),
-            AuthRejection::UnknownProvider => (
-                StatusCode::NOT_FOUND,
-                "unknown_provider",
-                "no such login provider",
-            ),
-            AuthRejection::Session => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "session_error",
-                "the session is unavailable",
-            ),
-            AuthRejection::Internal => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "server_error",
-                "the login could not be started",
-            ),
-        }
+        AuthRejection(Rejection::from_begin_error(err))
     }
 }
 
 impl fmt::Display for AuthRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (_, code, message) = self.parts();
-        write!(f, "{message} ({code})")
+        self.0.fmt(f)
     }
 }
 
@@ -91,14 +45,13 @@ impl std::error::Error for AuthRejection {}
 
 impl ResponseError for AuthRejection {
     fn status_code(&self) -> StatusCode {
-        self.parts().0
+        StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
-        let (status, code, message) = self.parts();
-        HttpResponse::build(status)
+        HttpResponse::build(self.status_code())
             .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .json(serde_json::json!({ "error": code, "message": message }))
+            .json(self.0.body())
     }
 }
 
@@ -112,7 +65,7 @@ pub(crate) fn session_user(req: &HttpRequest) -> Result<Option<SessionUser>, Aut
         .get::<SessionUser>(SESSION_USER_KEY)
         .map_err(|err| {
             tracing::error!(error = %err, "the session could not be read");
-            AuthRejection::Session
+            AuthRejection(Rejection::Session)
         })?;
     let Some(user) = user else {
         return Ok(None);
@@ -121,7 +74,7 @@ pub(crate) fn session_user(req: &HttpRequest) -> Result<Option<SessionUser>, Aut
         tracing::error!(
             "the oauth-kit state is not registered: mount the routes with `OAuth::configure`"
         );
-        return Err(AuthRejection::Session);
+        return Err(AuthRejection(Rejection::Session));
     };
     if oauth.is_live(&session) {
         Ok(Some(user))
@@ -144,10 +97,10 @@ impl FromRequest for CurrentUser {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        ready(
-            session_user(req)
-                .and_then(|user| user.map(CurrentUser).ok_or(AuthRejection::Unauthenticated)),
-        )
+        ready(session_user(req).and_then(|user| {
+            user.map(CurrentUser)
+                .ok_or(AuthRejection(Rejection::Unauthenticated))
+        }))
     }
 }
 
@@ -176,7 +129,8 @@ impl FromRequest for VerifiedUser {
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         ready(session_user(req).and_then(|user| {
             Requirement::VerifiedEmail.check(user.as_ref())?;
-            user.map(VerifiedUser).ok_or(AuthRejection::Unauthenticated)
+            user.map(VerifiedUser)
+                .ok_or(AuthRejection(Rejection::Unauthenticated))
         }))
     }
 }

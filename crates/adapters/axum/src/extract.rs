@@ -5,81 +5,34 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use oauth_kit_core::flow::{Denial, Requirement, SESSION_USER_KEY};
+use oauth_kit_core::flow::{Rejection, Requirement, SESSION_USER_KEY};
 use oauth_kit_core::{Error, SessionUser};
 use tower_sessions::Session;
 
-/// An HTTP error of this adapter, with a fixed status and JSON body
-/// `{"error": "<code>", "message": "<text>"}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AuthRejection {
-    /// No user is logged in: 401.
-    Unauthenticated,
-    /// The user is logged in but does not pass a guard: 403 with the guard's code.
-    Forbidden(&'static str),
-    /// No provider with this name: 404.
-    UnknownProvider,
-    /// The session layer is missing or the session store failed: 500.
-    Session,
-    /// The login could not be started: 500 (details are logged).
-    Internal,
-}
+/// An HTTP error of this adapter: a [`Rejection`] (fixed status, JSON body
+/// `{"error": "<code>", "message": "<text>"}`, `Cache-Control: no-store`) as an Axum response.
+/// The Actix adapter answers with the same statuses and bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthRejection(pub Rejection);
 
-impl From<Denial> for AuthRejection {
-    fn from(denial: Denial) -> Self {
-        match denial {
-            Denial::Forbidden(code) => AuthRejection::Forbidden(code),
-            _ => AuthRejection::Unauthenticated,
-        }
+impl<T: Into<Rejection>> From<T> for AuthRejection {
+    fn from(rejection: T) -> Self {
+        AuthRejection(rejection.into())
     }
 }
 
 impl AuthRejection {
     /// Maps a core error (from `begin`) to a rejection, logging the detail.
     pub fn from_core(err: &Error) -> Self {
-        match err {
-            Error::UnknownProvider { .. } => AuthRejection::UnknownProvider,
-            other => {
-                tracing::error!(error = %other, "the login could not be started");
-                AuthRejection::Internal
-            }
-        }
-    }
-
-    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
-        match self {
-            AuthRejection::Unauthenticated => {
-                (StatusCode::UNAUTHORIZED, "unauthenticated", "log in first")
-            }
-            AuthRejection::Forbidden(code) => (StatusCode::FORBIDDEN, code, "access denied"),
-            AuthRejection::UnknownProvider => (
-                StatusCode::NOT_FOUND,
-                "unknown_provider",
-                "no such login provider",
-            ),
-            AuthRejection::Session => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "session_error",
-                "the session is unavailable",
-            ),
-            AuthRejection::Internal => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "server_error",
-                "the login could not be started",
-            ),
-        }
+        AuthRejection(Rejection::from_begin_error(err))
     }
 }
 
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
-        let (status, code, message) = self.parts();
-        let mut response = (
-            status,
-            Json(serde_json::json!({ "error": code, "message": message })),
-        )
-            .into_response();
+        let status =
+            StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self.0.body())).into_response();
         response.headers_mut().insert(
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),
@@ -91,13 +44,13 @@ impl IntoResponse for AuthRejection {
 pub(crate) async fn session_user(parts: &mut Parts) -> Result<Option<SessionUser>, AuthRejection> {
     let session = Session::from_request_parts(parts, &())
         .await
-        .map_err(|_| AuthRejection::Session)?;
+        .map_err(|_| AuthRejection(Rejection::Session))?;
     session
         .get::<SessionUser>(SESSION_USER_KEY)
         .await
         .map_err(|err| {
             tracing::error!(error = %err, "the session could not be read");
-            AuthRejection::Session
+            AuthRejection(Rejection::Session)
         })
 }
 
@@ -112,7 +65,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
         session_user(parts)
             .await?
             .map(CurrentUser)
-            .ok_or(AuthRejection::Unauthenticated)
+            .ok_or(AuthRejection(Rejection::Unauthenticated))
     }
 }
 
@@ -150,6 +103,7 @@ impl<S: Send + Sync> FromRequestParts<S> for VerifiedUser {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let user = session_user(parts).await?;
         Requirement::VerifiedEmail.check(user.as_ref())?;
-        user.map(VerifiedUser).ok_or(AuthRejection::Unauthenticated)
+        user.map(VerifiedUser)
+            .ok_or(AuthRejection(Rejection::Unauthenticated))
     }
 }

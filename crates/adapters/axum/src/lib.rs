@@ -79,7 +79,7 @@ mod routes;
 
 pub use extract::{AuthRejection, CurrentUser, OptionalUser, VerifiedUser};
 pub use guard::{Guard, guard};
-pub use oauth_kit_core::flow::{LoginDecision, LoginHook, SessionUser};
+pub use oauth_kit_core::flow::{LoginDecision, LoginHook, Rejection, SessionUser};
 pub use routes::{OAuth, SESSION_COOKIE_NAME};
 pub use tower_sessions;
 

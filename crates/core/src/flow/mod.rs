@@ -9,6 +9,7 @@ mod config;
 mod cookie;
 mod hook;
 mod record;
+mod rejection;
 mod return_path;
 mod service;
 mod store;
@@ -24,6 +25,7 @@ pub use hook::{
     session_user_for,
 };
 pub use record::FlowRecord;
+pub use rejection::Rejection;
 pub use return_path::ReturnPath;
 pub use service::{
     BeginOptions, BeginOutcome, Completion, LoginService, LoginServiceBuilder, LoginSuccess,

@@ -1,0 +1,98 @@
+//! The adapters' HTTP answers outside the login redirects, shared so that every framework
+//! answers with the same status and JSON.
+
+use serde_json::json;
+
+use super::hook::Denial;
+use crate::error::Error;
+
+/// An answer of an adapter that is not a redirect: a fixed status and the JSON body
+/// `{"error": "<code>", "message": "<text>"}`, sent with `Cache-Control: no-store`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// No user is logged in: 401 `unauthenticated`.
+    Unauthenticated,
+    /// The user is logged in but does not pass a guard: 403 with the guard's code.
+    Forbidden(&'static str),
+    /// No provider with this name: 404 `unknown_provider`.
+    UnknownProvider,
+    /// The session could not be read or written: 500 `session_error`.
+    Session,
+    /// The login could not be started: 500 `server_error` (details are logged).
+    Internal,
+}
+
+impl Rejection {
+    /// Maps an error of [`LoginService::begin`](crate::LoginService::begin), logging the
+    /// detail of anything but an unknown provider.
+    pub fn from_begin_error(err: &Error) -> Self {
+        match err {
+            Error::UnknownProvider { .. } => Rejection::UnknownProvider,
+            other => {
+                tracing::error!(error = %other, "the login could not be started");
+                Rejection::Internal
+            }
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        match self {
+            Rejection::Unauthenticated => 401,
+            Rejection::Forbidden(_) => 403,
+            Rejection::UnknownProvider => 404,
+            Rejection::Session | Rejection::Internal => 500,
+        }
+    }
+
+    /// The machine-readable code of the body's `error` member.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::Unauthenticated => "unauthenticated",
+            Rejection::Forbidden(code) => code,
+            Rejection::UnknownProvider => "unknown_provider",
+            Rejection::Session => "session_error",
+            Rejection::Internal => "server_error",
+        }
+    }
+
+    /// The fixed text of the body's `message` member.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Rejection::Unauthenticated => "log in first",
+            Rejection::Forbidden(_) => "access denied",
+            Rejection::UnknownProvider => "no such login provider",
+            Rejection::Session => "the session is unavailable",
+            Rejection::Internal => "the login could not be started",
+        }
+    }
+
+    /// The JSON body.
+    ///
+    /// ```
+    /// use oauth_kit_core::flow::Rejection;
+    /// assert_eq!(
+    ///     Rejection::Unauthenticated.body().to_string(),
+    ///     r#"{"error":"unauthenticated","message":"log in first"}"#
+    /// );
+    /// ```
+    pub fn body(&self) -> serde_json::Value {
+        json!({ "error": self.code(), "message": self.message() })
+    }
+}
+
+impl From<Denial> for Rejection {
+    fn from(denial: Denial) -> Self {
+        match denial {
+            Denial::Unauthenticated => Rejection::Unauthenticated,
+            Denial::Forbidden(code) => Rejection::Forbidden(code),
+        }
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message(), self.code())
+    }
+}
