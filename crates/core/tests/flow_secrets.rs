@@ -10,48 +10,13 @@
 
 mod flow_support;
 
-use std::io;
-use std::sync::{Arc, Mutex};
-
 use flow_support::{
     ACCESS_TOKEN, Begun, CLIENT_SECRET, CODE, Idp, IdpOptions, PROVIDER, REFRESH_TOKEN, StoreKind,
     begin, plain, query, rejection, service, success, with_pkce,
 };
 use oauth_kit_core::BeginOptions;
+use oauth_kit_testkit::LogCapture;
 use serde_json::json;
-use tracing::subscriber::DefaultGuard;
-
-/// A `tracing` subscriber writing into a shared buffer.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Capture {
-    /// Installs the subscriber on this thread until the guard is dropped.
-    fn install(&self) -> DefaultGuard {
-        let buffer = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || buffer.clone())
-            .finish();
-        tracing::subscriber::set_default(subscriber)
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Every secret value of one flow, with a label for the failure message.
 fn secrets_of(begun: &Begun, verifier: Option<String>) -> Vec<(&'static str, String)> {
@@ -93,8 +58,7 @@ async fn successful_flow_leaves_no_secret_in_logs_or_debug_output() {
     for store in [StoreKind::Cookie, StoreKind::Memory] {
         let idp = Idp::start().await;
         let service = service(&idp, store, with_pkce());
-        let capture = Capture::default();
-        let guard = capture.install();
+        let (capture, guard) = LogCapture::capture();
 
         let mut debug = Vec::new();
         let outcome = service
@@ -133,8 +97,7 @@ async fn rejected_callbacks_leave_no_secret_in_logs_or_debug_output() {
     for store in [StoreKind::Cookie, StoreKind::Memory] {
         let idp = Idp::start().await;
         let service = service(&idp, store, with_pkce());
-        let capture = Capture::default();
-        let guard = capture.install();
+        let (capture, guard) = LogCapture::capture();
 
         let begun = begin(&service, PROVIDER, None).await;
         let forged = query(&[("code", CODE), ("state", "forged-state-value-0123456789")]);
@@ -203,8 +166,7 @@ async fn provider_failures_after_the_token_exchange_leave_no_secret_in_logs_or_e
 
     for idp in [&user_refused, &code_refused] {
         let service = service(idp, StoreKind::Cookie, with_pkce());
-        let capture = Capture::default();
-        let guard = capture.install();
+        let (capture, guard) = LogCapture::capture();
         let begun = begin(&service, PROVIDER, None).await;
         let completion = service
             .complete(PROVIDER, &begun.callback(), Some(&begun.cookie))

@@ -3,9 +3,6 @@
 
 mod common;
 
-use std::io;
-use std::sync::{Arc, Mutex};
-
 use common::{
     ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, CODE, ID_TOKEN, PROVIDER, REDIRECT_URI, REFRESH_TOKEN,
     SECRETS, TOKEN_PATH, VERIFIER, assert_no_secret_in, engine, engine_at, exchange, form_pairs,
@@ -18,8 +15,8 @@ use oauth_kit_core::{
     ProviderRegistry, RefreshToken, ReturnPath, Stage, TokenQuirks, async_trait,
     parse_token_response,
 };
+use oauth_kit_testkit::LogCapture;
 use serde_json::{Value, json};
-use tracing_subscriber::fmt::MakeWriter;
 use url::Url;
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
 
@@ -239,47 +236,6 @@ async fn debug_of_the_login_service_and_its_flow_cookie_is_redacted() {
     assert!(!format!("{begin:?}").contains(&sealed));
 }
 
-/// A `MakeWriter` that appends every log line to a shared buffer.
-#[derive(Debug, Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Capture {
-    fn text(&self) -> String {
-        let bytes = self.0.lock().map(|b| b.clone()).unwrap_or_default();
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-}
-
-impl io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-fn capturing_subscriber(capture: &Capture) -> impl tracing::Subscriber + Send + Sync + 'static {
-    tracing_subscriber::fmt()
-        .with_writer(capture.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish()
-}
-
 #[tokio::test]
 async fn token_exchange_and_user_info_leave_no_secret_in_trace_logs() {
     let server = MockServer::start().await;
@@ -314,8 +270,7 @@ async fn token_exchange_and_user_info_leave_no_secret_in_trace_logs() {
         .mount(&server)
         .await;
 
-    let capture = Capture::default();
-    let guard = tracing::subscriber::set_default(capturing_subscriber(&capture));
+    let (capture, guard) = LogCapture::capture();
     let http = http();
     let token = exchange(&engine(&server), &http).await.expect("a token");
     let context = ProviderContext::new(PROVIDER, Stage::UserInfo);
@@ -371,8 +326,7 @@ async fn whole_login_flow_leaves_no_secret_in_trace_logs_or_debug() {
     .await;
     mount_user(&server).await;
 
-    let capture = Capture::default();
-    let guard = tracing::subscriber::set_default(capturing_subscriber(&capture));
+    let (capture, guard) = LogCapture::capture();
     let service = login_service(&server);
     let begin = service
         .begin(PROVIDER, BeginOptions::default().return_to("/dashboard"))

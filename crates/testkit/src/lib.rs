@@ -62,6 +62,7 @@ mod authorize;
 mod avatar;
 mod config;
 mod fault;
+mod logs;
 mod respond;
 mod state;
 mod token;
@@ -82,6 +83,7 @@ pub use crate::config::{
 pub use crate::fault::{Endpoint, Fault};
 pub use crate::state::Counters;
 use crate::state::Shared;
+pub use logs::LogCapture;
 
 /// A running mock of Bitbucket Cloud.
 ///

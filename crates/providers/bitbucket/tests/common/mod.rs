@@ -2,9 +2,6 @@
 //! a capturing `tracing` subscriber.
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
-use std::io;
-use std::sync::{Arc, Mutex};
-
 use oauth_kit_bitbucket::BitbucketProvider;
 use oauth_kit_core::{AccessToken, ClientSecret, HttpClient, HttpConfig, OAuthToken};
 use serde_json::Value;
@@ -106,43 +103,5 @@ pub fn form(request: &wiremock::Request) -> Vec<(String, String)> {
 }
 
 /// Everything logged while the guard lives, as text.
-#[derive(Clone, Default)]
-pub struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl Logs {
-    /// Captures every event (down to TRACE) on this thread until the guard is dropped.
-    pub fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
-        let logs = Logs::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(logs.clone())
-            .with_ansi(false)
-            .with_max_level(tracing::Level::TRACE)
-            .finish();
-        let guard = tracing::subscriber::set_default(subscriber);
-        (logs, guard)
-    }
-
-    /// The captured text.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
-    type Writer = Logs;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
+#[allow(unused_imports)]
+pub use oauth_kit_testkit::LogCapture as Logs;
