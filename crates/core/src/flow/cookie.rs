@@ -106,22 +106,6 @@ impl fmt::Debug for FlowCookie {
     }
 }
 
-/// Finds the first value of the cookie `name` in a `Cookie` request header.
-///
-/// For the flow cookie, prefer [`LoginService::complete_with_cookie_headers`], which also
-/// refuses a request carrying several flow cookies (one planted from a sibling subdomain).
-///
-/// [`LoginService::complete_with_cookie_headers`]: crate::LoginService::complete_with_cookie_headers
-///
-/// ```
-/// use oauth_kit_core::flow::cookie_value;
-/// assert_eq!(cookie_value("a=1; oauth_kit_flow=xyz; b=2", "oauth_kit_flow"), Some("xyz"));
-/// assert_eq!(cookie_value("a=1", "oauth_kit_flow"), None);
-/// ```
-pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
-    cookie_values(cookie_header, name).next()
-}
-
 /// Every value of the cookie `name` in a `Cookie` request header, in order.
 pub(crate) fn cookie_values<'a, 'n>(
     cookie_header: &'a str,
@@ -131,4 +115,18 @@ pub(crate) fn cookie_values<'a, 'n>(
         let (key, value) = pair.trim().split_once('=')?;
         (key.trim() == name).then(|| value.trim().trim_matches('"'))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_values_finds_every_value_of_one_name() {
+        let header = "a=1; oauth_kit_flow=xyz; b=2;oauth_kit_flow=\"q\"";
+        let values: Vec<&str> = cookie_values(header, "oauth_kit_flow").collect();
+        assert_eq!(values, ["xyz", "q"]);
+        assert_eq!(cookie_values("a=1", "oauth_kit_flow").next(), None);
+        assert_eq!(cookie_values("oauth_kit_flowx=1", "oauth_kit_flow").next(), None);
+    }
 }

@@ -19,7 +19,7 @@ pub use config::{
     DEFAULT_LOGIN_TIMEOUT, DEFAULT_ROUTE_PREFIX, DEFAULT_STATE_TTL, DEFAULT_SUCCESS_REDIRECT,
     FlowConfig, FlowConfigBuilder, MIN_COOKIE_KEY_LEN, is_loopback,
 };
-pub use cookie::{FlowCookie, cookie_value};
+pub use cookie::FlowCookie;
 pub use hook::{
     Denial, LoginDecision, LoginHook, Requirement, SESSION_USER_KEY, SessionUser, refusal_code,
     session_user_for,
