@@ -127,6 +127,9 @@ mod tests {
         let values: Vec<&str> = cookie_values(header, "oauth_kit_flow").collect();
         assert_eq!(values, ["xyz", "q"]);
         assert_eq!(cookie_values("a=1", "oauth_kit_flow").next(), None);
-        assert_eq!(cookie_values("oauth_kit_flowx=1", "oauth_kit_flow").next(), None);
+        assert_eq!(
+            cookie_values("oauth_kit_flowx=1", "oauth_kit_flow").next(),
+            None
+        );
     }
 }
