@@ -19,6 +19,7 @@ const SECRET_READERS: &[&str] = &[
     "crates/core/src/pkce.rs",
     "crates/core/src/http.rs",
     "crates/core/src/oauth2.rs",
+    "crates/core/src/spec/provider.rs",
     "crates/core/src/flow/record.rs",
     "crates/oauth-kit/src/settings.rs",
 ];

@@ -177,6 +177,63 @@ pub enum ClientAuth {
     Basic,
     /// `client_id` and `client_secret` in the form body.
     FormBody,
+    /// A public client (RFC 6749 section 2.1): `client_id` in the form body and no secret.
+    /// Only safe together with PKCE.
+    None,
+    /// `private_key_jwt` (RFC 7523 section 2.2): `client_id`, `client_assertion_type` and a
+    /// signed `client_assertion` in the form body, made by a
+    /// [`ClientAssertion`](crate::ClientAssertion) for every request.
+    PrivateKeyJwt,
+}
+
+/// An API request made with an access token: method, URL, extra headers and an optional JSON
+/// body. See [`HttpClient::bearer_request`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BearerRequest<'a> {
+    /// The URL.
+    pub url: &'a Url,
+    /// POST instead of GET.
+    pub post: bool,
+    /// Extra headers (for example Twitch's `Client-Id`).
+    pub headers: Vec<(header::HeaderName, HeaderValue)>,
+    /// A JSON body, sent with `Content-Type: application/json`.
+    pub json_body: Option<&'a serde_json::Value>,
+}
+
+impl<'a> BearerRequest<'a> {
+    /// A GET of `url`.
+    pub fn get(url: &'a Url) -> Self {
+        Self {
+            url,
+            post: false,
+            headers: Vec::new(),
+            json_body: None,
+        }
+    }
+
+    /// A POST to `url` with no body.
+    pub fn post(url: &'a Url) -> Self {
+        Self {
+            post: true,
+            ..Self::get(url)
+        }
+    }
+
+    /// Adds a header. A name or value that is not valid in HTTP is an [`Error::Config`].
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        let invalid = || Error::config("header", format!("`{name}` is not a valid HTTP header"));
+        let name = header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+        let value = HeaderValue::from_str(value).map_err(|_| invalid())?;
+        self.headers.push((name, value));
+        Ok(self)
+    }
+
+    /// Sets a JSON body.
+    pub fn json(mut self, body: &'a serde_json::Value) -> Self {
+        self.json_body = Some(body);
+        self
+    }
 }
 
 #[derive(Debug)]
@@ -271,15 +328,43 @@ impl HttpClient {
         url: &Url,
         token: &AccessToken,
     ) -> Result<HttpResponse, Error> {
+        self.bearer_request(context, &BearerRequest::get(url), token)
+            .await
+    }
+
+    /// Sends an API request with the access token in `Authorization: Bearer` (and nowhere
+    /// else), with the request's method, extra headers and optional JSON body. GET requests are
+    /// retried like [`get_bearer`](Self::get_bearer); other methods never are. Returns the final
+    /// response whatever its status.
+    pub async fn bearer_request(
+        &self,
+        context: &ProviderContext,
+        request: &BearerRequest<'_>,
+        token: &AccessToken,
+    ) -> Result<HttpResponse, Error> {
+        let retries = if request.post {
+            0
+        } else {
+            self.inner.config.max_retries
+        };
         let mut attempt = 0;
         loop {
-            let request = self
-                .inner
-                .client
-                .get(url.clone())
-                .header(header::AUTHORIZATION, bearer_header(token));
-            let response = self.send(context, request).await?;
-            if !matches!(response.status, 429 | 503) || attempt >= self.inner.config.max_retries {
+            let mut builder = if request.post {
+                self.inner.client.post(request.url.clone())
+            } else {
+                self.inner.client.get(request.url.clone())
+            };
+            for (name, value) in &request.headers {
+                builder = builder.header(name, value);
+            }
+            if let Some(body) = request.json_body {
+                builder = builder
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(body.to_string());
+            }
+            let builder = builder.header(header::AUTHORIZATION, bearer_header(token));
+            let response = self.send(context, builder).await?;
+            if !matches!(response.status, 429 | 503) || attempt >= retries {
                 return Ok(response);
             }
             let wait = match retry_after(&response.headers) {

@@ -51,6 +51,7 @@
 //! | `CookieStore::seal` / `unseal` | 1.0 µs / 1.0 µs |
 //! | `ReturnPath::parse` | 0.3–0.7 µs |
 
+mod endpoint;
 mod error;
 mod http;
 mod oauth2;
@@ -61,11 +62,16 @@ mod token;
 mod user;
 
 pub mod flow;
+pub mod spec;
+
+/// The `url` crate, re-exported for provider crates and the [`provider_type!`] macro.
+pub use url;
 
 pub use async_trait::async_trait;
+pub use endpoint::{is_loopback, parse_endpoint};
 pub use error::{Error, OAuthErrorBody, ProviderContext, Result, Stage, redacted_excerpt};
-pub use http::{ClientAuth, HttpClient, HttpConfig, HttpResponse, USER_AGENT};
-pub use oauth2::OAuth2Client;
+pub use http::{BearerRequest, ClientAuth, HttpClient, HttpConfig, HttpResponse, USER_AGENT};
+pub use oauth2::{ClientAssertion, JWT_BEARER_ASSERTION, OAuth2Client};
 pub use pkce::{PkceChallenge, PkceVerifier, constant_time_eq};
 pub use provider::{
     AuthorizationRequest, AuthorizeOptions, Capabilities, OAuthProvider, ProviderName,
@@ -74,6 +80,7 @@ pub use provider::{
 pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, CsrfState, IdToken, Nonce, RefreshToken,
 };
+pub use spec::{ProviderSpec, SpecProvider};
 pub use token::{OAuthToken, TokenQuirks, parse_token_response};
 pub use user::{OAuthUserInfo, non_empty};
 

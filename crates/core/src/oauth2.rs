@@ -1,5 +1,8 @@
 //! The OAuth 2.0 engine: authorization URLs and token, refresh and revocation requests.
 
+use std::fmt;
+use std::sync::Arc;
+
 use url::Url;
 
 use crate::error::{Error, ProviderContext, Stage};
@@ -22,6 +25,35 @@ const RESERVED_PARAMS: &[&str] = &[
     "prompt",
     "login_hint",
 ];
+
+/// The `client_assertion_type` of RFC 7523 section 2.2.
+pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// Makes the signed JWT a client authenticates with, for every token request: the
+/// `client_assertion` of `private_key_jwt` (RFC 7523), or a client secret that is itself a
+/// signed JWT (Apple's ES256 client secret).
+///
+/// Implement it with a JOSE library; oauth-kit never signs by hand. `Debug` must not print the
+/// key.
+///
+/// ```
+/// use oauth_kit_core::{ClientAssertion, ClientSecret, Error};
+///
+/// #[derive(Debug)]
+/// struct Fixed;
+///
+/// impl ClientAssertion for Fixed {
+///     fn sign(&self, client_id: &str, audience: &str) -> Result<ClientSecret, Error> {
+///         // A real implementation signs {"iss": client_id, "sub": client_id, "aud": audience, ...}.
+///         Ok(ClientSecret::new(format!("header.{client_id}.{}", audience.len())))
+///     }
+/// }
+/// assert!(Fixed.sign("id", "https://id.example/token").is_ok());
+/// ```
+pub trait ClientAssertion: Send + Sync + fmt::Debug {
+    /// A fresh signed JWT for `client_id`, addressed to `audience` (the token endpoint).
+    fn sign(&self, client_id: &str, audience: &str) -> Result<ClientSecret, Error>;
+}
 
 /// The data half of an OAuth 2.0 provider: credentials, endpoints, client authentication and
 /// quirks, with the requests built on top of them.
@@ -52,6 +84,7 @@ pub struct OAuth2Client {
     token_url: Url,
     revocation_url: Option<Url>,
     client_auth: ClientAuth,
+    assertion: Option<Arc<dyn ClientAssertion>>,
     quirks: TokenQuirks,
     scope_separator: char,
 }
@@ -74,6 +107,7 @@ impl OAuth2Client {
             token_url,
             revocation_url: None,
             client_auth: ClientAuth::Basic,
+            assertion: None,
             quirks: TokenQuirks::STRICT,
             scope_separator: ' ',
         }
@@ -82,6 +116,14 @@ impl OAuth2Client {
     /// Sets how the client authenticates at the token endpoint.
     pub fn with_client_auth(mut self, auth: ClientAuth) -> Self {
         self.client_auth = auth;
+        self
+    }
+
+    /// Signs a JWT for every token request: the `client_assertion` with
+    /// [`ClientAuth::PrivateKeyJwt`], or the client secret itself with [`ClientAuth::Basic`] and
+    /// [`ClientAuth::FormBody`] (Apple).
+    pub fn with_client_assertion(mut self, assertion: Arc<dyn ClientAssertion>) -> Self {
+        self.assertion = Some(assertion);
         self
     }
 
@@ -283,19 +325,35 @@ impl OAuth2Client {
         url: &Url,
         mut form: Vec<(&str, &str)>,
     ) -> Result<crate::http::HttpResponse, Error> {
+        let signed = match &self.assertion {
+            Some(assertion) => Some(assertion.sign(&self.client_id, self.token_url.as_str())?),
+            None => None,
+        };
+        let secret = signed.as_ref().unwrap_or(&self.client_secret);
         match self.client_auth {
             ClientAuth::Basic => {
-                http.post_form(
-                    context,
-                    url,
-                    Some((&self.client_id, &self.client_secret)),
-                    &form,
-                )
-                .await
+                http.post_form(context, url, Some((&self.client_id, secret)), &form)
+                    .await
             }
             ClientAuth::FormBody => {
                 form.push(("client_id", &self.client_id));
-                form.push(("client_secret", self.client_secret.secret()));
+                form.push(("client_secret", secret.secret()));
+                http.post_form(context, url, None, &form).await
+            }
+            ClientAuth::None => {
+                form.push(("client_id", &self.client_id));
+                http.post_form(context, url, None, &form).await
+            }
+            ClientAuth::PrivateKeyJwt => {
+                let Some(signed) = &signed else {
+                    return Err(Error::config(
+                        "client assertion",
+                        "private_key_jwt client authentication needs a client assertion signer",
+                    ));
+                };
+                form.push(("client_id", &self.client_id));
+                form.push(("client_assertion_type", JWT_BEARER_ASSERTION));
+                form.push(("client_assertion", signed.secret()));
                 http.post_form(context, url, None, &form).await
             }
         }

@@ -87,6 +87,9 @@ pub struct TokenQuirks {
     pub token_type_optional: bool,
     /// Read an HTTP 200 response that carries an `error` member as an OAuth error.
     pub error_with_http_200: bool,
+    /// Accept a form-encoded (`application/x-www-form-urlencoded`) token response, as GitHub
+    /// sends when a request does not ask for JSON.
+    pub form_encoded: bool,
 }
 
 impl Default for TokenQuirks {
@@ -103,35 +106,42 @@ impl TokenQuirks {
         expires_in_as_string: false,
         token_type_optional: false,
         error_with_http_200: false,
+        form_encoded: false,
     };
 
     /// Sets the member name that lists the granted scopes.
-    pub fn scope_field(mut self, name: &'static str) -> Self {
+    pub const fn scope_field(mut self, name: &'static str) -> Self {
         self.scope_field = name;
         self
     }
 
     /// Sets the separator between granted scopes.
-    pub fn scope_separator(mut self, separator: char) -> Self {
+    pub const fn scope_separator(mut self, separator: char) -> Self {
         self.scope_separator = separator;
         self
     }
 
     /// Accepts `expires_in` as a string of digits.
-    pub fn expires_in_as_string(mut self, yes: bool) -> Self {
+    pub const fn expires_in_as_string(mut self, yes: bool) -> Self {
         self.expires_in_as_string = yes;
         self
     }
 
     /// Accepts a missing `token_type`.
-    pub fn token_type_optional(mut self, yes: bool) -> Self {
+    pub const fn token_type_optional(mut self, yes: bool) -> Self {
         self.token_type_optional = yes;
         self
     }
 
     /// Reads an `error` member in an HTTP 200 body as an OAuth error.
-    pub fn error_with_http_200(mut self, yes: bool) -> Self {
+    pub const fn error_with_http_200(mut self, yes: bool) -> Self {
         self.error_with_http_200 = yes;
+        self
+    }
+
+    /// Accepts a form-encoded token response.
+    pub const fn form_encoded(mut self, yes: bool) -> Self {
+        self.form_encoded = yes;
         self
     }
 }
@@ -150,13 +160,18 @@ pub fn parse_token_response(
         reason,
         excerpt: redacted_excerpt(body),
     };
-    let json: Option<Map<String, Value>> =
+    let form = quirks.form_encoded
+        && content_type.is_some_and(|ct| ct.contains("application/x-www-form-urlencoded"));
+    let json: Option<Map<String, Value>> = if form {
+        Some(form_to_map(body))
+    } else {
         serde_json::from_slice::<Value>(body)
             .ok()
             .and_then(|v| match v {
                 Value::Object(map) => Some(map),
                 _ => None,
-            });
+            })
+    };
 
     if !(200..300).contains(&status) {
         if let Some(err) = json.as_ref().and_then(oauth_error_body) {
@@ -272,6 +287,23 @@ pub fn parse_token_response(
     })
 }
 
+/// A form-encoded body as a JSON object of strings (`expires_in` becomes a number when it is
+/// one, so the strict parser applies unchanged). A repeated name keeps its first value.
+fn form_to_map(body: &[u8]) -> Map<String, Value> {
+    let mut map = Map::new();
+    for (name, value) in url::form_urlencoded::parse(body) {
+        if map.contains_key(name.as_ref()) {
+            continue;
+        }
+        let value = match (name.as_ref(), value.parse::<u64>()) {
+            ("expires_in", Ok(secs)) => Value::from(secs),
+            _ => Value::String(value.into_owned()),
+        };
+        map.insert(name.into_owned(), value);
+    }
+    map
+}
+
 /// Reads an RFC 6749 error body out of a JSON object, if it is one.
 pub(crate) fn oauth_error_body(map: &Map<String, Value>) -> Option<OAuthErrorBody> {
     let error = map.get("error")?.as_str()?.to_owned();
@@ -382,6 +414,28 @@ mod tests {
         ));
         let err =
             parse(200, body, &TokenQuirks::STRICT.error_with_http_200(true)).expect_err("error");
+        assert_eq!(
+            err.oauth_error().map(|b| b.error.as_str()),
+            Some("bad_verification_code")
+        );
+    }
+
+    #[test]
+    fn form_encoded_response_needs_the_quirk() {
+        let body = "access_token=gho_abc&scope=repo%2Cgist&token_type=bearer&expires_in=28800";
+        let form = Some("application/x-www-form-urlencoded; charset=utf-8");
+        let strict = parse_token_response(&ctx(), 200, form, body.as_bytes(), &TokenQuirks::STRICT);
+        assert!(matches!(strict, Err(Error::InvalidResponse { .. })));
+        let quirks = TokenQuirks::STRICT.form_encoded(true).scope_separator(',');
+        let token =
+            parse_token_response(&ctx(), 200, form, body.as_bytes(), &quirks).expect("form");
+        assert_eq!(token.access_token.secret(), "gho_abc");
+        assert_eq!(token.scopes, ["repo", "gist"]);
+        assert_eq!(token.expires_in, Some(Duration::from_secs(28800)));
+        let error = "error=bad_verification_code&error_description=The+code+is+wrong";
+        let quirks = quirks.error_with_http_200(true);
+        let err =
+            parse_token_response(&ctx(), 200, form, error.as_bytes(), &quirks).expect_err("error");
         assert_eq!(
             err.oauth_error().map(|b| b.error.as_str()),
             Some("bad_verification_code")

@@ -1,7 +1,6 @@
 //! Configuration of the login flow: a builder and `from_env()`.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::time::Duration;
 
 use url::{Origin, Url};
@@ -563,25 +562,7 @@ fn parse_base_url(name: &str, value: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
-/// Whether `url`'s host is `localhost` (or a `.localhost` name) or a loopback address: the
-/// only hosts where plain `http` is acceptable for OAuth endpoints and redirect URIs.
-///
-/// ```
-/// use oauth_kit_core::flow::is_loopback;
-/// use url::Url;
-/// assert!(is_loopback(&Url::parse("http://127.0.0.1:8000").unwrap()));
-/// assert!(!is_loopback(&Url::parse("http://example.com").unwrap()));
-/// ```
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => {
-            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
-        }
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
+pub use crate::endpoint::is_loopback;
 
 #[cfg(test)]
 mod tests {

@@ -274,6 +274,12 @@ impl fmt::Display for BitbucketScope {
     }
 }
 
+impl From<BitbucketScope> for String {
+    fn from(scope: BitbucketScope) -> String {
+        scope.as_str().to_owned()
+    }
+}
+
 impl FromStr for BitbucketScope {
     type Err = Infallible;
 

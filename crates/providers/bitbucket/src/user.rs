@@ -1,14 +1,36 @@
-//! Bitbucket's user and email JSON, mapped onto the normalized [`OAuthUserInfo`].
-//!
-//! Everything here is pure: the HTTP side lives in `api.rs`. Reasons returned on failure name
-//! the field and never quote a value from the body.
+//! Bitbucket's user mapping, and the further step that reads `/2.0/user/emails`.
 
-use oauth_kit_core::{OAuthUserInfo, non_empty};
+use oauth_kit_core::spec::{Profile, UserContext, UserStepFuture};
+use oauth_kit_core::{Error, OAuthUserInfo, non_empty};
 use serde_json::Value;
+use url::Url;
 
-use crate::PROVIDER_NAME;
+/// How many pages of `/2.0/user/emails` are read at most. A list with a `next` link after
+/// that many pages is an error rather than a silent cut.
+pub const MAX_EMAIL_PAGES: usize = 20;
 
-/// One entry of `/2.0/user/emails`.
+/// Hints for failures of `/2.0/user` (every other status gets core's generic hints).
+pub(crate) const USER_HINTS: &[(u16, &str)] = &[
+    (
+        401,
+        "check that the Bitbucket OAuth consumer has the \"Account: Read\" permission, and that \
+         the access token is valid and not expired (refresh it)",
+    ),
+    (
+        404,
+        "check the API base URL (BITBUCKET_API_URL): it must end in /2.0",
+    ),
+    (
+        429,
+        "rate limited by Bitbucket: OAuth requests count against the consumer's hourly limit; \
+         retry later",
+    ),
+];
+
+/// Hints for failures of `/2.0/user/emails`: like the user's, with the generic 401 hint.
+const EMAIL_HINTS: &[(u16, &str)] = &[USER_HINTS[1], USER_HINTS[2]];
+
+/// One address of `/2.0/user/emails`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Email {
     pub(crate) address: String,
@@ -16,7 +38,7 @@ pub(crate) struct Email {
     pub(crate) confirmed: bool,
 }
 
-/// One page of `/2.0/user/emails`: its entries and the raw `next` link, if any.
+/// One page of `/2.0/user/emails`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct EmailPage {
     pub(crate) emails: Vec<Email>,
@@ -24,8 +46,7 @@ pub(crate) struct EmailPage {
 }
 
 impl EmailPage {
-    /// Reads a page. `values` is required (Bitbucket guarantees only `values` and `next`);
-    /// entries without an address are skipped; a flag that is not `true` counts as false.
+    /// Reads a page; entries without an address are skipped, a missing `values` is an error.
     pub(crate) fn parse(body: &Value) -> Result<Self, String> {
         let values = match body.get("values") {
             Some(Value::Array(values)) => values,
@@ -53,7 +74,7 @@ impl EmailPage {
     }
 }
 
-/// The address to report: the primary one, else the first confirmed one, else the first.
+/// The primary address, else the first confirmed one, else the first one.
 pub(crate) fn choose_email(emails: &[Email]) -> Option<&Email> {
     emails
         .iter()
@@ -62,17 +83,10 @@ pub(crate) fn choose_email(emails: &[Email]) -> Option<&Email> {
         .or_else(|| emails.first())
 }
 
-/// Maps the `/2.0/user` JSON and the chosen email onto the normalized user.
-///
-/// `uuid` is the only required field: it is Bitbucket's stable id, present in every user
-/// object, while `username` was removed from most responses in 2019 and `nickname` is not
-/// unique.
-pub(crate) fn map_user(raw: Value) -> Result<OAuthUserInfo, String> {
-    if !raw.is_object() {
-        return Err("the body is not a JSON object".to_owned());
-    }
-    let text = |pointer: &str| non_empty(raw.pointer(pointer).and_then(Value::as_str));
-    let uuid = match raw.get("uuid") {
+/// Maps `/2.0/user`: `uuid` without braces, `username` else `nickname`, `display_name` split,
+/// avatar and profile links.
+pub(crate) fn map_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {
+    let uuid = match profile.get("/uuid") {
         Some(Value::String(uuid)) => uuid.trim(),
         Some(_) => return Err("`uuid` is not a string".to_owned()),
         None => return Err("`uuid` is missing".to_owned()),
@@ -85,40 +99,139 @@ pub(crate) fn map_user(raw: Value) -> Result<OAuthUserInfo, String> {
     if oauth_id.is_empty() {
         return Err("`uuid` is empty".to_owned());
     }
-
-    let mut user = OAuthUserInfo::new(PROVIDER_NAME, oauth_id);
-    user.username = text("/username").or_else(|| text("/nickname"));
-    if let Some(display_name) = text("/display_name") {
-        let (first, last) = split_name(&display_name);
-        user.first_name = first;
-        user.last_name = last;
-    }
-    user.avatar_url = text("/links/avatar/href");
-    user.profile_url = text("/links/html/href");
-    user.raw_data = raw;
+    let mut user = profile.user(oauth_id);
+    user.username = profile.first_str(&["/username", "/nickname"]);
+    Profile::split_name(&mut user, profile.str("/display_name"));
+    user.avatar_url = profile.str("/links/avatar/href");
+    user.profile_url = profile.str("/links/html/href");
     Ok(user)
 }
 
-/// Sets the chosen address on the user; `email_verified` is that address's `is_confirmed`.
-pub(crate) fn set_email(user: &mut OAuthUserInfo, email: &Email) {
-    user.email = Some(email.address.clone());
-    user.email_verified = email.confirmed;
+/// The further step: sets the chosen address from `/2.0/user/emails`.
+pub(crate) fn add_email<'a>(ctx: &'a UserContext<'a>, user: OAuthUserInfo) -> UserStepFuture<'a> {
+    Box::pin(async move {
+        let mut user = user;
+        if let Some(emails) = emails(ctx).await? {
+            if let Some(email) = choose_email(&emails) {
+                user.email = Some(email.address.clone());
+                user.email_verified = email.confirmed;
+            }
+        }
+        Ok(user)
+    })
 }
 
-/// Splits a display name at its first whitespace: "Mira Okonkwo-Lind" gives "Mira" and
-/// "Okonkwo-Lind"; a single word is a first name only.
-fn split_name(display_name: &str) -> (Option<String>, Option<String>) {
-    let display_name = display_name.trim();
-    match display_name.split_once(char::is_whitespace) {
-        Some((first, last)) => (non_empty(Some(first)), non_empty(Some(last))),
-        None => (non_empty(Some(display_name)), None),
+/// Every address, following `next` on the API's origin until the primary one is found; `None`
+/// when Bitbucket refuses the list (403: the consumer lacks "Email: Read").
+async fn emails(ctx: &UserContext<'_>) -> Result<Option<Vec<Email>>, Error> {
+    let mut url = ctx.endpoint("emails")?.clone();
+    let mut emails = Vec::new();
+    for _ in 0..MAX_EMAIL_PAGES {
+        let response = ctx.get(&url).await?;
+        if response.status == 403 {
+            let body = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+            let (granted, required) = scope_lists(&body);
+            tracing::warn!(
+                provider = ctx.name(),
+                status = response.status,
+                granted = granted.as_deref().unwrap_or("unknown"),
+                required = required.as_deref().unwrap_or("unknown"),
+                "Bitbucket refused /2.0/user/emails: give the OAuth consumer the \
+                 \"Email: Read\" permission; the user is returned without an email address"
+            );
+            return Ok(None);
+        }
+        if !response.is_success() {
+            return Err(ctx.status_error_with(&response, EMAIL_HINTS));
+        }
+        let body: Value = response.json(&ctx.context())?;
+        let page = EmailPage::parse(&body).map_err(|reason| ctx.invalid(&response, reason))?;
+        let found_primary = page.emails.iter().any(|e| e.primary);
+        emails.extend(page.emails);
+        match page.next {
+            Some(next) if !found_primary => {
+                url = next_page(ctx.api_url(), &url, &next)
+                    .map_err(|reason| ctx.invalid(&response, reason))?;
+            }
+            _ => return Ok(Some(emails)),
+        }
     }
+    Err(Error::InvalidResponse {
+        context: ctx.context(),
+        status: 200,
+        reason: format!("the email list still had a `next` link after {MAX_EMAIL_PAGES} pages"),
+        excerpt: None,
+    })
+}
+
+/// Resolves a `next` link; only links on the API base URL's origin are followed (the bearer
+/// token never goes to another host).
+pub(crate) fn next_page(api: &Url, current: &Url, next: &str) -> Result<Url, &'static str> {
+    let url = current
+        .join(next)
+        .map_err(|_| "the email list's `next` link is not a URL")?;
+    if url.origin() != api.origin() {
+        return Err(
+            "the email list's `next` link points to another origin than the API base URL; it \
+             is not followed",
+        );
+    }
+    Ok(url)
+}
+
+/// The 403 hint, with the granted and required scopes of Bitbucket's error envelope.
+pub(crate) fn scope_hint(status: u16, body: &Value) -> Option<String> {
+    (status == 403).then(|| {
+        let (granted, required) = scope_lists(body);
+        format!(
+            "the token lacks a required scope (required: {}; granted: {}): add the missing \
+             permission to the Bitbucket OAuth consumer, then log in again for a new token",
+            required.as_deref().unwrap_or("unknown"),
+            granted.as_deref().unwrap_or("unknown"),
+        )
+    })
+}
+
+/// The `granted` and `required` lists of an error envelope's detail, as plain scope names
+/// (provider-controlled text that is not a scope name is left out).
+fn scope_lists(body: &Value) -> (Option<String>, Option<String>) {
+    let list = |name: &str| {
+        let items = body.pointer("/error/detail")?.get(name)?.as_array()?;
+        let plain = |s: &&str| {
+            !s.is_empty()
+                && s.len() <= 64
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b":_-.".contains(&b))
+        };
+        let names: Vec<&str> = items
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(plain)
+            .take(20)
+            .collect();
+        Some(if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        })
+    };
+    (list("granted"), list("required"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn map(raw: Value) -> Result<OAuthUserInfo, String> {
+        map_user(&Profile::new("bitbucket", &raw))
+    }
+
+    fn split_name(display_name: &str) -> (Option<String>, Option<String>) {
+        let mut user = OAuthUserInfo::new("bitbucket", "u");
+        Profile::split_name(&mut user, non_empty(Some(display_name)));
+        (user.first_name, user.last_name)
+    }
 
     fn email(address: &str, primary: bool, confirmed: bool) -> Email {
         Email {
@@ -162,11 +275,11 @@ mod tests {
 
     #[test]
     fn uuid_loses_its_braces_and_is_required() {
-        let user = map_user(json!({"uuid": "{3c5e0f9a-7b21}"})).expect("valid");
+        let user = map(json!({"uuid": "{3c5e0f9a-7b21}"})).expect("valid");
         assert_eq!(user.oauth_id, "3c5e0f9a-7b21");
         assert_eq!(user.username, None);
         assert_eq!(user.first_name, None);
-        let unbraced = map_user(json!({"uuid": "3c5e0f9a"})).expect("valid");
+        let unbraced = map(json!({"uuid": "3c5e0f9a"})).expect("valid");
         assert_eq!(unbraced.oauth_id, "3c5e0f9a");
         for bad in [
             json!({}),
@@ -174,7 +287,7 @@ mod tests {
             json!({"uuid": "{}"}),
             json!([1]),
         ] {
-            assert!(map_user(bad).is_err());
+            assert!(map(bad).is_err());
         }
     }
 
@@ -184,7 +297,7 @@ mod tests {
             "uuid": "{u}", "username": "", "nickname": null, "display_name": "  ",
             "links": {"avatar": {"href": null}, "html": {"href": ""}}
         });
-        let user = map_user(raw).expect("valid");
+        let user = map(raw).expect("valid");
         assert_eq!(
             (
                 user.username,

@@ -73,7 +73,7 @@ fn configured_and_extra_scopes_are_sent_space_separated() {
 #[test]
 fn empty_scope_list_sends_no_scope_parameter() {
     let provider = BitbucketProvider::builder("k", ClientSecret::new("s"))
-        .scopes([])
+        .scopes::<BitbucketScope>([])
         .build()
         .unwrap();
     let state = CsrfState::new("s");

@@ -1,0 +1,427 @@
+//! Providers as data: a [`ProviderSpec`] describes an identity provider, one mapping function
+//! turns its user JSON into an [`OAuthUserInfo`], and [`SpecProvider`] implements
+//! [`OAuthProvider`](crate::OAuthProvider) for any spec.
+//!
+//! What varies per provider is data (endpoints, scopes, client authentication, PKCE, token
+//! quirks, error hints, the environment prefix); what is code is small (the mapping, and where a
+//! provider needs further calls, one async step); everything else (the builder, environment
+//! reading, endpoint validation, the HTTP calls, status-to-error mapping, `Debug` redaction) is
+//! written once here.
+//!
+//! ```
+//! use oauth_kit_core::spec::{Profile, ProviderSpec};
+//! use oauth_kit_core::{ClientAuth, ClientSecret, OAuthProvider, OAuthUserInfo};
+//!
+//! fn map_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {
+//!     let mut user = profile.user(profile.id("/id")?);
+//!     user.username = profile.str("/login");
+//!     user.email = profile.str("/email");
+//!     Ok(user)
+//! }
+//!
+//! static ACME: ProviderSpec = ProviderSpec {
+//!     id: "acme",
+//!     title: "Acme",
+//!     env_prefix: "ACME",
+//!     authorization_url: "https://id.acme.example/oauth/authorize",
+//!     token_url: "https://id.acme.example/oauth/token",
+//!     api_url: "https://api.acme.example",
+//!     user_info_url: "{api}/me",
+//!     scopes: &["profile", "email"],
+//!     client_auth: ClientAuth::FormBody,
+//!     map_user,
+//!     ..ProviderSpec::DEFAULT
+//! };
+//!
+//! let provider = oauth_kit_core::SpecProvider::builder(&ACME, "client-id", ClientSecret::new("secret"))
+//!     .build()?;
+//! assert_eq!(provider.name(), "acme");
+//! assert_eq!(provider.user_info_url().as_str(), "https://api.acme.example/me");
+//! # Ok::<(), oauth_kit_core::Error>(())
+//! ```
+
+mod context;
+mod env;
+mod profile;
+mod provider;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::http::ClientAuth;
+use crate::provider::Capabilities;
+use crate::token::TokenQuirks;
+use crate::user::OAuthUserInfo;
+
+pub use context::UserContext;
+pub use profile::{Profile, map_standard_claims};
+pub use provider::{ProviderBuilder, SpecProvider};
+
+/// Whether a provider supports PKCE (RFC 7636).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Pkce {
+    /// Not supported: no challenge is sent; the login flow relies on its browser-bound state.
+    Unsupported,
+    /// Supported with S256: every login flow sends a challenge.
+    Supported,
+    /// Required (S256): every login flow sends a challenge, and public clients
+    /// ([`ClientAuth::None`]) are allowed.
+    Required,
+}
+
+/// Where the user's profile comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UserSource {
+    /// A GET of the user-info endpoint with the access token.
+    Get,
+    /// A POST to the user-info endpoint with the access token and no body (Dropbox).
+    Post,
+    /// The member at this JSON pointer of the token response (`""` for the whole response,
+    /// without the tokens): Slack, Strava and Notion put the user there.
+    TokenResponse(&'static str),
+}
+
+/// The value of an extra header sent with user-info requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HeaderSource {
+    /// A fixed value (Notion's `Notion-Version`).
+    Static(&'static str),
+    /// The instance's client id (Twitch's `Client-Id`).
+    ClientId,
+}
+
+/// A named parameter of a provider's URL templates, such as Microsoft's `{tenant}` or a
+/// Keycloak `{realm}`. It is read from `{PREFIX}_{NAME}` (upper case) or set with
+/// [`ProviderBuilder::param`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpecParam {
+    /// The placeholder's name in the templates, lowercase (`tenant`).
+    pub name: &'static str,
+    /// The value used when none is configured; `None` makes the parameter required.
+    pub default: Option<&'static str>,
+    /// What the value is, for configuration errors.
+    pub help: &'static str,
+}
+
+/// How configuration errors name the credentials and where to find them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CredentialHelp {
+    /// What the provider calls the client id (`Key` at Bitbucket, `Client ID` elsewhere).
+    pub client_id: &'static str,
+    /// What the provider calls the client secret.
+    pub client_secret: &'static str,
+    /// The thing that has them (`Bitbucket OAuth consumer`, `GitHub OAuth app`).
+    pub app: &'static str,
+    /// Where it is created in the provider's console, if worth saying.
+    pub console: Option<&'static str>,
+}
+
+/// The future of a [`UserStep`].
+pub type UserStepFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<OAuthUserInfo, Error>> + Send + 'a>>;
+
+/// A further async step after the mapping, for providers that need more calls (Bitbucket's and
+/// GitHub's email lists). It receives the mapped user and returns it completed.
+pub type UserStep = for<'a> fn(&'a UserContext<'a>, OAuthUserInfo) -> UserStepFuture<'a>;
+
+/// The mapping from a provider's user JSON to the normalized user.
+///
+/// Return `Err` with a short reason (no value from the JSON in it) when the JSON lacks the
+/// stable id; every other field is optional. The generic provider sets `provider` (the
+/// instance name) and `raw_data` afterwards.
+pub type MapUser = fn(&Profile<'_>) -> Result<OAuthUserInfo, String>;
+
+/// A dynamic hint for an API error status, given the status and the JSON body (or `Null`).
+pub type ErrorHint = fn(u16, &Value) -> Option<String>;
+
+/// The description of an identity provider. See the [module docs](self) for an example.
+///
+/// Build one as a `static` with `..ProviderSpec::DEFAULT` for the fields you leave at their
+/// defaults, so fields added later keep your spec compiling.
+///
+/// URL templates may use `{base}` (the instance's base URL, for self-hosted providers), `{api}`
+/// (the API base URL) and `{name}` for each [`SpecParam`].
+#[derive(Clone)]
+pub struct ProviderSpec {
+    /// The default registry name, lowercase (`bitbucket`): routes, `OAuthUserInfo::provider`
+    /// and errors use it unless the instance is given another name.
+    pub id: &'static str,
+    /// The name shown to people (`Bitbucket`).
+    pub title: &'static str,
+    /// The prefix of the environment variables (`BITBUCKET` reads `BITBUCKET_CLIENT_ID`, ...).
+    pub env_prefix: &'static str,
+    /// The default base URL of a self-hostable provider (`https://gitlab.com`); `None` when
+    /// the provider has one fixed instance.
+    pub base_url: Option<&'static str>,
+    /// The authorization endpoint (template).
+    pub authorization_url: &'static str,
+    /// The token endpoint (template).
+    pub token_url: &'static str,
+    /// The base of every API call (template; may be empty when the provider has no API).
+    pub api_url: &'static str,
+    /// The API base used instead of `api_url` when the instance's base URL is configured
+    /// (GitHub Enterprise Server: `{base}/api/v3`).
+    pub self_hosted_api_url: Option<&'static str>,
+    /// The user-info endpoint (template, usually under `{api}`).
+    pub user_info_url: &'static str,
+    /// The RFC 7009 revocation endpoint, if any (template).
+    pub revocation_url: Option<&'static str>,
+    /// Further named endpoints (templates) for the [`UserStep`], such as `("emails",
+    /// "{api}/user/emails")`.
+    pub extra_endpoints: &'static [(&'static str, &'static str)],
+    /// Where users revoke an application themselves when there is no revocation endpoint.
+    pub manage_url: Option<&'static str>,
+    /// Named template parameters.
+    pub params: &'static [SpecParam],
+    /// The scopes requested when none are configured.
+    pub scopes: &'static [&'static str],
+    /// The separator between scopes in the authorization URL.
+    pub scope_separator: char,
+    /// How the client authenticates at the token endpoint.
+    pub client_auth: ClientAuth,
+    /// PKCE support.
+    pub pkce: Pkce,
+    /// Token-response deviations switched on for this provider.
+    pub token_quirks: TokenQuirks,
+    /// Refresh, RFC 9207 `iss` and OpenID Connect support. `pkce` and `revocation` are taken
+    /// from [`pkce`](Self::pkce) and [`revocation_url`](Self::revocation_url).
+    pub capabilities: Capabilities,
+    /// Where the user's profile comes from.
+    pub user_source: UserSource,
+    /// Extra headers of user-info requests.
+    pub user_headers: &'static [(&'static str, HeaderSource)],
+    /// JSON pointers tried in order for the message of an API error body.
+    pub error_message: &'static [&'static str],
+    /// JSON pointers tried in order for the detail of an API error body.
+    pub error_detail: &'static [&'static str],
+    /// Hints per HTTP status of the user-info endpoint (`500` stands for every 5xx). Statuses
+    /// without an entry get a generic hint.
+    pub hints: &'static [(u16, &'static str)],
+    /// A hint computed from the error body, tried before `hints`.
+    pub error_hint: Option<ErrorHint>,
+    /// How configuration errors name the credentials.
+    pub credentials: CredentialHelp,
+    /// The mapping from the user JSON.
+    pub map_user: MapUser,
+    /// A further step for providers that need more calls.
+    pub user_step: Option<UserStep>,
+}
+
+impl ProviderSpec {
+    /// The defaults: space-separated scopes, HTTP Basic client authentication, PKCE supported,
+    /// strict token parsing, refresh supported, a GET of the user-info endpoint mapped with
+    /// [`map_standard_claims`], and the message of an error body read from `error_description`,
+    /// `message`, `error.message` or a string `error`.
+    pub const DEFAULT: ProviderSpec = ProviderSpec {
+        id: "",
+        title: "",
+        env_prefix: "",
+        base_url: None,
+        authorization_url: "",
+        token_url: "",
+        api_url: "",
+        self_hosted_api_url: None,
+        user_info_url: "",
+        revocation_url: None,
+        extra_endpoints: &[],
+        manage_url: None,
+        params: &[],
+        scopes: &[],
+        scope_separator: ' ',
+        client_auth: ClientAuth::Basic,
+        pkce: Pkce::Supported,
+        token_quirks: TokenQuirks::STRICT,
+        capabilities: Capabilities::NONE.refresh(true),
+        user_source: UserSource::Get,
+        user_headers: &[],
+        error_message: &["/error_description", "/message", "/error/message", "/error"],
+        error_detail: &["/error/detail", "/detail", "/errors"],
+        hints: &[],
+        error_hint: None,
+        credentials: CredentialHelp {
+            client_id: "client ID",
+            client_secret: "client secret",
+            app: "OAuth application",
+            console: None,
+        },
+        map_user: map_standard_claims,
+        user_step: None,
+    };
+
+    /// The capabilities of an instance of this spec.
+    pub const fn capabilities(&self) -> Capabilities {
+        self.capabilities
+            .pkce(!matches!(self.pkce, Pkce::Unsupported))
+            .revocation(self.revocation_url.is_some())
+    }
+
+    /// The environment variable `{PREFIX}_{suffix}`.
+    pub fn env_var(&self, suffix: &str) -> String {
+        format!("{}_{suffix}", self.env_prefix)
+    }
+}
+
+impl fmt::Debug for ProviderSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderSpec")
+            .field("id", &self.id)
+            .field("title", &self.title)
+            .field("env_prefix", &self.env_prefix)
+            .field("authorization_url", &self.authorization_url)
+            .field("token_url", &self.token_url)
+            .field("api_url", &self.api_url)
+            .field("client_auth", &self.client_auth)
+            .field("pkce", &self.pkce)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Defines a named provider type over a [`ProviderSpec`]: a newtype of [`SpecProvider`] with
+/// `new`, `builder`, `from_env` and `from_lookup`, `Deref` to the generic provider for its
+/// accessors, and [`OAuthProvider`](crate::OAuthProvider).
+///
+/// ```
+/// use oauth_kit_core::spec::ProviderSpec;
+/// use oauth_kit_core::{ClientSecret, OAuthProvider};
+///
+/// pub static ACME: ProviderSpec = ProviderSpec {
+///     id: "acme",
+///     title: "Acme",
+///     env_prefix: "ACME",
+///     authorization_url: "https://acme.example/authorize",
+///     token_url: "https://acme.example/token",
+///     api_url: "https://acme.example/api",
+///     user_info_url: "{api}/userinfo",
+///     ..ProviderSpec::DEFAULT
+/// };
+///
+/// oauth_kit_core::provider_type! {
+///     /// "Log in with Acme".
+///     pub struct AcmeProvider(ACME);
+/// }
+///
+/// let acme = AcmeProvider::new("id", ClientSecret::new("secret"))?;
+/// assert_eq!(acme.name(), "acme");
+/// assert_eq!(acme.client_id(), "id");
+/// # Ok::<(), oauth_kit_core::Error>(())
+/// ```
+#[macro_export]
+macro_rules! provider_type {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident($spec:path);) => {
+        $(#[$meta])*
+        ///
+        /// `Debug` never shows the client secret.
+        #[derive(Debug, Clone)]
+        $vis struct $name($crate::SpecProvider);
+
+        impl $name {
+            /// A provider with the default endpoints and scopes. The credentials are trimmed;
+            /// an empty one is an [`Error::Config`]($crate::Error::Config).
+            pub fn new(
+                client_id: impl Into<String>,
+                client_secret: $crate::ClientSecret,
+            ) -> Result<Self, $crate::Error> {
+                Self::builder(client_id, client_secret).build()
+            }
+
+            /// A builder for the instance name, scopes, base URL and endpoint overrides.
+            pub fn builder(
+                client_id: impl Into<String>,
+                client_secret: $crate::ClientSecret,
+            ) -> $crate::spec::ProviderBuilder<Self> {
+                $crate::spec::ProviderBuilder::new(&$spec, client_id, client_secret)
+            }
+
+            /// Reads the provider from the process environment (`{PREFIX}_CLIENT_ID`, ...; see
+            /// [`SpecProvider::from_lookup`]($crate::SpecProvider::from_lookup)).
+            pub fn from_env() -> Result<Self, $crate::Error> {
+                Self::from_lookup(|name| std::env::var(name).ok())
+            }
+
+            /// Like `from_env`, reading variables through `lookup`.
+            pub fn from_lookup(
+                lookup: impl Fn(&str) -> Option<String>,
+            ) -> Result<Self, $crate::Error> {
+                $crate::SpecProvider::from_lookup(&$spec, lookup).map(Self)
+            }
+
+            /// The generic provider inside.
+            pub fn into_inner(self) -> $crate::SpecProvider {
+                self.0
+            }
+        }
+
+        impl From<$crate::SpecProvider> for $name {
+            fn from(provider: $crate::SpecProvider) -> Self {
+                Self(provider)
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = $crate::SpecProvider;
+            fn deref(&self) -> &$crate::SpecProvider {
+                &self.0
+            }
+        }
+
+        #[$crate::async_trait]
+        impl $crate::OAuthProvider for $name {
+            fn name(&self) -> &str {
+                $crate::OAuthProvider::name(&self.0)
+            }
+            fn capabilities(&self) -> $crate::Capabilities {
+                $crate::OAuthProvider::capabilities(&self.0)
+            }
+            fn default_scopes(&self) -> Vec<String> {
+                $crate::OAuthProvider::default_scopes(&self.0)
+            }
+            fn issuer(&self) -> Option<&str> {
+                $crate::OAuthProvider::issuer(&self.0)
+            }
+            fn authorization_url(
+                &self,
+                request: &$crate::AuthorizationRequest<'_>,
+            ) -> Result<$crate::url::Url, $crate::Error> {
+                $crate::OAuthProvider::authorization_url(&self.0, request)
+            }
+            async fn exchange_code(
+                &self,
+                http: &$crate::HttpClient,
+                code: &$crate::AuthorizationCode,
+                redirect_uri: &str,
+                pkce_verifier: Option<&$crate::PkceVerifier>,
+            ) -> Result<$crate::OAuthToken, $crate::Error> {
+                $crate::OAuthProvider::exchange_code(&self.0, http, code, redirect_uri, pkce_verifier)
+                    .await
+            }
+            async fn refresh_token(
+                &self,
+                http: &$crate::HttpClient,
+                refresh_token: &$crate::RefreshToken,
+            ) -> Result<$crate::OAuthToken, $crate::Error> {
+                $crate::OAuthProvider::refresh_token(&self.0, http, refresh_token).await
+            }
+            async fn revoke_token(
+                &self,
+                http: &$crate::HttpClient,
+                token: &$crate::OAuthToken,
+            ) -> Result<$crate::Revocation, $crate::Error> {
+                $crate::OAuthProvider::revoke_token(&self.0, http, token).await
+            }
+            async fn user_info(
+                &self,
+                http: &$crate::HttpClient,
+                token: &$crate::OAuthToken,
+            ) -> Result<$crate::OAuthUserInfo, $crate::Error> {
+                $crate::OAuthProvider::user_info(&self.0, http, token).await
+            }
+        }
+    };
+}

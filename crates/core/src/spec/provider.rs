@@ -1,0 +1,737 @@
+//! The one generic provider: an instance of a [`ProviderSpec`] with credentials, a name and
+//! resolved endpoints, and its builder.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use serde_json::Value;
+use url::Url;
+
+use super::context::UserContext;
+use super::{Pkce, ProviderSpec, UserSource};
+use crate::endpoint::parse_endpoint;
+use crate::error::{Error, ProviderContext, Stage, redacted_excerpt};
+use crate::http::{ClientAuth, HttpClient};
+use crate::oauth2::{ClientAssertion, OAuth2Client};
+use crate::pkce::PkceVerifier;
+use crate::provider::{
+    AuthorizationRequest, Capabilities, OAuthProvider, ProviderName, Revocation,
+};
+use crate::secret::{AuthorizationCode, ClientSecret, RefreshToken};
+use crate::token::OAuthToken;
+use crate::user::OAuthUserInfo;
+
+/// Token-response members never copied into `raw_data` when the user comes from the token
+/// response.
+const TOKEN_MEMBERS: &[&str] = &["access_token", "refresh_token", "id_token"];
+
+/// An identity provider described by a [`ProviderSpec`]: credentials, an instance name and the
+/// endpoints resolved from the spec's templates and the configuration.
+///
+/// Several instances of one spec can be registered side by side under different names
+/// (`gitlab` and `gitlab-corp`). `Debug` never shows the client secret.
+#[derive(Clone)]
+pub struct SpecProvider {
+    spec: &'static ProviderSpec,
+    name: String,
+    oauth: OAuth2Client,
+    base: Option<Url>,
+    api: Option<Url>,
+    user_info: Option<Url>,
+    extra: Vec<(&'static str, Url)>,
+    scopes: Vec<String>,
+}
+
+impl fmt::Debug for SpecProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpecProvider")
+            .field("spec", &self.spec.id)
+            .field("name", &self.name)
+            .field("oauth", &self.oauth)
+            .field("api", &self.api.as_ref().map(Url::as_str))
+            .field("user_info", &self.user_info.as_ref().map(Url::as_str))
+            .field("scopes", &self.scopes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SpecProvider {
+    /// A builder for an instance of `spec`.
+    pub fn builder(
+        spec: &'static ProviderSpec,
+        client_id: impl Into<String>,
+        client_secret: ClientSecret,
+    ) -> ProviderBuilder<SpecProvider> {
+        ProviderBuilder::new(spec, client_id, client_secret)
+    }
+
+    /// Reads an instance of `spec` from the process environment; see
+    /// [`from_lookup`](Self::from_lookup).
+    pub fn from_env(spec: &'static ProviderSpec) -> Result<Self, Error> {
+        Self::from_lookup(spec, |name| std::env::var(name).ok())
+    }
+
+    /// Reads an instance of `spec` through `lookup`, with the spec's environment prefix:
+    ///
+    /// | variable | meaning |
+    /// |---|---|
+    /// | `{PREFIX}_CLIENT_ID` | the client id (required) |
+    /// | `{PREFIX}_CLIENT_SECRET` | the client secret (required unless the client is public) |
+    /// | `{PREFIX}_SCOPE` | scopes, separated by spaces or commas |
+    /// | `{PREFIX}_NAME` | the instance name (default: the spec's id) |
+    /// | `{PREFIX}_BASE_URL` | the instance's base URL (self-hosted providers) |
+    /// | `{PREFIX}_AUTHORIZE_URL`, `_TOKEN_URL` | endpoint overrides |
+    /// | `{PREFIX}_API_URL` | the base of every API call |
+    /// | `{PREFIX}_USERINFO_URL` | the user-info endpoint override |
+    /// | `{PREFIX}_{PARAM}` | each template parameter of the spec (`MICROSOFT_TENANT`) |
+    ///
+    /// Empty variables count as unset. Every error is an [`Error::Config`] naming the variable.
+    pub fn from_lookup(
+        spec: &'static ProviderSpec,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        Self::from_prefixed_lookup(spec, spec.env_prefix, lookup)
+    }
+
+    /// Like [`from_lookup`](Self::from_lookup) with another prefix, for a second instance of
+    /// the same provider (`GITLAB_CORP_CLIENT_ID`, ... with `GITLAB_CORP_NAME=gitlab-corp`).
+    pub fn from_prefixed_lookup(
+        spec: &'static ProviderSpec,
+        prefix: &str,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        super::env::builder_from_lookup(spec, prefix, &lookup)?.build()
+    }
+
+    /// The spec this provider is an instance of.
+    pub fn spec(&self) -> &'static ProviderSpec {
+        self.spec
+    }
+
+    /// The client id.
+    pub fn client_id(&self) -> &str {
+        self.oauth.client_id()
+    }
+
+    /// The scopes sent in the authorization URL.
+    pub fn scopes(&self) -> &[String] {
+        &self.scopes
+    }
+
+    /// The authorization endpoint.
+    pub fn authorize_url(&self) -> &Url {
+        self.oauth.authorize_url()
+    }
+
+    /// The token endpoint.
+    pub fn token_url(&self) -> &Url {
+        self.oauth.token_url()
+    }
+
+    /// The instance's base URL, for self-hostable providers.
+    pub fn base_url(&self) -> Option<&Url> {
+        self.base.as_ref()
+    }
+
+    /// The base of every API call. Panics never; providers without an API answer the token
+    /// endpoint's origin.
+    pub fn api_url(&self) -> &Url {
+        self.api.as_ref().unwrap_or_else(|| self.oauth.token_url())
+    }
+
+    /// The user-info endpoint (the token endpoint for providers that put the user in the token
+    /// response).
+    pub fn user_info_url(&self) -> &Url {
+        self.user_info
+            .as_ref()
+            .unwrap_or_else(|| self.oauth.token_url())
+    }
+
+    /// A further endpoint named in the spec's `extra_endpoints`.
+    pub fn endpoint(&self, name: &str) -> Option<&Url> {
+        self.extra.iter().find(|(n, _)| *n == name).map(|(_, u)| u)
+    }
+
+    /// The engine with this instance's credentials and endpoints.
+    pub fn oauth2(&self) -> &OAuth2Client {
+        &self.oauth
+    }
+
+    fn supports_pkce(&self) -> bool {
+        !matches!(self.spec.pkce, Pkce::Unsupported)
+    }
+
+    /// Fetches and maps the user (the body of [`OAuthProvider::user_info`]).
+    async fn fetch_user(&self, ctx: &UserContext<'_>) -> Result<OAuthUserInfo, Error> {
+        let context = ctx.context();
+        let raw = match self.spec.user_source {
+            UserSource::Get | UserSource::Post => {
+                let response = ctx
+                    .send(
+                        self.user_info_url(),
+                        matches!(self.spec.user_source, UserSource::Post),
+                    )
+                    .await?;
+                if !response.is_success() {
+                    return Err(ctx.status_error(&response));
+                }
+                let raw: Value = response.json(&context)?;
+                if !raw.is_object() {
+                    return Err(ctx.invalid(&response, "the body is not a JSON object"));
+                }
+                raw
+            }
+            UserSource::TokenResponse(pointer) => {
+                let mut raw = ctx
+                    .token()
+                    .raw
+                    .pointer(pointer)
+                    .cloned()
+                    .unwrap_or_default();
+                if let Value::Object(map) = &mut raw {
+                    for member in TOKEN_MEMBERS {
+                        map.remove(*member);
+                    }
+                } else {
+                    return Err(Error::InvalidResponse {
+                        context,
+                        status: 200,
+                        reason: format!(
+                            "the token response has no user object at `{}`",
+                            pointer.escape_debug()
+                        ),
+                        excerpt: None,
+                    });
+                }
+                raw
+            }
+        };
+        let mut user =
+            (self.spec.map_user)(&super::Profile::new(&self.name, &raw)).map_err(|reason| {
+                Error::InvalidResponse {
+                    context: context.clone(),
+                    status: 200,
+                    reason,
+                    excerpt: redacted_excerpt(raw.to_string().as_bytes()),
+                }
+            })?;
+        user.provider.clone_from(&self.name);
+        user.raw_data = raw;
+        match self.spec.user_step {
+            Some(step) => step(ctx, user).await,
+            None => Ok(user),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl OAuthProvider for SpecProvider {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.spec.capabilities()
+    }
+
+    fn default_scopes(&self) -> Vec<String> {
+        self.spec.scopes.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    /// Builds the authorization URL with the configured scopes. A PKCE challenge is sent only
+    /// when the spec supports PKCE, a nonce only for OpenID Connect providers.
+    fn authorization_url(&self, request: &AuthorizationRequest<'_>) -> Result<Url, Error> {
+        let mut request = *request;
+        if !self.supports_pkce() && request.pkce_challenge.take().is_some() {
+            tracing::debug!(
+                provider = %self.name,
+                "the provider does not support PKCE; the code challenge is not sent"
+            );
+        }
+        if !self.spec.capabilities.openid_connect {
+            request.nonce = None;
+        }
+        Ok(self.oauth.authorization_url(&request, &self.scopes))
+    }
+
+    /// POSTs the code with the spec's client authentication. Never retried; a verifier is sent
+    /// only when the spec supports PKCE.
+    async fn exchange_code(
+        &self,
+        http: &HttpClient,
+        code: &AuthorizationCode,
+        redirect_uri: &str,
+        pkce_verifier: Option<&PkceVerifier>,
+    ) -> Result<OAuthToken, Error> {
+        let verifier = pkce_verifier.filter(|_| self.supports_pkce());
+        self.oauth
+            .exchange_code(http, code, redirect_uri, verifier)
+            .await
+    }
+
+    /// Refreshes with the spec's client authentication; the refresh token used is kept when
+    /// the answer carries none.
+    async fn refresh_token(
+        &self,
+        http: &HttpClient,
+        refresh_token: &RefreshToken,
+    ) -> Result<OAuthToken, Error> {
+        if !self.spec.capabilities.refresh {
+            return Err(Error::Unsupported {
+                provider: self.name.clone(),
+                operation: "token refresh",
+            });
+        }
+        self.oauth.refresh(http, refresh_token).await
+    }
+
+    /// Revokes the access token at the spec's RFC 7009 endpoint, or answers
+    /// [`Revocation::Unsupported`] with the spec's management page without a request.
+    async fn revoke_token(
+        &self,
+        http: &HttpClient,
+        token: &OAuthToken,
+    ) -> Result<Revocation, Error> {
+        if self.spec.revocation_url.is_none() {
+            return Ok(Revocation::Unsupported {
+                manage_url: self.spec.manage_url.map(str::to_owned),
+            });
+        }
+        self.oauth
+            .revoke(http, token.access_token.secret(), Some("access_token"))
+            .await?;
+        Ok(Revocation::Revoked)
+    }
+
+    /// Fetches the user (GET or POST of the user-info endpoint, or the token response), maps it
+    /// with the spec's mapping, and runs the spec's further step if it has one.
+    async fn user_info(
+        &self,
+        http: &HttpClient,
+        token: &OAuthToken,
+    ) -> Result<OAuthUserInfo, Error> {
+        let ctx = UserContext::new(self, http, token);
+        self.fetch_user(&ctx).await
+    }
+}
+
+/// Builder of a [`SpecProvider`] (or of a named provider type made with
+/// [`provider_type!`](crate::provider_type)); [`build`](Self::build) validates everything at
+/// once, and its errors name the option and the environment variable.
+pub struct ProviderBuilder<P = SpecProvider> {
+    pub(super) spec: &'static ProviderSpec,
+    pub(super) prefix: String,
+    pub(super) from_env: bool,
+    pub(super) name: Option<String>,
+    pub(super) client_id: String,
+    pub(super) client_secret: ClientSecret,
+    pub(super) scopes: Option<Vec<String>>,
+    pub(super) base_url: Option<String>,
+    pub(super) authorize_url: Option<String>,
+    pub(super) token_url: Option<String>,
+    pub(super) api_url: Option<String>,
+    pub(super) user_info_url: Option<String>,
+    pub(super) params: Vec<(String, String)>,
+    pub(super) allow_http: bool,
+    pub(super) assertion: Option<Arc<dyn ClientAssertion>>,
+    pub(super) output: PhantomData<fn() -> P>,
+}
+
+impl<P> fmt::Debug for ProviderBuilder<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderBuilder")
+            .field("spec", &self.spec.id)
+            .field("name", &self.name)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("scopes", &self.scopes)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P> Clone for ProviderBuilder<P> {
+    fn clone(&self) -> Self {
+        Self {
+            spec: self.spec,
+            prefix: self.prefix.clone(),
+            from_env: self.from_env,
+            name: self.name.clone(),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            scopes: self.scopes.clone(),
+            base_url: self.base_url.clone(),
+            authorize_url: self.authorize_url.clone(),
+            token_url: self.token_url.clone(),
+            api_url: self.api_url.clone(),
+            user_info_url: self.user_info_url.clone(),
+            params: self.params.clone(),
+            allow_http: self.allow_http,
+            assertion: self.assertion.clone(),
+            output: PhantomData,
+        }
+    }
+}
+
+impl<P: From<SpecProvider>> ProviderBuilder<P> {
+    /// A builder for an instance of `spec` with the given credentials.
+    pub fn new(
+        spec: &'static ProviderSpec,
+        client_id: impl Into<String>,
+        client_secret: ClientSecret,
+    ) -> Self {
+        Self {
+            spec,
+            prefix: spec.env_prefix.to_owned(),
+            from_env: false,
+            name: None,
+            client_id: client_id.into(),
+            client_secret,
+            scopes: None,
+            base_url: None,
+            authorize_url: None,
+            token_url: None,
+            api_url: None,
+            user_info_url: None,
+            params: Vec::new(),
+            allow_http: false,
+            assertion: None,
+            output: PhantomData,
+        }
+    }
+
+    /// Sets the instance name (default: the spec's id), used in routes,
+    /// `OAuthUserInfo::provider` and errors.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Replaces the scopes (default: the spec's). An empty list sends no `scope` parameter.
+    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.scopes = Some(Vec::new());
+        for scope in scopes {
+            self = self.scope(scope);
+        }
+        self
+    }
+
+    /// Adds one scope.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        let scope = scope.into();
+        let scopes = self
+            .scopes
+            .get_or_insert_with(|| self.spec.scopes.iter().map(|s| (*s).to_owned()).collect());
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+        self
+    }
+
+    /// Sets the base URL of a self-hosted instance (GitLab self-managed, GitHub Enterprise
+    /// Server, ...): every endpoint template is resolved under it.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Overrides the authorization endpoint.
+    pub fn authorize_url(mut self, url: impl Into<String>) -> Self {
+        self.authorize_url = Some(url.into());
+        self
+    }
+
+    /// Overrides the token endpoint.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// Overrides the API base URL (the base of every API call, including the user-info
+    /// endpoint when the spec places it under `{api}`).
+    pub fn api_url(mut self, url: impl Into<String>) -> Self {
+        self.api_url = Some(url.into());
+        self
+    }
+
+    /// Overrides the user-info endpoint.
+    pub fn user_info_url(mut self, url: impl Into<String>) -> Self {
+        self.user_info_url = Some(url.into());
+        self
+    }
+
+    /// Sets a template parameter of the spec (`tenant`, `realm`, ...).
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.params.push((name.into(), value.into()));
+        self
+    }
+
+    /// Signs a JWT for every token request (`private_key_jwt`, or Apple's generated client
+    /// secret); the client secret may then be empty.
+    pub fn client_assertion(mut self, assertion: Arc<dyn ClientAssertion>) -> Self {
+        self.assertion = Some(assertion);
+        self
+    }
+
+    /// Accepts plain-http endpoints on hosts other than loopback.
+    ///
+    /// By default an `http://` endpoint is accepted only on `localhost` or a loopback address,
+    /// because the client secret, the code and the tokens would cross the network in clear
+    /// text. Use this only for a proxy on a trusted private network.
+    pub fn danger_allow_http_endpoints(mut self) -> Self {
+        self.allow_http = true;
+        self
+    }
+
+    /// The name of a setting in errors: the variable when read from the environment, else the
+    /// builder option with the variable in parentheses.
+    fn setting(&self, option: &str, suffix: &str) -> String {
+        if self.from_env {
+            format!("{}_{suffix}", self.prefix)
+        } else {
+            format!("{option} ({}_{suffix})", self.prefix)
+        }
+    }
+
+    /// Validates the credentials and URLs and builds the provider.
+    pub fn build(self) -> Result<P, Error> {
+        let spec = self.spec;
+        let help = &spec.credentials;
+        let name = self.name.clone().unwrap_or_else(|| spec.id.to_owned());
+        if ProviderName::parse(&name).is_none() {
+            return Err(Error::config(
+                self.setting("name", "NAME"),
+                format!(
+                    "`{}` must be 1 to 32 characters from a-z, 0-9, '-' and '_'",
+                    name.escape_debug()
+                ),
+            ));
+        }
+        let client_id = self.client_id.trim();
+        if client_id.is_empty() {
+            return Err(Error::config(
+                self.setting("client_id", "CLIENT_ID"),
+                format!("empty; use the {} of your {}", help.client_id, help.app),
+            ));
+        }
+        let secret = self.client_secret.secret().trim();
+        let secret_optional = matches!(
+            spec.client_auth,
+            ClientAuth::None | ClientAuth::PrivateKeyJwt
+        ) || self.assertion.is_some();
+        if secret.is_empty() && !secret_optional {
+            return Err(Error::config(
+                self.setting("client_secret", "CLIENT_SECRET"),
+                format!("empty; use the {} of your {}", help.client_secret, help.app),
+            ));
+        }
+        if matches!(spec.client_auth, ClientAuth::None) && matches!(spec.pkce, Pkce::Unsupported) {
+            return Err(Error::config(
+                "provider spec",
+                format!("{}: a public client needs PKCE", spec.id),
+            ));
+        }
+        let urls = self.resolve()?;
+        let mut oauth = OAuth2Client::new(
+            name.clone(),
+            client_id,
+            ClientSecret::new(secret),
+            urls.authorize,
+            urls.token,
+        )
+        .with_client_auth(spec.client_auth)
+        .with_quirks(spec.token_quirks.clone())
+        .with_scope_separator(spec.scope_separator);
+        if let Some(revocation) = urls.revocation {
+            oauth = oauth.with_revocation_url(revocation);
+        }
+        if let Some(assertion) = self.assertion {
+            oauth = oauth.with_client_assertion(assertion);
+        }
+        let scopes = self
+            .scopes
+            .unwrap_or_else(|| spec.scopes.iter().map(|s| (*s).to_owned()).collect());
+        Ok(P::from(SpecProvider {
+            spec,
+            name,
+            oauth,
+            base: urls.base,
+            api: urls.api,
+            user_info: urls.user_info,
+            extra: urls.extra,
+            scopes,
+        }))
+    }
+
+    /// Resolves every endpoint from the spec's templates and the overrides.
+    fn resolve(&self) -> Result<Endpoints, Error> {
+        let spec = self.spec;
+        let mut vars: Vec<(String, String)> = Vec::new();
+        for param in spec.params {
+            let value = self
+                .params
+                .iter()
+                .rev()
+                .find(|(n, _)| n == param.name)
+                .map(|(_, v)| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .or_else(|| param.default.map(str::to_owned));
+            let setting = self.setting(param.name, &param.name.to_ascii_uppercase());
+            let Some(value) = value else {
+                return Err(Error::config(setting, format!("not set; {}", param.help)));
+            };
+            if value.contains(['/', '?', '#', '{', '}']) || value.contains("..") {
+                return Err(Error::config(
+                    setting,
+                    format!(
+                        "`{}` is not a valid value; {}",
+                        value.escape_debug(),
+                        param.help
+                    ),
+                ));
+            }
+            vars.push((param.name.to_owned(), value));
+        }
+        if let Some((name, _)) = self
+            .params
+            .iter()
+            .find(|(n, _)| !spec.params.iter().any(|p| p.name == n))
+        {
+            return Err(Error::config(
+                self.setting(name, &name.to_ascii_uppercase()),
+                format!("{} has no such parameter", spec.title),
+            ));
+        }
+
+        let base = match (&self.base_url, spec.base_url) {
+            (Some(_), None) => {
+                return Err(Error::config(
+                    self.setting("base_url", "BASE_URL"),
+                    format!("{} has no self-hosted instances", spec.title),
+                ));
+            }
+            (Some(url), Some(_)) => Some(self.parse(url, "base_url", "BASE_URL")?),
+            (None, Some(url)) => Some(self.parse(url, "base_url", "BASE_URL")?),
+            (None, None) => None,
+        };
+        if let Some(base) = &base {
+            if base.query().is_some() {
+                return Err(Error::config(
+                    self.setting("base_url", "BASE_URL"),
+                    "the base URL must not carry a query",
+                ));
+            }
+            vars.push((
+                "base".to_owned(),
+                base.as_str().trim_end_matches('/').to_owned(),
+            ));
+        }
+
+        let api_template = match (&self.base_url, spec.self_hosted_api_url) {
+            (Some(_), Some(template)) => template,
+            _ => spec.api_url,
+        };
+        let api = match &self.api_url {
+            Some(url) => Some(self.parse(url, "api_url", "API_URL")?),
+            None if api_template.is_empty() => None,
+            None => Some(self.template(api_template, &vars, "api_url", "API_URL")?),
+        };
+        if let Some(api) = &api {
+            if api.query().is_some() {
+                let example = if spec.api_url.contains('{') {
+                    String::new()
+                } else {
+                    format!("; use for example {}", spec.api_url)
+                };
+                return Err(Error::config(
+                    self.setting("api_url", "API_URL"),
+                    format!("the API base URL must not carry a query{example}"),
+                ));
+            }
+            vars.push((
+                "api".to_owned(),
+                api.as_str().trim_end_matches('/').to_owned(),
+            ));
+        }
+
+        let endpoint =
+            |value: &Option<String>, template: &str, option: &str, suffix: &str| match value {
+                Some(url) => self.parse(url, option, suffix),
+                None => self.template(template, &vars, option, suffix),
+            };
+        let authorize = endpoint(
+            &self.authorize_url,
+            spec.authorization_url,
+            "authorize_url",
+            "AUTHORIZE_URL",
+        )?;
+        let token = endpoint(&self.token_url, spec.token_url, "token_url", "TOKEN_URL")?;
+        let user_info = match (&self.user_info_url, spec.user_info_url) {
+            (None, "") => None,
+            (value, template) => Some(endpoint(value, template, "user_info_url", "USERINFO_URL")?),
+        };
+        let revocation = spec
+            .revocation_url
+            .map(|t| self.template(t, &vars, "revocation_url", "REVOCATION_URL"))
+            .transpose()?;
+        let extra = spec
+            .extra_endpoints
+            .iter()
+            .map(|(name, t)| Ok((*name, self.template(t, &vars, "api_url", "API_URL")?)))
+            .collect::<Result<_, Error>>()?;
+        Ok(Endpoints {
+            base,
+            api,
+            user_info,
+            authorize,
+            token,
+            revocation,
+            extra,
+        })
+    }
+
+    fn parse(&self, value: &str, option: &str, suffix: &str) -> Result<Url, Error> {
+        parse_endpoint(&self.setting(option, suffix), value, self.allow_http)
+    }
+
+    fn template(
+        &self,
+        template: &str,
+        vars: &[(String, String)],
+        option: &str,
+        suffix: &str,
+    ) -> Result<Url, Error> {
+        let mut url = template.to_owned();
+        for (name, value) in vars {
+            url = url.replace(&format!("{{{name}}}"), value);
+        }
+        if url.contains('{') {
+            return Err(Error::config(
+                self.setting(option, suffix),
+                format!(
+                    "`{}` has a placeholder that nothing sets: configure the base URL or the \
+                     endpoint",
+                    url.escape_debug()
+                ),
+            ));
+        }
+        self.parse(&url, option, suffix)
+    }
+}
+
+/// The resolved endpoints of an instance.
+struct Endpoints {
+    base: Option<Url>,
+    api: Option<Url>,
+    user_info: Option<Url>,
+    authorize: Url,
+    token: Url,
+    revocation: Option<Url>,
+    extra: Vec<(&'static str, Url)>,
+}
+
+/// The context of errors raised by `provider` at `stage`.
+pub(super) fn context(provider: &SpecProvider, stage: Stage) -> ProviderContext {
+    ProviderContext::new(&provider.name, stage)
+}

@@ -1,0 +1,660 @@
+//! The generic provider over a `ProviderSpec`: configuration from the builder and the
+//! environment, instance names, endpoint templates, client authentication methods and the ways
+//! a user is fetched.
+
+#![allow(clippy::unwrap_used)]
+
+mod flow_support;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use flow_support::{Begun, CODE, config, cookie_key, query, success};
+use oauth_kit_core::spec::{HeaderSource, Pkce, Profile, ProviderSpec, SpecParam, UserSource};
+use oauth_kit_core::{
+    AccessToken, AuthorizationCode, AuthorizationRequest, AuthorizeOptions, BeginOptions,
+    ClientAssertion, ClientAuth, ClientSecret, CsrfState, Error, HttpClient, LoginService,
+    OAuthProvider, OAuthToken, OAuthUserInfo, PkceVerifier, ProviderRegistry, Revocation,
+    SpecProvider, TokenQuirks,
+};
+use serde_json::{Value, json};
+use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn gitlab_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {
+    let mut user = profile.user(profile.id("/id")?);
+    user.username = profile.str("/username");
+    user.email = profile.str("/email");
+    Ok(user)
+}
+
+/// A self-hostable provider laid out like GitLab.
+static GITLAB_LIKE: ProviderSpec = ProviderSpec {
+    id: "gitlab",
+    title: "GitLab",
+    env_prefix: "GITLAB",
+    base_url: Some("https://gitlab.com"),
+    authorization_url: "{base}/oauth/authorize",
+    token_url: "{base}/oauth/token",
+    api_url: "{base}/api/v4",
+    user_info_url: "{api}/user",
+    revocation_url: Some("{base}/oauth/revoke"),
+    scopes: &["read_user"],
+    client_auth: ClientAuth::FormBody,
+    map_user: gitlab_user,
+    ..ProviderSpec::DEFAULT
+};
+
+/// A provider with a tenant parameter, like Microsoft's.
+static TENANTED: ProviderSpec = ProviderSpec {
+    id: "tenanted",
+    title: "Tenanted",
+    env_prefix: "TENANTED",
+    authorization_url: "https://login.example/{tenant}/authorize",
+    token_url: "https://login.example/{tenant}/token",
+    api_url: "https://graph.example",
+    user_info_url: "{api}/me",
+    params: &[SpecParam {
+        name: "tenant",
+        default: Some("common"),
+        help: "use common, organizations, consumers or a tenant id",
+    }],
+    ..ProviderSpec::DEFAULT
+};
+
+fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    move |name| vars.get(name).cloned()
+}
+
+fn setting(result: Result<SpecProvider, Error>) -> String {
+    match result {
+        Err(Error::Config { setting, .. }) => setting,
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+}
+
+const GITLAB_CREDENTIALS: [(&str, &str); 2] = [
+    ("GITLAB_CLIENT_ID", "gl-id"),
+    ("GITLAB_CLIENT_SECRET", "gl-secret-S3NTINEL"),
+];
+
+#[test]
+fn from_env_resolves_the_templates_under_the_default_base_url() {
+    let provider = SpecProvider::from_lookup(&GITLAB_LIKE, lookup(&GITLAB_CREDENTIALS)).unwrap();
+    assert_eq!(provider.name(), "gitlab");
+    assert_eq!(provider.client_id(), "gl-id");
+    assert_eq!(
+        provider.authorize_url().as_str(),
+        "https://gitlab.com/oauth/authorize"
+    );
+    assert_eq!(
+        provider.token_url().as_str(),
+        "https://gitlab.com/oauth/token"
+    );
+    assert_eq!(provider.api_url().as_str(), "https://gitlab.com/api/v4");
+    assert_eq!(
+        provider.user_info_url().as_str(),
+        "https://gitlab.com/api/v4/user"
+    );
+    assert_eq!(provider.scopes(), ["read_user"]);
+    assert!(provider.capabilities().revocation && provider.capabilities().pkce);
+}
+
+#[test]
+fn from_env_reads_name_base_url_scopes_and_overrides() {
+    let mut vars = GITLAB_CREDENTIALS.to_vec();
+    vars.extend([
+        ("GITLAB_NAME", "gitlab-corp"),
+        ("GITLAB_BASE_URL", "https://git.corp.example/"),
+        ("GITLAB_SCOPE", "read_user,openid  read_user"),
+        ("GITLAB_TOKEN_URL", "http://127.0.0.1:9/token"),
+    ]);
+    let provider = SpecProvider::from_lookup(&GITLAB_LIKE, lookup(&vars)).unwrap();
+    assert_eq!(provider.name(), "gitlab-corp");
+    assert_eq!(
+        provider.authorize_url().as_str(),
+        "https://git.corp.example/oauth/authorize"
+    );
+    assert_eq!(provider.token_url().as_str(), "http://127.0.0.1:9/token");
+    assert_eq!(
+        provider.user_info_url().as_str(),
+        "https://git.corp.example/api/v4/user"
+    );
+    assert_eq!(provider.scopes(), ["read_user", "openid"]);
+}
+
+#[test]
+fn a_second_instance_reads_its_own_prefix() {
+    let vars = [
+        ("GITLAB_CORP_CLIENT_ID", "corp-id"),
+        ("GITLAB_CORP_CLIENT_SECRET", "corp-secret"),
+        ("GITLAB_CORP_NAME", "gitlab-corp"),
+        ("GITLAB_CORP_BASE_URL", "https://git.corp.example"),
+    ];
+    let provider =
+        SpecProvider::from_prefixed_lookup(&GITLAB_LIKE, "GITLAB_CORP", lookup(&vars)).unwrap();
+    assert_eq!(provider.name(), "gitlab-corp");
+    assert_eq!(provider.client_id(), "corp-id");
+    let err = SpecProvider::from_prefixed_lookup(&GITLAB_LIKE, "GITLAB_CORP", lookup(&[]));
+    assert_eq!(setting(err), "GITLAB_CORP_CLIENT_ID");
+}
+
+#[test]
+fn missing_or_empty_credentials_name_the_variable() {
+    for (vars, variable) in [
+        (vec![], "GITLAB_CLIENT_ID"),
+        (vec![("GITLAB_CLIENT_ID", "  ")], "GITLAB_CLIENT_ID"),
+        (vec![("GITLAB_CLIENT_ID", "k")], "GITLAB_CLIENT_SECRET"),
+        (
+            vec![("GITLAB_CLIENT_ID", "k"), ("GITLAB_CLIENT_SECRET", "")],
+            "GITLAB_CLIENT_SECRET",
+        ),
+    ] {
+        let result = SpecProvider::from_lookup(&GITLAB_LIKE, lookup(&vars));
+        let message = result.as_ref().unwrap_err().to_string();
+        assert!(message.contains(variable), "{message}");
+        assert_eq!(setting(result), variable);
+    }
+}
+
+#[test]
+fn invalid_values_name_the_variable() {
+    for (variable, value) in [
+        ("GITLAB_TOKEN_URL", "not a url"),
+        ("GITLAB_TOKEN_URL", "ftp://gitlab.example/token"),
+        ("GITLAB_AUTHORIZE_URL", "http://gitlab.example/authorize"),
+        ("GITLAB_API_URL", "https://user:pw@gitlab.example/api/v4"),
+        ("GITLAB_API_URL", "https://gitlab.example/api/v4?x=1"),
+        ("GITLAB_BASE_URL", "http://gitlab.internal"),
+        ("GITLAB_NAME", "GitLab Corp"),
+    ] {
+        let mut vars = GITLAB_CREDENTIALS.to_vec();
+        vars.push((variable, value));
+        let result = SpecProvider::from_lookup(&GITLAB_LIKE, lookup(&vars));
+        assert_eq!(setting(result), variable, "{value}");
+    }
+}
+
+#[test]
+fn builder_errors_name_the_option_and_the_variable() {
+    let err = SpecProvider::builder(&GITLAB_LIKE, "  ", ClientSecret::new("s")).build();
+    assert_eq!(setting(err), "client_id (GITLAB_CLIENT_ID)");
+    let err = SpecProvider::builder(&GITLAB_LIKE, "k", ClientSecret::new(" ")).build();
+    assert_eq!(setting(err), "client_secret (GITLAB_CLIENT_SECRET)");
+    let err = SpecProvider::builder(&TENANTED, "k", ClientSecret::new("s"))
+        .base_url("https://elsewhere.example")
+        .build();
+    assert_eq!(setting(err), "base_url (TENANTED_BASE_URL)");
+}
+
+#[test]
+fn plain_http_needs_loopback_or_the_danger_option() {
+    let builder = || {
+        SpecProvider::builder(&GITLAB_LIKE, "k", ClientSecret::new("s"))
+            .base_url("http://gitlab.internal")
+    };
+    assert!(builder().build().is_err());
+    let provider = builder().danger_allow_http_endpoints().build().unwrap();
+    assert_eq!(
+        provider.token_url().as_str(),
+        "http://gitlab.internal/oauth/token"
+    );
+}
+
+#[test]
+fn credentials_are_trimmed_and_never_in_debug() {
+    let provider = SpecProvider::builder(
+        &GITLAB_LIKE,
+        " key\n",
+        ClientSecret::new("S3NTINEL-secret\n"),
+    )
+    .build()
+    .unwrap();
+    assert_eq!(provider.client_id(), "key");
+    assert!(!format!("{provider:?}").contains("S3NTINEL"));
+    let builder = SpecProvider::builder(&GITLAB_LIKE, "key", ClientSecret::new("S3NTINEL"));
+    assert!(!format!("{builder:?}").contains("S3NTINEL"));
+}
+
+#[test]
+fn scopes_replace_and_scope_appends_without_duplicates() {
+    let provider = SpecProvider::builder(&GITLAB_LIKE, "k", ClientSecret::new("s"))
+        .scopes(["api"])
+        .scope("api")
+        .scope("openid")
+        .build()
+        .unwrap();
+    assert_eq!(provider.scopes(), ["api", "openid"]);
+    let appended = SpecProvider::builder(&GITLAB_LIKE, "k", ClientSecret::new("s"))
+        .scope("openid")
+        .build()
+        .unwrap();
+    assert_eq!(appended.scopes(), ["read_user", "openid"]);
+}
+
+#[test]
+fn template_parameters_have_defaults_variables_and_validation() {
+    let creds = [
+        ("TENANTED_CLIENT_ID", "id"),
+        ("TENANTED_CLIENT_SECRET", "secret"),
+    ];
+    let default = SpecProvider::from_lookup(&TENANTED, lookup(&creds)).unwrap();
+    assert_eq!(
+        default.token_url().as_str(),
+        "https://login.example/common/token"
+    );
+    let mut vars = creds.to_vec();
+    vars.push(("TENANTED_TENANT", "contoso.onmicrosoft.com"));
+    let tenant = SpecProvider::from_lookup(&TENANTED, lookup(&vars)).unwrap();
+    assert_eq!(
+        tenant.authorize_url().as_str(),
+        "https://login.example/contoso.onmicrosoft.com/authorize"
+    );
+    let mut bad = creds.to_vec();
+    bad.push(("TENANTED_TENANT", "a/../b"));
+    assert_eq!(
+        setting(SpecProvider::from_lookup(&TENANTED, lookup(&bad))),
+        "TENANTED_TENANT"
+    );
+    let unknown = SpecProvider::builder(&TENANTED, "k", ClientSecret::new("s"))
+        .param("realm", "x")
+        .build();
+    assert_eq!(setting(unknown), "realm (TENANTED_REALM)");
+}
+
+/// The GitLab-like user of `id`.
+fn user_json(id: u64, username: &str) -> Value {
+    json!({"id": id, "username": username, "email": format!("{username}@example.com")})
+}
+
+async fn gitlab_server(id: u64, username: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(body_string_contains("client_secret="))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": format!("at-{username}"), "token_type": "bearer", "expires_in": 7200
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/user"))
+        .and(header("authorization", format!("Bearer at-{username}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user_json(id, username)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn two_instances_of_one_spec_log_in_side_by_side() {
+    let public = gitlab_server(1, "alice").await;
+    let corp = gitlab_server(2, "bob").await;
+    let gitlab = SpecProvider::builder(&GITLAB_LIKE, "public-id", ClientSecret::new("s1"))
+        .base_url(public.uri())
+        .build()
+        .unwrap();
+    let gitlab_corp = SpecProvider::builder(&GITLAB_LIKE, "corp-id", ClientSecret::new("s2"))
+        .name("gitlab-corp")
+        .base_url(corp.uri())
+        .build()
+        .unwrap();
+    let registry = ProviderRegistry::new()
+        .with(gitlab)
+        .unwrap()
+        .with(gitlab_corp)
+        .unwrap();
+    assert_eq!(
+        registry.names().collect::<Vec<_>>(),
+        ["gitlab", "gitlab-corp"]
+    );
+    let flow = config().cookie_key(cookie_key()).build().unwrap();
+    let service = LoginService::new(registry, flow).unwrap();
+
+    for (name, server, id, client_id) in [
+        ("gitlab", &public, "1", "public-id"),
+        ("gitlab-corp", &corp, "2", "corp-id"),
+    ] {
+        let begun =
+            Begun::from_outcome(service.begin(name, BeginOptions::default()).await.unwrap());
+        assert!(
+            begun.url.as_str().starts_with(&server.uri()),
+            "{}",
+            begun.url
+        );
+        assert!(
+            begun
+                .url
+                .query_pairs()
+                .any(|(k, v)| k == "client_id" && v == client_id)
+        );
+        assert!(
+            begun
+                .url
+                .query_pairs()
+                .any(|(k, v)| k == "redirect_uri" && v.ends_with(&format!("/auth/{name}/callback")))
+        );
+        let login = success(
+            service
+                .complete(
+                    name,
+                    &query(&[("code", CODE), ("state", &begun.state)]),
+                    Some(&begun.cookie),
+                )
+                .await,
+        );
+        assert_eq!(login.user.provider, name);
+        assert_eq!(login.user.oauth_id, id);
+    }
+    // Each server saw exactly its own instance's token and user requests (`expect(1)`).
+    public.verify().await;
+    corp.verify().await;
+}
+
+#[tokio::test]
+async fn a_callback_for_one_instance_cannot_complete_on_the_other() {
+    let public = MockServer::start().await;
+    let corp = MockServer::start().await;
+    let registry = ProviderRegistry::new()
+        .with(
+            SpecProvider::builder(&GITLAB_LIKE, "a", ClientSecret::new("s"))
+                .base_url(public.uri())
+                .build()
+                .unwrap(),
+        )
+        .unwrap()
+        .with(
+            SpecProvider::builder(&GITLAB_LIKE, "b", ClientSecret::new("s"))
+                .name("gitlab-corp")
+                .base_url(corp.uri())
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let flow = config().cookie_key(cookie_key()).build().unwrap();
+    let service = LoginService::new(registry, flow).unwrap();
+    let begun = Begun::from_outcome(
+        service
+            .begin("gitlab", BeginOptions::default())
+            .await
+            .unwrap(),
+    );
+    let completion = service
+        .complete("gitlab-corp", &begun.callback(), Some(&begun.cookie))
+        .await;
+    assert!(matches!(completion.result, Err(Error::ProviderMismatch)));
+    assert!(corp.received_requests().await.unwrap().is_empty());
+    assert!(public.received_requests().await.unwrap().is_empty());
+}
+
+fn public_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {
+    Ok(profile.user(profile.id("/user/id")?))
+}
+
+/// A public client (no secret) that must use PKCE, with the user read by POST with headers.
+static PUBLIC_CLIENT: ProviderSpec = ProviderSpec {
+    id: "public",
+    title: "Public",
+    env_prefix: "PUBLIC",
+    authorization_url: "http://127.0.0.1:1/authorize",
+    token_url: "{api}/token",
+    api_url: "http://127.0.0.1:1",
+    user_info_url: "{api}/users/me",
+    client_auth: ClientAuth::None,
+    pkce: Pkce::Required,
+    user_source: UserSource::Post,
+    user_headers: &[
+        ("Client-Id", HeaderSource::ClientId),
+        ("Api-Version", HeaderSource::Static("2024-01-01")),
+    ],
+    map_user: public_user,
+    ..ProviderSpec::DEFAULT
+};
+
+fn verifier() -> PkceVerifier {
+    PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").unwrap()
+}
+
+#[tokio::test]
+async fn public_clients_send_the_verifier_and_no_secret_and_post_for_the_user() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "at", "token_type": "Bearer"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/users/me"))
+        .and(header("client-id", "pub-id"))
+        .and(header("api-version", "2024-01-01"))
+        .and(header("authorization", "Bearer at"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"user": {"id": 7}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let vars = [
+        ("PUBLIC_CLIENT_ID", "pub-id"),
+        ("PUBLIC_API_URL", server.uri().leak() as &str),
+    ];
+    let provider = SpecProvider::from_lookup(&PUBLIC_CLIENT, lookup(&vars)).unwrap();
+    let http = HttpClient::new().unwrap();
+    let token = provider
+        .exchange_code(
+            &http,
+            &AuthorizationCode::new("c"),
+            "http://localhost/cb",
+            Some(&verifier()),
+        )
+        .await
+        .unwrap();
+    let form =
+        String::from_utf8(server.received_requests().await.unwrap()[0].body.clone()).unwrap();
+    assert!(form.contains("client_id=pub-id"), "{form}");
+    assert!(form.contains("code_verifier="), "{form}");
+    assert!(!form.contains("client_secret"), "{form}");
+    let user = provider.user_info(&http, &token).await.unwrap();
+    assert_eq!(user.oauth_id, "7");
+    assert_eq!(user.provider, "public");
+    server.verify().await;
+}
+
+#[derive(Debug)]
+struct FakeSigner;
+
+impl ClientAssertion for FakeSigner {
+    fn sign(&self, client_id: &str, audience: &str) -> Result<ClientSecret, Error> {
+        Ok(ClientSecret::new(format!(
+            "signed.{client_id}.{}",
+            audience.len()
+        )))
+    }
+}
+
+/// A provider that authenticates with `private_key_jwt`.
+static ASSERTING: ProviderSpec = ProviderSpec {
+    id: "asserting",
+    title: "Asserting",
+    env_prefix: "ASSERTING",
+    authorization_url: "http://127.0.0.1:1/authorize",
+    token_url: "{api}/token",
+    api_url: "http://127.0.0.1:1",
+    user_info_url: "",
+    client_auth: ClientAuth::PrivateKeyJwt,
+    user_source: UserSource::TokenResponse(""),
+    token_quirks: TokenQuirks::STRICT.form_encoded(true),
+    ..ProviderSpec::DEFAULT
+};
+
+#[tokio::test]
+async fn private_key_jwt_sends_a_fresh_assertion_and_users_come_from_the_token_response() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_string_contains("client_assertion=signed.jwt-client."))
+        .and(body_string_contains(
+            "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(
+                "access_token=AT-S3NTINEL&token_type=bearer&sub=u-1&email=a%40b.example",
+                "application/x-www-form-urlencoded",
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let provider = SpecProvider::builder(&ASSERTING, "jwt-client", ClientSecret::new(""))
+        .api_url(server.uri())
+        .client_assertion(Arc::new(FakeSigner))
+        .build()
+        .unwrap();
+    let http = HttpClient::new().unwrap();
+    let token = provider
+        .exchange_code(
+            &http,
+            &AuthorizationCode::new("c"),
+            "http://localhost/cb",
+            None,
+        )
+        .await
+        .unwrap();
+    let user = provider.user_info(&http, &token).await.unwrap();
+    assert_eq!(user.oauth_id, "u-1");
+    assert_eq!(user.email.as_deref(), Some("a@b.example"));
+    assert!(
+        !user.raw_data.to_string().contains("S3NTINEL"),
+        "{}",
+        user.raw_data
+    );
+    // Without a signer, private_key_jwt cannot authenticate: a configuration error, no request.
+    let unsigned = SpecProvider::builder(&ASSERTING, "jwt-client", ClientSecret::new(""))
+        .api_url(server.uri())
+        .build()
+        .unwrap();
+    let err = unsigned
+        .exchange_code(
+            &http,
+            &AuthorizationCode::new("c"),
+            "http://localhost/cb",
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn revocation_uses_the_spec_endpoint_and_its_absence_names_the_manage_page() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/revoke"))
+        .and(body_string_contains("token=at"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let provider = SpecProvider::builder(&GITLAB_LIKE, "k", ClientSecret::new("s"))
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let http = HttpClient::new().unwrap();
+    let token = OAuthToken::bearer(AccessToken::new("at"));
+    assert_eq!(
+        provider.revoke_token(&http, &token).await.unwrap(),
+        Revocation::Revoked
+    );
+    let tenanted = SpecProvider::builder(&TENANTED, "k", ClientSecret::new("s"))
+        .build()
+        .unwrap();
+    assert_eq!(
+        tenanted.revoke_token(&http, &token).await.unwrap(),
+        Revocation::Unsupported { manage_url: None }
+    );
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn api_errors_carry_the_message_and_a_generic_hint_naming_the_variable() {
+    let server = MockServer::start().await;
+    for (status, body) in [
+        (404, json!({"message": "404 Not Found"})),
+        (
+            401,
+            json!({"error": "invalid_token", "error_description": "Token was revoked\n\u{1b}[31m"}),
+        ),
+    ] {
+        server.reset().await;
+        Mock::given(method("GET"))
+            .and(path("/api/v4/user"))
+            .respond_with(ResponseTemplate::new(status).set_body_json(body))
+            .mount(&server)
+            .await;
+        let provider = SpecProvider::builder(&GITLAB_LIKE, "k", ClientSecret::new("s"))
+            .base_url(server.uri())
+            .build()
+            .unwrap();
+        let err = provider
+            .user_info(
+                &HttpClient::new().unwrap(),
+                &OAuthToken::bearer(AccessToken::new("at")),
+            )
+            .await
+            .unwrap_err();
+        let Error::HttpStatus { message, hint, .. } = err else {
+            panic!("expected an HTTP status error, got {err:?}");
+        };
+        let message = message.unwrap();
+        assert!(!message.chars().any(char::is_control), "{message:?}");
+        match status {
+            404 => assert!(hint.unwrap().contains("GITLAB_API_URL")),
+            _ => assert!(hint.unwrap().contains("log in again")),
+        }
+    }
+}
+
+#[test]
+fn pkce_and_nonce_are_sent_only_when_the_spec_supports_them() {
+    static NO_PKCE: ProviderSpec = ProviderSpec {
+        id: "nopkce",
+        title: "No PKCE",
+        env_prefix: "NOPKCE",
+        authorization_url: "https://id.example/authorize",
+        token_url: "https://id.example/token",
+        user_info_url: "https://id.example/me",
+        pkce: Pkce::Unsupported,
+        ..ProviderSpec::DEFAULT
+    };
+    let state = CsrfState::new("s");
+    let options = AuthorizeOptions::default();
+    let challenge = verifier().challenge();
+    let nonce = oauth_kit_core::Nonce::new("n");
+    let request = AuthorizationRequest::new("https://app/cb", &state, &options)
+        .with_pkce(&challenge)
+        .with_nonce(&nonce);
+    let without = SpecProvider::builder(&NO_PKCE, "k", ClientSecret::new("s"))
+        .build()
+        .unwrap()
+        .authorization_url(&request)
+        .unwrap();
+    assert!(!without.as_str().contains("code_challenge"), "{without}");
+    assert!(!without.as_str().contains("nonce"), "{without}");
+    let with = SpecProvider::builder(&GITLAB_LIKE, "k", ClientSecret::new("s"))
+        .build()
+        .unwrap()
+        .authorization_url(&request)
+        .unwrap();
+    assert!(
+        with.as_str().contains("code_challenge_method=S256"),
+        "{with}"
+    );
+}
