@@ -38,6 +38,25 @@ mod settings;
 pub use oauth_kit_core::*;
 pub use settings::ProviderSettings;
 
+/// The catalog: the spec of every provider whose feature is enabled, in a stable order.
+/// [`ProviderSettings`] registers from it whatever is configured, and the demos list it.
+///
+/// ```
+/// let ids: Vec<&str> = oauth_kit::catalog().iter().map(|spec| spec.id).collect();
+/// # #[cfg(feature = "bitbucket")]
+/// assert!(ids.contains(&"bitbucket"));
+/// ```
+// One push per provider, each behind its feature, hence no `vec![]`.
+#[allow(clippy::vec_init_then_push)]
+pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
+    #[allow(unused_mut)]
+    let mut specs: Vec<&'static spec::ProviderSpec> = Vec::new();
+    #[cfg(feature = "bitbucket")]
+    specs.push(&oauth_kit_bitbucket::SPEC);
+    // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
+    specs
+}
+
 /// Bitbucket Cloud (feature `bitbucket`): re-export of `oauth-kit-bitbucket`.
 #[cfg(feature = "bitbucket")]
 pub mod bitbucket {

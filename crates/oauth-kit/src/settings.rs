@@ -1,109 +1,156 @@
-//! Provider credentials read from the environment, and the registry built from them.
+//! Provider credentials read from the environment (or set in code), and the registry built from
+//! them by iterating the [catalog](crate::catalog).
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
-#[cfg(feature = "bitbucket")]
-use oauth_kit_core::ClientSecret;
-use oauth_kit_core::{Error, ProviderRegistry};
+use oauth_kit_core::spec::ProviderSpec;
+use oauth_kit_core::{ClientSecret, Error, ProviderRegistry, SpecProvider};
 
 /// A lookup of configuration variables by name.
-type Lookup = std::sync::Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
-/// The credentials of every provider whose feature is enabled, as one settings object with
-/// `bitbucket_client_id`, `bitbucket_client_secret` and `bitbucket_scope` fields.
+/// The settings of every provider in the [catalog](crate::catalog) (the providers whose feature
+/// is enabled), as one object: values set in code win over the environment (or another lookup).
 ///
-/// A provider is registered when both its client id and secret are set, skipped when neither
-/// is, and reported as half-configured otherwise: [`registry`](Self::registry) lists every
-/// half-configured provider in one error. `Debug` redacts the secrets.
-#[derive(Clone, Default)]
-#[non_exhaustive]
+/// A provider is registered when both its client id and secret are set (`{PREFIX}_CLIENT_ID`,
+/// `{PREFIX}_CLIENT_SECRET`), skipped when neither is, and reported as half-configured
+/// otherwise: [`registry`](Self::registry) lists every half-configured provider in one error.
+/// `Debug` redacts the secrets.
+///
+/// The seed's single configuration object, in code:
+///
+/// ```
+/// # #[cfg(feature = "bitbucket")] {
+/// use oauth_kit::{ClientSecret, ProviderSettings};
+///
+/// let settings = ProviderSettings::new()
+///     .client_id("bitbucket", "bbClientKey123")
+///     .client_secret("bitbucket", ClientSecret::new("bbClientSecret456"))
+///     .scope("bitbucket", "account email");
+/// let registry = settings.registry()?;
+/// assert_eq!(registry.names().collect::<Vec<_>>(), ["bitbucket"]);
+/// # }
+/// # Ok::<(), oauth_kit::Error>(())
+/// ```
+#[derive(Clone)]
 pub struct ProviderSettings {
-    /// `BITBUCKET_CLIENT_ID`: the Bitbucket consumer's Key.
-    #[cfg(feature = "bitbucket")]
-    pub bitbucket_client_id: Option<String>,
-    /// `BITBUCKET_CLIENT_SECRET`: the Bitbucket consumer's Secret.
-    #[cfg(feature = "bitbucket")]
-    pub bitbucket_client_secret: Option<ClientSecret>,
-    /// `BITBUCKET_SCOPE`: space- or comma-separated scopes (default `account email`).
-    #[cfg(feature = "bitbucket")]
-    pub bitbucket_scope: Option<String>,
-    /// Endpoint overrides and other variables, looked up by name when a provider is built.
-    #[cfg_attr(not(feature = "bitbucket"), allow(dead_code))]
+    values: BTreeMap<String, Value>,
     lookup: Option<Lookup>,
+}
+
+/// A value set in code.
+#[derive(Clone)]
+enum Value {
+    Plain(String),
+    Secret(ClientSecret),
 }
 
 impl fmt::Debug for ProviderSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = f.debug_struct("ProviderSettings");
-        #[cfg(feature = "bitbucket")]
-        {
-            s.field("bitbucket_client_id", &self.bitbucket_client_id)
-                .field("bitbucket_client_secret", &self.bitbucket_client_secret)
-                .field("bitbucket_scope", &self.bitbucket_scope);
+        let mut map = f.debug_map();
+        for (name, value) in &self.values {
+            match value {
+                Value::Plain(v) => map.entry(name, v),
+                Value::Secret(s) => map.entry(name, s),
+            };
         }
-        s.finish_non_exhaustive()
+        map.finish()
+    }
+}
+
+impl Default for ProviderSettings {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 impl ProviderSettings {
-    /// Reads every enabled provider's variables from the process environment.
+    /// Settings with nothing set and no environment: only what is set in code counts.
+    pub fn new() -> Self {
+        Self {
+            values: BTreeMap::new(),
+            lookup: None,
+        }
+    }
+
+    /// Reads every catalog provider's variables from the process environment.
     pub fn from_env() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// Reads the variables through `lookup` (for tests and other configuration sources).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
-        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        #[cfg(feature = "bitbucket")]
-        let (bitbucket_client_id, bitbucket_client_secret, bitbucket_scope) = (
-            get("BITBUCKET_CLIENT_ID"),
-            get("BITBUCKET_CLIENT_SECRET").map(ClientSecret::new),
-            get("BITBUCKET_SCOPE"),
-        );
-        #[cfg(not(feature = "bitbucket"))]
-        let _ = get;
         Self {
-            #[cfg(feature = "bitbucket")]
-            bitbucket_client_id,
-            #[cfg(feature = "bitbucket")]
-            bitbucket_client_secret,
-            #[cfg(feature = "bitbucket")]
-            bitbucket_scope,
-            lookup: Some(std::sync::Arc::new(lookup)),
+            values: BTreeMap::new(),
+            lookup: Some(Arc::new(lookup)),
         }
     }
 
-    /// Builds the registry of every fully configured provider.
+    /// Sets any variable of a provider by its full name (`GITLAB_BASE_URL`, `BITBUCKET_API_URL`).
+    pub fn set(mut self, variable: impl Into<String>, value: impl Into<String>) -> Self {
+        let variable = variable.into();
+        let value = value.into();
+        let value = if variable.ends_with("_SECRET") {
+            Value::Secret(ClientSecret::new(value))
+        } else {
+            Value::Plain(value)
+        };
+        self.values.insert(variable, value);
+        self
+    }
+
+    /// Sets the client id of the catalog provider `id` (`{PREFIX}_CLIENT_ID`).
+    pub fn client_id(self, id: &str, value: impl Into<String>) -> Self {
+        let variable = prefixed(id, "CLIENT_ID");
+        self.set(variable, value)
+    }
+
+    /// Sets the client secret of the catalog provider `id` (`{PREFIX}_CLIENT_SECRET`).
+    pub fn client_secret(mut self, id: &str, secret: ClientSecret) -> Self {
+        self.values
+            .insert(prefixed(id, "CLIENT_SECRET"), Value::Secret(secret));
+        self
+    }
+
+    /// Sets the scopes of the catalog provider `id` (`{PREFIX}_SCOPE`), separated by spaces or
+    /// commas.
+    pub fn scope(self, id: &str, value: impl Into<String>) -> Self {
+        let variable = prefixed(id, "SCOPE");
+        self.set(variable, value)
+    }
+
+    /// The value of `variable`: set in code, else from the lookup; empty counts as unset.
+    fn get(&self, variable: &str) -> Option<String> {
+        let value = match self.values.get(variable) {
+            Some(Value::Plain(v)) => Some(v.clone()),
+            Some(Value::Secret(s)) => Some(s.secret().to_owned()),
+            None => self.lookup.as_ref().and_then(|lookup| lookup(variable)),
+        };
+        value.filter(|v| !v.trim().is_empty())
+    }
+
+    /// Builds the registry of every fully configured catalog provider.
     ///
     /// Fails with one [`Error::Config`] naming every half-configured provider's missing
     /// variable, or the first invalid value of a configured provider.
     pub fn registry(&self) -> Result<ProviderRegistry, Error> {
-        #[allow(unused_mut)]
         let mut registry = ProviderRegistry::new();
-        #[allow(unused_mut)]
-        let mut missing: Vec<&'static str> = Vec::new();
-
-        #[cfg(feature = "bitbucket")]
-        match (&self.bitbucket_client_id, &self.bitbucket_client_secret) {
-            (Some(id), Some(secret)) => {
-                let id = id.clone();
-                let secret = secret.secret().to_owned();
-                let scope = self.bitbucket_scope.clone();
-                let lookup = self.lookup.clone();
-                let provider =
-                    oauth_kit_bitbucket::BitbucketProvider::from_lookup(move |name| match name {
-                        "BITBUCKET_CLIENT_ID" => Some(id.clone()),
-                        "BITBUCKET_CLIENT_SECRET" => Some(secret.clone()),
-                        "BITBUCKET_SCOPE" => scope.clone(),
-                        other => lookup.as_ref().and_then(|l| l(other)),
-                    })?;
-                registry.register(provider)?;
+        let mut missing: Vec<String> = Vec::new();
+        for spec in crate::catalog() {
+            let id = spec.env_var("CLIENT_ID");
+            let secret = spec.env_var("CLIENT_SECRET");
+            match (self.get(&id).is_some(), self.get(&secret).is_some()) {
+                (true, true) => {
+                    let provider = SpecProvider::from_lookup(spec, |name| self.get(name))?;
+                    registry.register(provider)?;
+                }
+                (true, false) => missing.push(secret),
+                (false, true) => missing.push(id),
+                (false, false) => {}
             }
-            (Some(_), None) => missing.push("BITBUCKET_CLIENT_SECRET"),
-            (None, Some(_)) => missing.push("BITBUCKET_CLIENT_ID"),
-            (None, None) => {}
         }
-
         if missing.is_empty() {
             Ok(registry)
         } else {
@@ -114,6 +161,16 @@ impl ProviderSettings {
             ))
         }
     }
+}
+
+/// `{PREFIX}_{suffix}` of the catalog provider `id`, or of an upper-cased `id` when the catalog
+/// has no such provider (its feature is off).
+fn prefixed(id: &str, suffix: &str) -> String {
+    crate::catalog()
+        .into_iter()
+        .find(|spec: &&ProviderSpec| spec.id == id)
+        .map(|spec| spec.env_var(suffix))
+        .unwrap_or_else(|| format!("{}_{suffix}", id.to_ascii_uppercase().replace('-', "_")))
 }
 
 #[cfg(all(test, feature = "bitbucket"))]
@@ -171,11 +228,32 @@ mod tests {
     }
 
     #[test]
+    fn values_set_in_code_win_over_the_environment() {
+        let registry = settings(&[
+            ("BITBUCKET_CLIENT_ID", "env-key"),
+            ("BITBUCKET_CLIENT_SECRET", "env-secret"),
+            ("BITBUCKET_NAME", "bb"),
+        ])
+        .client_id("bitbucket", "code-key")
+        .scope("bitbucket", "account")
+        .registry()
+        .expect("configured");
+        let provider = registry
+            .get("bb")
+            .expect("registered under its instance name");
+        assert_eq!(provider.default_scopes(), ["account", "email"]);
+        assert!(format!("{provider:?}").contains("code-key"));
+    }
+
+    #[test]
     fn debug_redacts_the_secret() {
         let s = settings(&[
             ("BITBUCKET_CLIENT_ID", "key"),
             ("BITBUCKET_CLIENT_SECRET", "top-secret-value"),
-        ]);
-        assert!(!format!("{s:?}").contains("top-secret-value"));
+        ])
+        .client_secret("bitbucket", ClientSecret::new("code-secret-value"))
+        .set("BITBUCKET_CLIENT_SECRET", "set-secret-value");
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("secret-value"), "{printed}");
     }
 }
