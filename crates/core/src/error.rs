@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::sanitize::LogSafe;
+
 /// The step of the protocol that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -108,7 +110,7 @@ impl fmt::Display for ProviderContext {
 pub enum Error {
     /// The provider answered with an OAuth error body (RFC 6749 section 5.2), with a 4xx status
     /// or, for providers that do so, with HTTP 200.
-    #[error("{context} failed: the provider answered `{}`", .body.error)]
+    #[error("{context} failed: the provider answered `{}`", LogSafe(&.body.error))]
     OAuth {
         /// Provider and stage.
         context: ProviderContext,
@@ -281,7 +283,7 @@ pub enum Error {
 
 fn hint_suffix(hint: &Option<String>) -> String {
     match hint {
-        Some(h) => format!(" ({h})"),
+        Some(h) => format!(" ({})", LogSafe(h)),
         None => String::new(),
     }
 }

@@ -263,14 +263,23 @@ impl HttpClient {
     }
 
     /// A client with the given limits.
+    ///
+    /// It connects to providers directly: proxy environment variables (`HTTP_PROXY`,
+    /// `HTTPS_PROXY`, `ALL_PROXY` and their lowercase forms) are ignored, so a variable set for
+    /// other tools cannot route token requests, with the client's credentials and the code,
+    /// through a proxy. To use a proxy, configure it explicitly with
+    /// [`from_builder`](Self::from_builder).
     pub fn with_config(config: HttpConfig) -> Result<Self, Error> {
-        Self::from_builder(reqwest::Client::builder(), config)
+        Self::from_builder(reqwest::Client::builder().no_proxy(), config)
     }
 
     /// A client from your own builder (proxies, root certificates, local address, ...).
     ///
     /// The hardening is applied on top of your settings and cannot be switched off here:
-    /// redirects are disabled and the timeouts, headers and body cap of `config` apply.
+    /// redirects are disabled and the timeouts, headers and body cap of `config` apply. The
+    /// proxies are yours: a builder with `.proxy(...)` uses exactly those, one with
+    /// `.no_proxy()` none, and a builder with neither follows reqwest's default of reading the
+    /// proxy environment variables.
     pub fn from_builder(
         builder: reqwest::ClientBuilder,
         config: HttpConfig,

@@ -62,6 +62,7 @@ mod token;
 mod user;
 
 pub mod flow;
+pub mod sanitize;
 pub mod spec;
 
 /// The `url` crate, re-exported for provider crates and the [`provider_type!`] macro.

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, OAuthErrorBody, ProviderContext, redacted_excerpt};
+use crate::sanitize::{MAX_PROVIDER_TEXT, provider_text};
 use crate::secret::{AccessToken, IdToken, RefreshToken};
 
 /// A token response, parsed once when it arrives.
@@ -304,10 +305,16 @@ fn form_to_map(body: &[u8]) -> Map<String, Value> {
     map
 }
 
-/// Reads an RFC 6749 error body out of a JSON object, if it is one.
+/// Reads an RFC 6749 error body out of a JSON object, if it is one. Every member is
+/// provider-controlled text that ends up in errors and logs, so each is sanitized here
+/// ([`provider_text`]: control characters escaped, length capped).
 pub(crate) fn oauth_error_body(map: &Map<String, Value>) -> Option<OAuthErrorBody> {
-    let error = map.get("error")?.as_str()?.to_owned();
-    let text = |key: &str| map.get(key).and_then(Value::as_str).map(str::to_owned);
+    let error = provider_text(map.get("error")?.as_str()?, MAX_PROVIDER_TEXT);
+    let text = |key: &str| {
+        map.get(key)
+            .and_then(Value::as_str)
+            .map(|v| provider_text(v, 500))
+    };
     Some(OAuthErrorBody {
         error,
         error_description: text("error_description"),

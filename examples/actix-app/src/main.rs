@@ -7,7 +7,8 @@
 
 use std::process::ExitCode;
 
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{CACHE_CONTROL, ContentType};
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use demo_support::{Demo, Settings};
 use oauth_kit_actix::{CurrentUser, OAuth, OptionalUser, VerifiedUser};
@@ -44,6 +45,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             .route("/me", web::get().to(me))
             .route("/me/verified", web::get().to(me_verified))
             .configure(|cfg| oauth.configure(cfg))
+            // The pages and `/me` depend on who is logged in: no cache may keep them.
+            .wrap(DefaultHeaders::new().add((CACHE_CONTROL, "no-store")))
             .wrap(oauth.session_middleware())
     })
     // SIGINT and SIGTERM stop the server; requests in flight get a few seconds to finish.

@@ -8,7 +8,10 @@
 use std::process::ExitCode;
 
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::http::HeaderValue;
+use axum::http::header::CACHE_CONTROL;
+use axum::middleware;
+use axum::response::{Html, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use demo_support::{Demo, Settings};
@@ -44,6 +47,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .route("/me", get(me))
         .route("/me/verified", get(me_verified))
         .with_state(state)
+        // The pages and `/me` depend on who is logged in: no cache may keep them.
+        .layer(middleware::map_response(no_store))
         .merge(oauth.router())
         .layer(oauth.session_layer());
 
@@ -55,6 +60,13 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         })
         .await?;
     Ok(())
+}
+
+async fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 async fn home(State(state): State<AppState>, OptionalUser(user): OptionalUser) -> Html<String> {

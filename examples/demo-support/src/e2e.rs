@@ -226,6 +226,10 @@ impl Browser {
         self.send(reqwest::Method::POST, url, None).await
     }
 
+    pub async fn head(&mut self, url: &str) -> Reply {
+        self.send(reqwest::Method::HEAD, url, None).await
+    }
+
     pub async fn post_form(&mut self, url: &str, form: &[(String, String)]) -> Reply {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form)
@@ -962,6 +966,121 @@ pub async fn embedded_mock_lets_a_newcomer_log_in(bin: &str) {
     );
 }
 
+pub async fn head_on_the_callback_is_not_a_login(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    let start = s.start_login(Some("/after")).await;
+    let callback = s.authorize_at_mock(start.location()).await;
+    // A link checker or prefetcher sends HEAD to the URL the provider redirected to.
+    let head = s.browser.head(&callback).await;
+    assert_eq!(
+        head.status, 405,
+        "HEAD on the callback answered {}",
+        head.status
+    );
+    assert_eq!(head.header("allow"), Some("GET"));
+    assert!(head.set_cookie("oauth_kit_session").is_none());
+    assert!(head.set_cookie("oauth_kit_flow").is_none());
+    assert_eq!(mock.counters().token, 0, "HEAD reached the token endpoint");
+    assert_eq!(s.get("/me").await.status, 401);
+    // The real GET still completes the login: nothing was used up.
+    let done = s.browser.get(&callback).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.location(), "/after");
+    assert_eq!(s.get("/me").await.status, 200);
+    assert_eq!(mock.counters().token, 1);
+}
+
+pub async fn pages_and_me_are_never_cached(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    for path in ["/", "/login", "/me"] {
+        let reply = s.get(path).await;
+        assert_eq!(
+            reply.header("cache-control"),
+            Some("no-store"),
+            "{path} without a session"
+        );
+    }
+    s.login(None).await;
+    for path in ["/", "/me", "/me/verified", "/login"] {
+        let reply = s.get(path).await;
+        assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+        assert_eq!(
+            reply.header("cache-control"),
+            Some("no-store"),
+            "{path} of a logged-in user"
+        );
+    }
+}
+
+/// A loopback listener standing in for a proxy: it counts the connections it gets.
+async fn counting_listener() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (url, seen)
+}
+
+pub async fn proxy_variables_are_ignored_by_the_provider_client(bin: &str) {
+    let (proxy, seen) = counting_listener().await;
+    let mock = MockBitbucket::start().await.unwrap();
+    let mut env: Vec<(&str, &str)> = vec![("NO_PROXY", ""), ("no_proxy", "")];
+    for name in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        env.push((name, proxy.as_str()));
+    }
+    let demo = launch(bin, Some(&mock), &env).await;
+    let mut s = Session::new(&demo, &mock);
+    let reply = s.login(None).await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    assert_eq!(
+        reply.location(),
+        "/",
+        "the login failed: {}",
+        reply.location()
+    );
+    assert_eq!(s.get("/me").await.status, 200);
+    assert_eq!(mock.counters().token, 1);
+    assert_eq!(
+        seen.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the token or user request went to the proxy from the environment"
+    );
+}
+
+pub async fn a_hostile_user_id_cannot_forge_log_lines(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let forged = "FORGED 2026-01-01T00:00:00Z  INFO login completed oauth_id=admin";
+    let mut user = oauth_kit_testkit::MockUser::mira();
+    user.uuid = format!("{{42\n{forged}\r\n{forged}}}");
+    user.username = Some("forger".into());
+    mock.add_user(user);
+    assert!(mock.set_current_user("forger"));
+    let mut s = Session::new(&demo, &mock);
+    let reply = s.login(None).await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let logs = demo.logs();
+    assert!(logs.contains("login completed"), "{logs}");
+    for line in logs.lines() {
+        assert!(!line.starts_with("FORGED"), "forged log line: {line:?}");
+    }
+}
+
 /// Generates one `#[tokio::test]` per case of the suite for the demo binary `$bin`.
 #[macro_export]
 macro_rules! demo_e2e_suite {
@@ -988,6 +1107,10 @@ macro_rules! demo_e2e_suite {
             https_base_url_sets_secure_cookies,
             no_secret_reaches_logs_pages_or_urls,
             embedded_mock_lets_a_newcomer_log_in,
+            head_on_the_callback_is_not_a_login,
+            pages_and_me_are_never_cached,
+            proxy_variables_are_ignored_by_the_provider_client,
+            a_hostile_user_id_cannot_forge_log_lines,
         );
     };
     (@cases $bin:expr; $($case:ident),* $(,)?) => {

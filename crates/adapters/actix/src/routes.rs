@@ -11,7 +11,7 @@ use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
-use oauth_kit_core::flow::{SESSION_USER_KEY, session_user_for};
+use oauth_kit_core::flow::{Rejection, SESSION_USER_KEY, session_user_for};
 use oauth_kit_core::{BeginOptions, Error, FlowCookie, LoginHook, LoginService, LoginSuccess};
 
 use crate::extract::AuthRejection;
@@ -177,6 +177,11 @@ impl OAuth {
             .route(
                 &format!("{prefix}/{{provider}}/callback"),
                 web::get().to(callback),
+            )
+            // A link checker's HEAD must not complete (and use up) a login.
+            .route(
+                &format!("{prefix}/{{provider}}/callback"),
+                web::head().to(head_not_allowed),
             );
     }
 
@@ -329,6 +334,16 @@ async fn logout(oauth: web::Data<OAuth>, session: Session) -> HttpResponse {
     oauth.end_login(&session);
     session.purge();
     redirect(&oauth.inner.service.config().home_path())
+}
+
+/// `HEAD` on the callback: 405 with `Allow: GET`, and nothing else happens.
+async fn head_not_allowed() -> HttpResponse {
+    let mut response =
+        actix_web::ResponseError::error_response(&AuthRejection(Rejection::MethodNotAllowed));
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET"));
+    response
 }
 
 /// A 303 with `Cache-Control: no-store`.

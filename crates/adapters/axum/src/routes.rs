@@ -9,7 +9,7 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use oauth_kit_core::flow::{SESSION_USER_KEY, session_user_for};
+use oauth_kit_core::flow::{Rejection, SESSION_USER_KEY, session_user_for};
 use oauth_kit_core::{BeginOptions, Error, FlowCookie, LoginHook, LoginService};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration as CookieDuration;
@@ -92,7 +92,12 @@ impl OAuth {
         let prefix = self.inner.service.config().public_prefix();
         Router::new()
             .route(&format!("{prefix}/{{provider}}/login"), get(login))
-            .route(&format!("{prefix}/{{provider}}/callback"), get(callback))
+            // HEAD is answered on its own: axum would otherwise run the GET handler for it,
+            // and a link checker's HEAD must not complete (and use up) a login.
+            .route(
+                &format!("{prefix}/{{provider}}/callback"),
+                get(callback).head(head_not_allowed),
+            )
             .route(&format!("{prefix}/logout"), post(logout))
             .with_state(self.clone())
     }
@@ -197,6 +202,15 @@ async fn logout(State(oauth): State<OAuth>, session: Session) -> Response {
         tracing::error!(error = %err, "the session could not be flushed at logout");
     }
     redirect(&oauth.inner.service.config().home_path())
+}
+
+/// `HEAD` on the callback: 405 with `Allow: GET`, and nothing else happens.
+async fn head_not_allowed() -> Response {
+    let mut response = crate::extract::AuthRejection(Rejection::MethodNotAllowed).into_response();
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET"));
+    response
 }
 
 /// A 303 with `Cache-Control: no-store`.

@@ -1,6 +1,7 @@
 //! Parsing of the callback query string.
 
 use crate::error::Error;
+use crate::sanitize::{authorization_error_code, provider_text};
 
 /// The parameters of an authorization response (RFC 6749 section 4.1.2), parsed strictly:
 /// a repeated `code`, `state`, `error` or `iss` is rejected and an empty value counts as
@@ -26,7 +27,7 @@ impl CallbackParams {
                 "iss" => &mut params.iss,
                 "error_description" => {
                     if params.error_description.is_none() {
-                        params.error_description = Some(truncate(&value, 500));
+                        params.error_description = Some(provider_text(&value, 500));
                     }
                     continue;
                 }
@@ -41,16 +42,9 @@ impl CallbackParams {
             // repetition; it is turned into `None` below.
             *slot = Some(value.into_owned());
         }
-        // The provider's `error` ends up in logs and in `Display`: only RFC 6749's character
-        // set (section 4.1.2.1, %x20-21 / %x23-5B / %x5D-7E) and 64 characters are kept.
+        // The provider's `error` ends up in logs and in `Display`.
         if let Some(error) = &params.error {
-            let plain = error.len() <= 64
-                && error
-                    .bytes()
-                    .all(|b| matches!(b, 0x20..=0x21 | 0x23..=0x5B | 0x5D..=0x7E));
-            if !plain {
-                params.error = Some("invalid_error".to_owned());
-            }
+            params.error = Some(authorization_error_code(error));
         }
         for slot in [
             &mut params.code,
@@ -64,15 +58,6 @@ impl CallbackParams {
         }
         Ok(params)
     }
-}
-
-/// Keeps at most `max_chars` characters, control characters replaced by spaces.
-fn truncate(value: &str, max_chars: usize) -> String {
-    value
-        .chars()
-        .take(max_chars)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 #[cfg(test)]
@@ -120,7 +105,7 @@ mod tests {
         let ok = CallbackParams::parse("error=access_denied").expect("parses");
         assert_eq!(ok.error.as_deref(), Some("access_denied"));
         let described = CallbackParams::parse("error_description=a%0Ab").expect("parses");
-        assert_eq!(described.error_description.as_deref(), Some("a b"));
+        assert_eq!(described.error_description.as_deref(), Some("a\\nb"));
     }
 
     #[test]

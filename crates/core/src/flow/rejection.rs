@@ -17,6 +17,10 @@ pub enum Rejection {
     Forbidden(&'static str),
     /// No provider with this name: 404 `unknown_provider`.
     UnknownProvider,
+    /// A method the route does not accept, such as `HEAD` on the callback (which must never
+    /// complete a login, as link checkers and prefetchers send it): 405
+    /// `method_not_allowed`. Adapters add `Allow: GET`.
+    MethodNotAllowed,
     /// The session could not be read or written: 500 `session_error`.
     Session,
     /// The login could not be started: 500 `server_error` (details are logged).
@@ -42,6 +46,7 @@ impl Rejection {
             Rejection::Unauthenticated => 401,
             Rejection::Forbidden(_) => 403,
             Rejection::UnknownProvider => 404,
+            Rejection::MethodNotAllowed => 405,
             Rejection::Session | Rejection::Internal => 500,
         }
     }
@@ -52,6 +57,7 @@ impl Rejection {
             Rejection::Unauthenticated => "unauthenticated",
             Rejection::Forbidden(code) => code,
             Rejection::UnknownProvider => "unknown_provider",
+            Rejection::MethodNotAllowed => "method_not_allowed",
             Rejection::Session => "session_error",
             Rejection::Internal => "server_error",
         }
@@ -63,6 +69,7 @@ impl Rejection {
             Rejection::Unauthenticated => "log in first",
             Rejection::Forbidden(_) => "access denied",
             Rejection::UnknownProvider => "no such login provider",
+            Rejection::MethodNotAllowed => "use GET for this route",
             Rejection::Session => "the session is unavailable",
             Rejection::Internal => "the login could not be started",
         }

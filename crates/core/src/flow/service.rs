@@ -15,6 +15,7 @@ use crate::error::{Error, ProviderContext, Stage};
 use crate::http::{HttpClient, HttpConfig};
 use crate::pkce::{PkceVerifier, constant_time_eq};
 use crate::provider::{AuthorizationRequest, AuthorizeOptions, OAuthProvider, ProviderRegistry};
+use crate::sanitize::LogSafe;
 use crate::secret::{AuthorizationCode, CsrfState, Nonce};
 use crate::token::OAuthToken;
 use crate::user::OAuthUserInfo;
@@ -318,7 +319,7 @@ impl LoginService {
         match &result {
             Ok(login) => tracing::info!(
                 provider = %login.user.provider,
-                oauth_id = %login.user.oauth_id,
+                oauth_id = %LogSafe(&login.user.oauth_id),
                 "login completed"
             ),
             Err(err) => tracing::warn!(provider, code = err.code(), error = %err, "login failed"),
