@@ -1,11 +1,13 @@
 //! `cargo xtask new-provider NAME`: scaffolds a provider crate.
 //!
 //! It creates `crates/providers/NAME` (package `oauth-kit-NAME`) as a working provider for a
-//! standard OAuth 2.0 provider with an OpenID Connect-style user-info endpoint, with its
-//! wiremock tests and fixtures, and `docs/providers/NAME.md`; then it registers the crate in
-//! the workspace (`members` and `[workspace.dependencies]` of the root `Cargo.toml`) and in the
-//! `oauth-kit` facade (a `NAME` feature, an optional dependency and a `NAME` module). The
-//! edits are inserted before the `xtask:new-provider` marker comments of those files.
+//! standard OAuth 2.0 provider with an OpenID Connect-style user-info endpoint: a
+//! `ProviderSpec`, one mapping function and the named provider type, with its test file,
+//! fixtures and `docs/providers/NAME.md`; then it registers the crate in the workspace
+//! (`members` and `[workspace.dependencies]` of the root `Cargo.toml`) and in the `oauth-kit`
+//! facade (a `NAME` feature, an optional dependency, a `NAME` module and an entry in the
+//! catalog, so `ProviderSettings` registers it from the environment). The edits are inserted
+//! before the `xtask:new-provider` marker comments of those files.
 //!
 //! The templates live in `xtask/templates/provider/`; `{{name}}`, `{{ident}}`, `{{Camel}}`,
 //! `{{UPPER}}` and `{{Title}}` are replaced by the forms of the name computed in [`Names`].
@@ -56,15 +58,7 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../templates/provider/lib.rs.tmpl"),
     ),
     (
-        "crates/providers/{{name}}/src/provider.rs",
-        include_str!("../templates/provider/provider.rs.tmpl"),
-    ),
-    (
-        "crates/providers/{{name}}/src/user.rs",
-        include_str!("../templates/provider/user.rs.tmpl"),
-    ),
-    (
-        "crates/providers/{{name}}/tests/provider.rs",
+        "crates/providers/{{name}}/tests/{{name}}.rs",
         include_str!("../templates/provider/tests.rs.tmpl"),
     ),
     (
@@ -89,7 +83,7 @@ const FILES: &[(&str, &str)] = &[
 /// and the test file; `rustfmt` follows the crate root's modules).
 const FORMATTED: &[&str] = &[
     "crates/providers/{{name}}/src/lib.rs",
-    "crates/providers/{{name}}/tests/provider.rs",
+    "crates/providers/{{name}}/tests/{{name}}.rs",
 ];
 
 /// The edits of existing files: (file, marker, text inserted before the marker line). The text
@@ -127,6 +121,11 @@ const EDITS: &[(&str, &str, &str)] = &[
          #[cfg(feature = \"{{name}}\")]\n\
          pub mod {{ident}} {\n    pub use oauth_kit_{{ident}}::*;\n}\n\n",
     ),
+    (
+        "crates/oauth-kit/src/lib.rs",
+        "// xtask:new-provider catalog",
+        "#[cfg(feature = \"{{name}}\")]\nspecs.push(&oauth_kit_{{ident}}::SPEC);\n",
+    ),
 ];
 
 /// Runs `cargo xtask new-provider NAME` against the workspace this xtask belongs to.
@@ -153,9 +152,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let n = &report.names;
     println!(
         "\nNext steps:\n\
-         1. cargo test -p {package}   (wiremock tests and doctests; this also updates Cargo.lock)\n\
+         1. cargo test -p {package}   (mapping tests and doctests; this also updates Cargo.lock)\n\
          2. Adapt the crate to the real provider: follow every \"Adapt:\" note in\n   \
-            crates/providers/{name}/src and docs/providers/{name}.md, as\n   \
+            crates/providers/{name}/src/lib.rs and docs/providers/{name}.md, as\n   \
             docs/writing-a-provider.md describes (endpoints, client authentication, quirks,\n   \
             user mapping, capabilities), with fixtures recorded from the real provider.\n\
          3. cargo clippy -p {package} --all-targets -- -D warnings; cargo test -p xtask\n\

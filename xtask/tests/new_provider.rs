@@ -161,8 +161,7 @@ fn scaffolded_provider_builds_passes_its_tests_and_lints_and_joins_the_facade() 
     for file in [
         "crates/providers/acme-id/Cargo.toml",
         "crates/providers/acme-id/src/lib.rs",
-        "crates/providers/acme-id/src/provider.rs",
-        "crates/providers/acme-id/tests/provider.rs",
+        "crates/providers/acme-id/tests/acme-id.rs",
         "crates/providers/acme-id/tests/fixtures/token.json",
         "crates/providers/acme-id/tests/fixtures/userinfo.json",
         "crates/providers/acme-id/tests/fixtures/token_error.json",
@@ -183,6 +182,10 @@ fn scaffolded_provider_builds_passes_its_tests_and_lints_and_joins_the_facade() 
     );
     let facade_lib = fs::read_to_string(copy.join("crates/oauth-kit/src/lib.rs")).unwrap();
     assert!(facade_lib.contains("pub mod acme_id {"), "{facade_lib}");
+    assert!(
+        facade_lib.contains("specs.push(&oauth_kit_acme_id::SPEC);"),
+        "{facade_lib}"
+    );
 
     // A second run refuses to overwrite anything.
     let again = cargo(copy, &target_dir, &["xtask", "new-provider", NAME]);
@@ -229,11 +232,28 @@ fn scaffolded_provider_builds_passes_its_tests_and_lints_and_joins_the_facade() 
             "acme-id",
         ],
     );
+    // The facade registers the new provider from its environment variables: with only its
+    // feature on, the catalog is the new provider alone, and the catalog test registers it.
+    let catalog = cargo_ok(
+        copy,
+        &target_dir,
+        &[
+            "test",
+            "-p",
+            "oauth-kit",
+            "--no-default-features",
+            "--features",
+            "acme-id",
+            "--test",
+            "catalog",
+        ],
+    );
+    assert!(catalog.contains("test result: ok. 2 passed"), "{catalog}");
     let doc = ["doc", "-p", "oauth-kit-acme-id", "--no-deps"];
     let output = cargo_with(copy, &target_dir, &doc, &[("RUSTDOCFLAGS", "-D warnings")]);
     assert!(output.status.success(), "{}", describe(&doc, &output));
     // The repository rules hold for the new crate: docs page, fixtures, lints, no printing,
-    // secrets read only in `src/provider.rs`.
+    // secrets read only where allowed.
     let tidy = cargo_ok(
         copy,
         &target_dir,
