@@ -1,9 +1,9 @@
-//! The REST API: `GET /2.0/user`, `GET /2.0/user/emails` and the 404/405 fallbacks.
+//! Bitbucket's REST API: `GET /2.0/user`, `GET /2.0/user/emails`; and the 404/405 fallbacks of
+//! every mock.
 
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
-use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::config::{MockEmail, MockUser};
 use crate::fault::{self, Endpoint, Fault};
 use crate::respond;
-use crate::state::{Shared, TokenGrant};
+use crate::state::{BearerRejection, Shared, TokenGrant};
 
 /// Characters kept as they are in a path segment (braces are encoded, as Bitbucket does).
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -173,17 +173,12 @@ fn authenticate(
     headers: &HeaderMap,
     scope: &'static str,
 ) -> Result<TokenGrant, Rejection> {
-    let token = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
-    let grant = token.and_then(|t| shared.lock().access_tokens.get(t).cloned());
-    let grant = grant.ok_or(Rejection::InvalidToken)?;
-    if grant.expired {
-        return Err(Rejection::ExpiredToken);
-    }
+    let grant = shared
+        .bearer_grant(headers)
+        .map_err(|rejection| match rejection {
+            BearerRejection::Invalid => Rejection::InvalidToken,
+            BearerRejection::Expired => Rejection::ExpiredToken,
+        })?;
     if !grant.scopes.iter().any(|s| s == scope) {
         return Err(Rejection::MissingScope {
             granted: grant.scopes,
@@ -217,7 +212,7 @@ pub(crate) async fn user(
         Err(rejection) => return rejection.into_response(),
     };
     let fault = shared.fault(Endpoint::User);
-    if let Some(response) = fault::respond(Endpoint::User, fault.as_ref()).await {
+    if let Some(response) = fault::respond(&shared, Endpoint::User, fault.as_ref()).await {
         return response;
     }
     let Some(user) = grant_user(&shared, &grant) else {
@@ -248,14 +243,17 @@ pub(crate) async fn emails(
     query: RawQuery,
 ) -> Response {
     tracing::debug!("mock bitbucket: GET /2.0/user/emails");
-    shared.count(|c| c.emails += 1);
+    shared.count(|c| {
+        c.emails += 1;
+        *c.extra.entry("emails".to_owned()).or_default() += 1;
+    });
     shared.note_query_token(query.0.as_deref());
     let grant = match authenticate(&shared, &headers, "email") {
         Ok(grant) => grant,
         Err(rejection) => return rejection.into_response(),
     };
     let fault = shared.fault(Endpoint::Emails);
-    if let Some(response) = fault::respond(Endpoint::Emails, fault.as_ref()).await {
+    if let Some(response) = fault::respond(&shared, Endpoint::Emails, fault.as_ref()).await {
         return response;
     }
     let Some((page, pagelen)) = page_params(query.0.as_deref(), shared.emails_page_len) else {
@@ -309,15 +307,19 @@ pub(crate) async fn emails(
 
 /// Any path the mock does not serve.
 pub(crate) async fn not_found(State(shared): State<Arc<Shared>>, query: RawQuery) -> Response {
-    tracing::debug!("mock bitbucket: unknown path");
+    tracing::debug!(mock = %shared.wire.title, "mock: unknown path");
     shared.count(|c| c.not_found += 1);
     shared.note_query_token(query.0.as_deref());
-    respond::envelope(StatusCode::NOT_FOUND, respond::NOT_FOUND)
+    respond::api_error(&shared, StatusCode::NOT_FOUND, respond::NOT_FOUND)
 }
 
 /// A known path with the wrong method.
-pub(crate) async fn method_not_allowed() -> Response {
-    respond::envelope(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
+pub(crate) async fn method_not_allowed(State(shared): State<Arc<Shared>>) -> Response {
+    respond::api_error(
+        &shared,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+    )
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! `GET /site/oauth2/authorize` and the interactive consent page's decision endpoint.
+//! The authorization endpoint (`GET /site/oauth2/authorize` on Bitbucket) and the interactive
+//! consent page's decision endpoint.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -6,27 +7,26 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use url::Url;
 
 use crate::config::Consent;
 use crate::fault::{self, Endpoint};
 use crate::respond::{self, escape_html};
 use crate::state::{CodeGrant, Shared, random_alphanumeric};
-
-/// The path of the consent page's form target.
-pub(crate) const DECISION_PATH: &str = "/site/oauth2/authorize/decision";
+use crate::wire::Dialect;
 
 /// The form field the consent page's buttons set.
 const DECISION_FIELD: &str = "decision";
 
-/// What users see for scopes on the consent page (the OpenAPI consent texts).
-fn scope_text(scope: &str) -> &'static str {
-    match scope {
-        "account" => "Read your account information",
-        "account:write" => "Read and modify your account information",
-        "email" => "Read your account's primary email address",
-        _ => "Access your Bitbucket data",
+/// What users see for scopes on the consent page (Bitbucket's consent texts).
+fn scope_text(dialect: Dialect, scope: &str) -> &'static str {
+    match (dialect, scope) {
+        (Dialect::Bitbucket, "account") => "Read your account information",
+        (Dialect::Bitbucket, "account:write") => "Read and modify your account information",
+        (Dialect::Bitbucket, "email") => "Read your account's primary email address",
+        (Dialect::Bitbucket, _) => "Access your Bitbucket data",
+        (Dialect::Spec, _) => "Access your data",
     }
 }
 
@@ -37,6 +37,14 @@ struct AuthRequest {
     /// The redirect URI the code is bound to, as sent (or the consumer's callback URL).
     bound_redirect_uri: String,
     state: Option<String>,
+    /// The PKCE challenge and method, when sent.
+    challenge: Option<(String, String)>,
+    /// The scopes asked for.
+    scopes: Vec<String>,
+    /// Every parameter, for extensions.
+    params: Vec<(String, String)>,
+    /// An RFC 6749 error to redirect back with instead of asking for consent.
+    error: Option<&'static str>,
 }
 
 /// The first value of `key`.
@@ -53,7 +61,7 @@ fn parse_pairs(input: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Why an authorization request was refused; Bitbucket shows these as HTML pages and does not
+/// Why an authorization request was refused; providers show these as HTML pages and do not
 /// redirect back to the client.
 enum Rejection {
     /// The `client_id` is not the consumer's or `response_type` is not `code`.
@@ -62,15 +70,17 @@ enum Rejection {
     InvalidRedirectUri,
 }
 
-impl IntoResponse for Rejection {
-    fn into_response(self) -> Response {
+impl Rejection {
+    fn respond(self, shared: &Shared) -> Response {
         match self {
             Self::InvalidClient => respond::html_page(
+                shared,
                 StatusCode::BAD_REQUEST,
                 "Invalid client",
                 "The client_id or response_type of this authorization request is not valid.",
             ),
             Self::InvalidRedirectUri => respond::html_page(
+                shared,
                 StatusCode::BAD_REQUEST,
                 "Invalid redirect_uri",
                 "This integration is misconfigured. Contact the vendor for assistance.",
@@ -80,7 +90,9 @@ impl IntoResponse for Rejection {
 }
 
 impl AuthRequest {
-    /// Checks the parameters as Bitbucket does.
+    /// Checks the parameters as the provider does. Problems with the client or the redirect
+    /// URI are refused on the spot; others (a missing or unsupported PKCE challenge) are
+    /// recorded to be sent back to the client.
     fn parse(shared: &Shared, params: &[(String, String)]) -> Result<Self, Rejection> {
         if param(params, "client_id") != Some(shared.client_id.as_str())
             || param(params, "response_type") != Some("code")
@@ -97,10 +109,44 @@ impl AuthRequest {
         };
         let redirect =
             Url::parse(&bound_redirect_uri).map_err(|_| Rejection::InvalidRedirectUri)?;
+        let wire = &shared.wire;
+        let mut error = None;
+        let challenge = match (
+            param(params, "code_challenge"),
+            param(params, "code_challenge_method"),
+        ) {
+            _ if !wire.checks_pkce() => None,
+            (Some(challenge), method) => {
+                let method = method.unwrap_or("plain");
+                if method != "S256" && method != "plain" {
+                    error = Some("invalid_request");
+                }
+                Some((challenge.to_owned(), method.to_owned()))
+            }
+            (None, _) => {
+                if wire.requires_pkce() {
+                    error = Some("invalid_request");
+                }
+                None
+            }
+        };
+        let scopes = param(params, "scope")
+            .map(|s| {
+                s.split(wire.scope_separator)
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Self {
             redirect,
             bound_redirect_uri,
             state: param(params, "state").map(str::to_owned),
+            challenge,
+            scopes,
+            params: params.to_vec(),
+            error,
         })
     }
 
@@ -117,6 +163,9 @@ impl AuthRequest {
                 CodeGrant {
                     redirect_uri: self.bound_redirect_uri,
                     user,
+                    challenge: self.challenge,
+                    requested_scopes: self.scopes,
+                    params: self.params,
                 },
             );
         }
@@ -133,24 +182,44 @@ impl AuthRequest {
 
     /// Redirects back with `error=access_denied` (RFC 6749 section 4.1.2.1).
     fn deny(self, status: StatusCode) -> Response {
+        self.redirect_error(
+            status,
+            "access_denied",
+            "The user denied access to the account.",
+        )
+    }
+
+    /// Redirects back with an RFC 6749 section 4.1.2.1 error.
+    fn redirect_error(self, status: StatusCode, error: &str, description: &str) -> Response {
         let mut location = self.redirect;
         {
             let mut query = location.query_pairs_mut();
-            query.append_pair("error", "access_denied").append_pair(
-                "error_description",
-                "The user denied access to the account.",
-            );
+            query
+                .append_pair("error", error)
+                .append_pair("error_description", description);
             if let Some(state) = &self.state {
                 query.append_pair("state", state);
             }
         }
         respond::redirect(status, location.as_str())
     }
+
+    /// Sends a recorded protocol error back, if there is one.
+    fn into_checked(self, status: StatusCode) -> Result<Self, Response> {
+        match self.error {
+            Some(error) => Err(self.redirect_error(
+                status,
+                error,
+                "PKCE is required: send a code_challenge with code_challenge_method=S256.",
+            )),
+            None => Ok(self),
+        }
+    }
 }
 
-/// `GET /site/oauth2/authorize`.
+/// The authorization endpoint, `GET /site/oauth2/authorize` on Bitbucket.
 pub(crate) async fn authorize(State(shared): State<Arc<Shared>>, query: RawQuery) -> Response {
-    tracing::debug!("mock bitbucket: GET /site/oauth2/authorize");
+    tracing::debug!(mock = %shared.wire.title, "mock: GET authorization endpoint");
     let params = parse_pairs(query.0.as_deref().unwrap_or("").as_bytes());
     shared.count(|c| {
         c.authorize += 1;
@@ -158,12 +227,16 @@ pub(crate) async fn authorize(State(shared): State<Arc<Shared>>, query: RawQuery
     });
     let request = match AuthRequest::parse(&shared, &params) {
         Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => return rejection.respond(&shared),
     };
     let fault = shared.fault(Endpoint::Authorize);
-    if let Some(response) = fault::respond(Endpoint::Authorize, fault.as_ref()).await {
+    if let Some(response) = fault::respond(&shared, Endpoint::Authorize, fault.as_ref()).await {
         return response;
     }
+    let request = match request.into_checked(StatusCode::FOUND) {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
     let consent = shared.lock().consent;
     match consent {
         Consent::AutoDeny => request.deny(StatusCode::FOUND),
@@ -172,9 +245,10 @@ pub(crate) async fn authorize(State(shared): State<Arc<Shared>>, query: RawQuery
     }
 }
 
-/// `POST /site/oauth2/authorize/decision`, the consent page's Allow and Deny buttons.
+/// `POST /site/oauth2/authorize/decision` on Bitbucket (the authorization endpoint's path and
+/// `/decision`), the consent page's Allow and Deny buttons.
 pub(crate) async fn decide(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    tracing::debug!("mock bitbucket: POST {DECISION_PATH}");
+    tracing::debug!(mock = %shared.wire.title, "mock: POST consent decision");
     shared.count(|c| c.authorize_decision += 1);
     let mut params = parse_pairs(&body);
     let decision = params
@@ -185,12 +259,17 @@ pub(crate) async fn decide(State(shared): State<Arc<Shared>>, body: Bytes) -> Re
     params.retain(|(k, _)| k != DECISION_FIELD);
     let request = match AuthRequest::parse(&shared, &params) {
         Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => return rejection.respond(&shared),
+    };
+    let request = match request.into_checked(StatusCode::SEE_OTHER) {
+        Ok(request) => request,
+        Err(response) => return response,
     };
     match decision.as_deref() {
         Some("allow") => request.approve(&shared, StatusCode::SEE_OTHER),
         Some("deny") => request.deny(StatusCode::SEE_OTHER),
         _ => respond::html_page(
+            &shared,
             StatusCode::BAD_REQUEST,
             "Invalid decision",
             "The consent form must be submitted with its Allow or Deny button.",
@@ -203,27 +282,44 @@ pub(crate) async fn decide(State(shared): State<Arc<Shared>>, body: Bytes) -> Re
 fn consent_page(shared: &Shared, params: &[(String, String)]) -> Response {
     let (display_name, scopes) = {
         let state = shared.lock();
-        let name = state
-            .user(&state.current_user)
-            .map(|u| u.display_name.clone())
+        let name = match shared.wire.dialect {
+            Dialect::Bitbucket => state
+                .user(&state.current_user)
+                .map(|u| u.display_name.clone())
+                .unwrap_or_default(),
+            Dialect::Spec => crate::provider::display_name(shared, &state.fixtures.user),
+        };
+        let requested: Vec<String> = param(params, "scope")
+            .map(|s| {
+                s.split(shared.wire.scope_separator)
+                    .filter(|s| !s.trim().is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
-        (name, state.scopes.clone())
+        let scopes = if state.grant_requested_scopes && !requested.is_empty() {
+            requested
+        } else {
+            state.scopes.clone()
+        };
+        (name, scopes)
     };
+    let site = escape_html(&shared.wire.title);
     let client = escape_html(&shared.client_id);
     let mut page = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Authorize {client} | Bitbucket (mock)</title>\
+         <title>Authorize {client} | {site} (mock)</title>\
          <style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;\
          color:#172b4d}}.mock{{background:#fffae6;border:1px solid #ffe380;border-radius:4px;\
          padding:.5rem .8rem;font-size:.9rem}}button{{font-size:1rem;padding:.5rem 1.2rem;\
          margin-right:.5rem;border-radius:4px;border:1px solid #0052cc;cursor:pointer}}\
          button[value=allow]{{background:#0052cc;color:#fff}}button[value=deny]{{background:#fff;\
          color:#0052cc}}</style></head>\n<body>\n\
-         <p class=\"mock\">Mock Bitbucket from oauth-kit-testkit: no real account is involved.</p>\n\
+         <p class=\"mock\">Mock {site} from oauth-kit-testkit: no real account is involved.</p>\n\
          <h1>Authorize {client}</h1>\n\
          <p>Signed in as <strong>{name}</strong>.</p>\n\
-         <p><strong>{client}</strong> is requesting access to your Bitbucket account. \
+         <p><strong>{client}</strong> is requesting access to your {site} account. \
          It will be able to:</p>\n<ul>\n",
         name = escape_html(&display_name),
     );
@@ -232,12 +328,13 @@ fn consent_page(shared: &Shared, params: &[(String, String)]) -> Response {
             page,
             "<li><code>{}</code>: {}</li>",
             escape_html(scope),
-            escape_html(scope_text(scope))
+            escape_html(scope_text(shared.wire.dialect, scope))
         );
     }
     let _ = writeln!(
         page,
-        "</ul>\n<form method=\"post\" action=\"{DECISION_PATH}\">"
+        "</ul>\n<form method=\"post\" action=\"{}\">",
+        escape_html(&shared.wire.decision_path())
     );
     for (key, value) in params.iter().filter(|(k, _)| k != DECISION_FIELD) {
         let _ = writeln!(

@@ -1,11 +1,21 @@
-//! A mock Bitbucket Cloud on 127.0.0.1 that speaks its OAuth 2.0 and user API wire format.
+//! Local mock identity providers on 127.0.0.1 for oauth-kit's tests, examples and demo, and
+//! the conformance suite every provider crate runs.
 //!
-//! [`MockBitbucket`] is a real HTTP server on a random local port. It serves Bitbucket's
-//! authorization endpoint, token endpoint, `/2.0/user` and the paginated `/2.0/user/emails`,
-//! with the status codes, JSON shapes and quirks of the real service (`"scopes"` in the token
-//! response, refresh tokens that are not rotated, braces in user UUIDs, absolute `next` links).
-//! oauth-kit's integration tests, its end-to-end suite and the demo app log in against it, so
-//! no test needs an account anywhere or talks to the internet.
+//! - [`MockProvider`] speaks the wire format of any [`ProviderSpec`](oauth_kit_core::ProviderSpec):
+//!   the spec's endpoints resolved on the mock's own address, its client authentication, PKCE,
+//!   token-response format and user source, with the API answered from the fixtures a test
+//!   gives. [`MockProvider::provider_builder`] and [`MockProvider::env_vars`] point a provider
+//!   at it.
+//! - [`MockBitbucket`] is the same server in Bitbucket Cloud's exact wire format: its
+//!   authorization endpoint, token endpoint, `/2.0/user` and the paginated `/2.0/user/emails`,
+//!   with the status codes, JSON shapes and quirks of the real service (`"scopes"` in the token
+//!   response, refresh tokens that are not rotated, braces in user UUIDs, absolute `next`
+//!   links), computed from configurable users.
+//! - [`provider_conformance!`] generates the suite of tests that every provider crate runs
+//!   against its spec and fixtures.
+//!
+//! oauth-kit's integration tests, its end-to-end suite and the demo app log in against these
+//! mocks, so no test needs an account anywhere or talks to the internet.
 //!
 //! ```
 //! use oauth_kit_testkit::{Endpoint, Fault, MockBitbucket};
@@ -34,71 +44,82 @@
 //!
 //! # What it checks
 //!
-//! - The authorization request needs the consumer's `client_id` and `response_type=code`; the
+//! - The authorization request needs the client's `client_id` and `response_type=code`; the
 //!   `redirect_uri` keeps its own query and gets `code` and the echoed `state` appended. How
-//!   the "user" answers is set with [`Consent`].
-//! - The token request needs HTTP Basic client authentication and a form body. Codes are single
-//!   use and bound to their `redirect_uri`. Errors use Bitbucket's bodies, e.g.
+//!   the "user" answers is set with [`Consent`]. Where the spec supports PKCE, a challenge is
+//!   recorded with the code (and required for public clients and specs that require PKCE).
+//! - The token request needs the provider's client authentication (Bitbucket: HTTP Basic) and
+//!   a form body. Codes are single use and bound to their `redirect_uri` (and PKCE challenge).
+//!   Errors use the provider's bodies, e.g. Bitbucket's
 //!   `{"error_description": "The specified code is not valid.", "error": "invalid_grant"}`.
 //! - The API needs `Authorization: Bearer`; a token in the query string is refused (and
 //!   recorded in [`Counters::token_in_query`]).
 //!
 //! # Injecting failures
 //!
-//! [`MockBitbucket::set_fault`] makes one [`Endpoint`] misbehave with a [`Fault`]: an error
-//! status with the matching body, a delay, malformed JSON, an HTML page, a huge streamed body,
-//! a redirect, an OAuth error with status 200, endless pagination or a missing `username`.
+//! `set_fault` makes one [`Endpoint`] misbehave with a [`Fault`]: an error status with the
+//! matching body, a delay, malformed JSON, an HTML page, a huge streamed body, a redirect, an
+//! OAuth error with status 200, endless pagination or a missing `username`.
+//!
+//! # Extending a mock
+//!
+//! A [`MockExtension`] adds routes (a discovery document, a JWKS) and token-response members
+//! (a signed ID token) to a [`MockProvider`] without another server; see
+//! [`MockProviderConfig::extension`].
 //!
 //! # Secrets
 //!
 //! The server logs with `tracing` at debug level only, and never a token, a code, a client
 //! secret or an `Authorization` header. [`Counters`] records parameter names, not values.
 //!
-//! The server runs on the Tokio runtime that [`MockBitbucket::start`] is called on; it stops
-//! when [`MockBitbucket::shutdown`] is called or the last clone of the handle is dropped.
+//! A server runs on the Tokio runtime that starts it; it stops when `shutdown` is called or the
+//! last clone of its handle is dropped.
 
 mod api;
 mod authorize;
 mod avatar;
 mod config;
+pub mod conformance;
+mod extension;
 mod fault;
 mod logs;
+mod provider;
 mod respond;
+mod server;
+mod spec_api;
 mod state;
 mod token;
+mod wire;
 
 use std::fmt;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::Router;
-use axum::routing::{get, post};
-use tokio::net::TcpListener;
-use tokio::sync::watch;
+/// The web framework the mocks are built with, for [`MockExtension`] routes.
+pub use axum;
 
 pub use crate::config::{
     Consent, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MockConfig, MockEmail, MockUser,
 };
+pub use crate::extension::{IssuedGrant, MockContext, MockExtension};
 pub use crate::fault::{Endpoint, Fault};
+pub use crate::provider::{
+    MOCK_CLIENT_ID, MOCK_CLIENT_SECRET, MockClientAssertion, MockProvider, MockProviderConfig,
+};
+use crate::server::{Handle, Layout};
 pub use crate::state::Counters;
-use crate::state::Shared;
+use crate::state::{FixtureSet, Setup};
 pub use logs::LogCapture;
 
-/// A running mock of Bitbucket Cloud.
+/// A running mock of Bitbucket Cloud: the mock identity provider in Bitbucket's exact wire
+/// format, with users computed from [`MockUser`]s.
 ///
 /// The handle is cheap to clone; all clones control the same server. The server stops when
 /// [`shutdown`](Self::shutdown) is called or when the last clone is dropped.
 #[derive(Clone)]
 pub struct MockBitbucket {
     inner: Arc<Handle>,
-}
-
-/// What the handle owns. Dropping it drops the shutdown sender, which stops the server.
-struct Handle {
-    shared: Arc<Shared>,
-    addr: SocketAddr,
-    shutdown: watch::Sender<()>,
 }
 
 impl fmt::Debug for MockBitbucket {
@@ -140,55 +161,29 @@ impl MockBitbucket {
             ));
         };
         let current_user = first_user.uuid.clone();
-        let listener = TcpListener::bind(
-            config
-                .addr
-                .unwrap_or_else(|| SocketAddr::from((Ipv4Addr::LOCALHOST, 0))),
-        )
-        .await?;
-        let mut addr = listener.local_addr()?;
-        if addr.ip().is_unspecified() {
-            // A client cannot connect to 0.0.0.0; advertise loopback instead.
-            addr.set_ip(Ipv4Addr::LOCALHOST.into());
-        }
-        let shared = Arc::new(Shared::new(config, format!("http://{addr}"), current_user));
-        let router = Router::new()
-            .route("/site/oauth2/authorize", get(authorize::authorize))
-            .route(authorize::DECISION_PATH, post(authorize::decide))
-            .route("/site/oauth2/access_token", post(token::token))
-            .route("/2.0/user", get(api::user))
-            .route("/2.0/user/emails", get(api::emails))
-            .route("/avatars/{file}", get(avatar::avatar))
-            .fallback(api::not_found)
-            .method_not_allowed_fallback(api::method_not_allowed)
-            .with_state(Arc::clone(&shared));
-
-        let (shutdown, mut stopped) = watch::channel(());
-        tokio::spawn(async move {
-            let signal = async move {
-                // Resolves on `shutdown()` and when the last handle drops the sender.
-                let _ = stopped.changed().await;
-            };
-            if let Err(error) = axum::serve(listener, router)
-                .with_graceful_shutdown(signal)
-                .await
-            {
-                tracing::debug!(%error, "mock bitbucket: server stopped with an error");
-            }
-        });
-        tracing::debug!(%addr, "mock bitbucket: listening");
+        let setup = Setup {
+            client_id: config.client_id,
+            client_secret: config.client_secret,
+            callback_url: config.callback_url,
+            consent: config.consent,
+            scopes: config.scopes,
+            grant_requested_scopes: false,
+            users: config.users,
+            current_user,
+            emails_page_len: config.emails_page_len,
+            fixtures: FixtureSet::default(),
+            spec: None,
+            extensions: Vec::new(),
+        };
+        let handle = server::start(config.addr, false, Layout::Bitbucket, setup).await?;
         Ok(Self {
-            inner: Arc::new(Handle {
-                shared,
-                addr,
-                shutdown,
-            }),
+            inner: Arc::new(handle),
         })
     }
 
     /// The server's origin, `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
-        self.inner.shared.base_url.clone()
+        self.inner.base_url()
     }
 
     /// The address the server listens on.
@@ -223,28 +218,28 @@ impl MockBitbucket {
 
     /// A snapshot of the request counters.
     pub fn counters(&self) -> Counters {
-        self.inner.shared.lock().counters.clone()
+        self.inner.counters()
     }
 
     /// Sets all counters back to zero and forgets the recorded parameter names.
     pub fn reset_counters(&self) {
-        self.inner.shared.lock().counters = Counters::default();
+        self.inner.reset_counters();
     }
 
     /// Makes `endpoint` answer with `fault` until [`clear_faults`](Self::clear_faults); it
     /// replaces a fault already set on that endpoint.
     pub fn set_fault(&self, endpoint: Endpoint, fault: Fault) {
-        self.inner.shared.lock().faults.insert(endpoint, fault);
+        self.inner.set_fault(endpoint, fault);
     }
 
     /// Removes every fault.
     pub fn clear_faults(&self) {
-        self.inner.shared.lock().faults.clear();
+        self.inner.clear_faults();
     }
 
     /// Changes how authorization requests are answered.
     pub fn set_consent(&self, consent: Consent) {
-        self.inner.shared.lock().consent = consent;
+        self.inner.set_consent(consent);
     }
 
     /// Adds an account, or replaces the one with the same `uuid`. It does not log it in; see
@@ -278,16 +273,15 @@ impl MockBitbucket {
     /// Tokens without `account` get 403 from `/2.0/user`, without `email` from
     /// `/2.0/user/emails`.
     pub fn set_scopes<S: Into<String>>(&self, scopes: impl IntoIterator<Item = S>) {
-        self.inner.shared.lock().scopes = scopes.into_iter().map(Into::into).collect();
+        self.inner
+            .set_scopes(scopes.into_iter().map(Into::into).collect());
     }
 
     /// Expires every access token issued so far: the API answers them 401 "Access token
     /// expired. Use your refresh token to obtain a new access token." Refresh tokens stay
     /// valid, as on Bitbucket.
     pub fn expire_access_tokens(&self) {
-        for grant in self.inner.shared.lock().access_tokens.values_mut() {
-            grant.expired = true;
-        }
+        self.inner.expire_access_tokens();
     }
 
     /// The URL of a generated avatar with up to two `initials`, served by this mock (for demos
@@ -304,18 +298,12 @@ impl MockBitbucket {
     /// Every access and refresh token issued so far, for tests that check that no secret
     /// reaches a log, a page or a cookie.
     pub fn issued_tokens(&self) -> Vec<String> {
-        let state = self.inner.shared.lock();
-        state
-            .access_tokens
-            .keys()
-            .chain(state.refresh_tokens.keys())
-            .cloned()
-            .collect()
+        self.inner.issued_tokens()
     }
 
     /// Stops accepting connections; requests in flight are finished. Every clone of the
     /// handle is affected. Calling it again does nothing.
     pub fn shutdown(&self) {
-        self.inner.shutdown.send_replace(());
+        self.inner.shutdown();
     }
 }

@@ -1,13 +1,18 @@
-//! Response bodies in Bitbucket's wire formats: the REST error envelope, RFC 6749 token errors,
-//! HTML pages and redirects.
+//! Response bodies in the mocks' wire formats: Bitbucket's REST error envelope, RFC 6749 token
+//! errors (JSON or form-encoded), generic API errors shaped by the spec, HTML pages and
+//! redirects.
 
 use std::convert::Infallible;
 
 use axum::body::{Body, Bytes};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::state::Shared;
+use crate::wire::Dialect;
 
 /// The 401 body for a missing, unknown or malformed access token (fixture 8.7).
 pub(crate) const TOKEN_INVALID: &str =
@@ -22,6 +27,13 @@ pub(crate) const SCOPE_MISSING: &str =
 pub(crate) const RATE_LIMITED: &str = "Rate limit for this resource has been exceeded.";
 /// The 404 message for paths the mock does not serve.
 pub(crate) const NOT_FOUND: &str = "Resource not found";
+/// The generic 401 message of an API endpoint.
+pub(crate) const GENERIC_TOKEN_INVALID: &str = "The access token is invalid or expired.";
+/// The generic 403 message of an API endpoint.
+pub(crate) const GENERIC_SCOPE_MISSING: &str =
+    "The access token lacks the scope this resource requires.";
+/// The generic 429 message.
+pub(crate) const GENERIC_RATE_LIMITED: &str = "Rate limit exceeded; retry later.";
 
 /// A JSON response; serialization of the crate's own types cannot fail, but a failure would
 /// still be answered (500) rather than panic.
@@ -109,7 +121,7 @@ struct OAuthError<'a> {
     error: &'a str,
 }
 
-/// An RFC 6749 section 5.2 error body with the given status.
+/// An RFC 6749 section 5.2 error body with the given status, in Bitbucket's key order.
 pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     json(
         status,
@@ -120,13 +132,134 @@ pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) ->
     )
 }
 
-/// A minimal HTML page, as Bitbucket's browser-facing errors are.
-pub(crate) fn html_page(status: StatusCode, title: &str, message: &str) -> Response {
+/// A token endpoint error in the mock's format: Bitbucket's body, or for a spec a JSON body
+/// (form-encoded when the spec's token responses are), sent with HTTP 200 instead of 400 when
+/// the spec says its provider does that.
+pub(crate) fn token_error(
+    shared: &Shared,
+    status: StatusCode,
+    error: &str,
+    description: &str,
+) -> Response {
+    if shared.wire.dialect == Dialect::Bitbucket {
+        return oauth_error(status, error, description);
+    }
+    let quirks = &shared.wire.quirks;
+    let status = if quirks.error_with_http_200 && status == StatusCode::BAD_REQUEST {
+        StatusCode::OK
+    } else {
+        status
+    };
+    let mut body = Map::new();
+    body.insert("error".to_owned(), Value::String(error.to_owned()));
+    body.insert(
+        "error_description".to_owned(),
+        Value::String(description.to_owned()),
+    );
+    if quirks.form_encoded {
+        form(status, &body)
+    } else {
+        json(status, &body)
+    }
+}
+
+/// An `application/x-www-form-urlencoded` response with the members of `body` (non-string
+/// values as their JSON text).
+pub(crate) fn form(status: StatusCode, body: &Map<String, Value>) -> Response {
+    let mut serializer = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in body {
+        match value {
+            Value::String(text) => serializer.append_pair(key, text),
+            other => serializer.append_pair(key, &other.to_string()),
+        };
+    }
+    (
+        status,
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-www-form-urlencoded"),
+            ),
+            (CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        serializer.finish(),
+    )
+        .into_response()
+}
+
+/// An API error: Bitbucket's envelope, or for a spec the error fixture given for the status,
+/// else `{...: message}` with the message at the spec's error pointer. A 401 carries a Bearer
+/// challenge, a 429 `Retry-After: 1`.
+pub(crate) fn api_error(shared: &Shared, status: StatusCode, message: &str) -> Response {
+    if shared.wire.dialect == Dialect::Bitbucket {
+        return envelope(status, message);
+    }
+    let fixture = shared.lock().fixtures.errors.get(&status.as_u16()).cloned();
+    let mut response = match fixture {
+        Some(body) => raw_json(status, body),
+        None => json(status, &at_pointer(shared.wire.error_pointer, message)),
+    };
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        add_retry_after(&mut response);
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        );
+    }
+    response
+}
+
+/// A JSON object holding `message` at `pointer` (`/error/message` gives
+/// `{"error": {"message": ...}}`).
+pub(crate) fn at_pointer(pointer: &str, message: &str) -> Value {
+    let mut value = Value::String(message.to_owned());
+    let segments: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    if segments.is_empty() || segments.iter().any(String::is_empty) {
+        let mut map = Map::new();
+        map.insert("message".to_owned(), value);
+        return Value::Object(map);
+    }
+    for segment in segments.into_iter().rev() {
+        let mut map = Map::new();
+        map.insert(segment, value);
+        value = Value::Object(map);
+    }
+    value
+}
+
+/// A 200-class or error response whose JSON body is given as text, sent as it is.
+pub(crate) fn raw_json(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [
+            (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A minimal HTML page, as providers' browser-facing errors are, titled with the provider's
+/// name.
+pub(crate) fn html_page(
+    shared: &Shared,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+) -> Response {
     let page = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">\
-         <title>{title} | Bitbucket (mock)</title></head>\n\
+         <title>{title} | {site} (mock)</title></head>\n\
          <body>\n<h1>{title}</h1>\n<p>{message}</p>\n</body>\n</html>\n",
         title = escape_html(title),
+        site = escape_html(&shared.wire.title),
         message = escape_html(message),
     );
     html(status, page)
@@ -149,10 +282,13 @@ pub(crate) fn html(status: StatusCode, page: String) -> Response {
 pub(crate) fn redirect(status: StatusCode, location: &str) -> Response {
     match HeaderValue::from_str(location) {
         Ok(value) => (status, [(LOCATION, value)]).into_response(),
-        Err(_) => html_page(
+        Err(_) => html(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "Bad redirect",
-            "The mock was asked to redirect to a location that is not a valid header value.",
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">\
+             <title>Bad redirect (mock)</title></head>\n<body>\n<h1>Bad redirect</h1>\n\
+             <p>The mock was asked to redirect to a location that is not a valid header \
+             value.</p>\n</body>\n</html>\n"
+                .to_owned(),
         ),
     }
 }
@@ -214,6 +350,20 @@ pub(crate) fn huge_body(len: usize) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_placed_at_the_spec_error_pointer() {
+        assert_eq!(
+            at_pointer("/error/message", "m"),
+            serde_json::json!({"error": {"message": "m"}})
+        );
+        assert_eq!(
+            at_pointer("/error_description", "m"),
+            serde_json::json!({"error_description": "m"})
+        );
+        assert_eq!(at_pointer("", "m"), serde_json::json!({"message": "m"}));
+        assert_eq!(at_pointer("/a~1b", "m"), serde_json::json!({"a/b": "m"}));
+    }
 
     #[test]
     fn escape_html_escapes_markup_and_quotes() {

@@ -1,16 +1,22 @@
 //! The server's shared state: configuration, issued grants, faults and counters.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use crate::config::{Consent, MockConfig, MockUser};
+use oauth_kit_core::spec::ProviderSpec;
+
+use crate::config::{Consent, MockUser};
+use crate::extension::MockExtension;
 use crate::fault::{Endpoint, Fault};
+use crate::wire::Wire;
 
-/// A snapshot of what the mock has seen, from [`MockBitbucket::counters`](crate::MockBitbucket::counters).
+/// A snapshot of what a mock has seen, from [`MockBitbucket::counters`](crate::MockBitbucket::counters)
+/// or [`MockProvider::counters`](crate::MockProvider::counters).
 ///
 /// Counts are of requests received, whatever their outcome, since the start or the last
-/// [`reset_counters`](crate::MockBitbucket::reset_counters).
+/// `reset_counters`. The paths named are Bitbucket's; a [`MockProvider`](crate::MockProvider)
+/// counts the same endpoints at its spec's paths.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Counters {
@@ -24,10 +30,14 @@ pub struct Counters {
     pub token_authorization_code: u64,
     /// Token requests whose form said `grant_type=refresh_token`.
     pub token_refresh: u64,
-    /// `GET /2.0/user` requests.
+    /// `GET /2.0/user` requests (the user-info endpoint, GET or POST).
     pub user: u64,
-    /// `GET /2.0/user/emails` requests (each page counts).
+    /// `GET /2.0/user/emails` requests (each page counts): the endpoint named `emails`.
     pub emails: u64,
+    /// Requests to each named further endpoint of the spec (`emails` included), by name.
+    pub extra: BTreeMap<String, u64>,
+    /// Requests to the revocation endpoint.
+    pub revoke: u64,
     /// Requests to paths the mock does not serve (answered 404).
     pub not_found: u64,
     /// The parameter names (never the values) of the last authorization request, in order.
@@ -35,6 +45,13 @@ pub struct Counters {
     /// The field names (never the values) of the last token request's form, in order; empty
     /// when its body was not a form.
     pub last_token_form: Vec<String>,
+    /// How the last token request that passed client authentication authenticated:
+    /// `client_secret_basic`, `client_secret_post`, `none` or `private_key_jwt` (the names of
+    /// RFC 8414's `token_endpoint_auth_methods_supported`).
+    pub last_client_auth: Option<&'static str>,
+    /// Code exchanges whose PKCE `code_verifier` matched the challenge of the authorization
+    /// request.
+    pub pkce_verified: u64,
     /// Whether an `access_token` ever arrived in a query string (it is never accepted there).
     pub token_in_query: bool,
 }
@@ -46,10 +63,16 @@ pub(crate) struct CodeGrant {
     pub(crate) redirect_uri: String,
     /// The uuid of the user who approved.
     pub(crate) user: String,
+    /// The PKCE challenge and its method, when the request carried one.
+    pub(crate) challenge: Option<(String, String)>,
+    /// The scopes the authorization request asked for.
+    pub(crate) requested_scopes: Vec<String>,
+    /// Every parameter of the authorization request (`nonce` included), for extensions.
+    pub(crate) params: Vec<(String, String)>,
 }
 
 /// What an access or refresh token stands for.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub(crate) struct TokenGrant {
     /// The uuid of the user the token acts for.
     pub(crate) user: String,
@@ -59,13 +82,30 @@ pub(crate) struct TokenGrant {
     pub(crate) expired: bool,
 }
 
+/// The API answers of a [`MockProvider`](crate::MockProvider), as the test gave them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FixtureSet {
+    /// The user-info body (also what goes into the token response for specs that put the
+    /// user there).
+    pub(crate) user: String,
+    /// The body of each named further endpoint.
+    pub(crate) endpoints: HashMap<String, String>,
+    /// Error bodies by status, used instead of the generic error body.
+    pub(crate) errors: HashMap<u16, String>,
+}
+
 /// Mutable state, behind the mutex in [`Shared`].
 pub(crate) struct State {
     pub(crate) consent: Consent,
     pub(crate) users: Vec<MockUser>,
     /// The uuid of the user "logged in" at the browser.
     pub(crate) current_user: String,
+    /// The scopes granted to tokens (unless `grant_requested_scopes`).
     pub(crate) scopes: Vec<String>,
+    /// Grant what the authorization request asked for (falling back to `scopes` when it asked
+    /// for nothing) instead of `scopes`.
+    pub(crate) grant_requested_scopes: bool,
+    pub(crate) fixtures: FixtureSet,
     pub(crate) faults: HashMap<Endpoint, Fault>,
     pub(crate) codes: HashMap<String, CodeGrant>,
     pub(crate) access_tokens: HashMap<String, TokenGrant>,
@@ -80,6 +120,12 @@ pub(crate) struct Shared {
     pub(crate) client_secret: String,
     pub(crate) callback_url: Option<String>,
     pub(crate) emails_page_len: usize,
+    /// What the mock speaks and where.
+    pub(crate) wire: Wire,
+    /// The spec a [`MockProvider`](crate::MockProvider) stands in for.
+    pub(crate) spec: Option<&'static ProviderSpec>,
+    /// Behaviour added by the test.
+    pub(crate) extensions: Vec<Arc<dyn MockExtension>>,
     state: Mutex<State>,
 }
 
@@ -93,20 +139,41 @@ impl fmt::Debug for Shared {
     }
 }
 
+/// What [`Shared::new`] is made from, whichever mock starts.
+pub(crate) struct Setup {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    pub(crate) callback_url: Option<String>,
+    pub(crate) consent: Consent,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) grant_requested_scopes: bool,
+    pub(crate) users: Vec<MockUser>,
+    pub(crate) current_user: String,
+    pub(crate) emails_page_len: usize,
+    pub(crate) fixtures: FixtureSet,
+    pub(crate) spec: Option<&'static ProviderSpec>,
+    pub(crate) extensions: Vec<Arc<dyn MockExtension>>,
+}
+
 impl Shared {
-    /// Builds the shared state from a configuration whose `users` is not empty.
-    pub(crate) fn new(config: MockConfig, base_url: String, current_user: String) -> Self {
+    /// Builds the shared state of a mock listening at `base_url`.
+    pub(crate) fn new(setup: Setup, base_url: String, wire: Wire) -> Self {
         Self {
             base_url,
-            client_id: config.client_id,
-            client_secret: config.client_secret,
-            callback_url: config.callback_url,
-            emails_page_len: config.emails_page_len.clamp(1, 100),
+            client_id: setup.client_id,
+            client_secret: setup.client_secret,
+            callback_url: setup.callback_url,
+            emails_page_len: setup.emails_page_len.clamp(1, 100),
+            wire,
+            spec: setup.spec,
+            extensions: setup.extensions,
             state: Mutex::new(State {
-                consent: config.consent,
-                users: config.users,
-                current_user,
-                scopes: config.scopes,
+                consent: setup.consent,
+                users: setup.users,
+                current_user: setup.current_user,
+                scopes: setup.scopes,
+                grant_requested_scopes: setup.grant_requested_scopes,
+                fixtures: setup.fixtures,
                 faults: HashMap::new(),
                 codes: HashMap::new(),
                 access_tokens: HashMap::new(),
@@ -129,7 +196,26 @@ impl Shared {
 
     /// The fault currently set for `endpoint`, if any.
     pub(crate) fn fault(&self, endpoint: Endpoint) -> Option<Fault> {
-        self.lock().faults.get(&endpoint).cloned()
+        self.lock().faults.get(&endpoint.normalized()).cloned()
+    }
+
+    /// The grant behind an `Authorization: Bearer` header.
+    pub(crate) fn bearer_grant(
+        &self,
+        headers: &axum::http::HeaderMap,
+    ) -> Result<TokenGrant, BearerRejection> {
+        let token = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim());
+        let grant = token.and_then(|t| self.lock().access_tokens.get(t).cloned());
+        let grant = grant.ok_or(BearerRejection::Invalid)?;
+        if grant.expired {
+            return Err(BearerRejection::Expired);
+        }
+        Ok(grant)
     }
 
     /// Records whether a query string carried an `access_token`.
@@ -139,6 +225,15 @@ impl Shared {
             self.count(|c| c.token_in_query = true);
         }
     }
+}
+
+/// Why a bearer token was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BearerRejection {
+    /// No bearer token, or one the mock never issued.
+    Invalid,
+    /// A token expired with `expire_access_tokens`.
+    Expired,
 }
 
 impl State {

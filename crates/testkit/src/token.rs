@@ -1,22 +1,32 @@
-//! `POST /site/oauth2/access_token`: the authorization code and refresh token grants.
+//! The token endpoint (`POST /site/oauth2/access_token` on Bitbucket): the authorization code
+//! and refresh token grants, with the provider's client authentication and response format.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use oauth_kit_core::spec::UserSource;
+use oauth_kit_core::{ClientAuth, JWT_BEARER_ASSERTION};
 use serde::Serialize;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 
+use crate::extension::{IssuedGrant, MockContext};
 use crate::fault::{self, Endpoint};
 use crate::respond;
-use crate::state::{Shared, TokenGrant, random_alphanumeric, random_url_safe};
+use crate::state::{CodeGrant, Shared, TokenGrant, random_alphanumeric, random_url_safe};
+use crate::wire::Dialect;
 
 /// Seconds an access token is said to live, as Bitbucket says.
 const EXPIRES_IN: u64 = 7200;
+
+/// Seconds a generic mock's access token is said to live.
+const SPEC_EXPIRES_IN: u64 = 3600;
 
 /// A successful token response, in the key order of fixture 8.1.
 #[derive(Serialize)]
@@ -29,20 +39,29 @@ struct TokenResponse<'a> {
     state: &'static str,
 }
 
-fn invalid_code() -> Response {
-    respond::oauth_error(
+fn invalid_code(shared: &Shared) -> Response {
+    respond::token_error(
+        shared,
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         "The specified code is not valid.",
     )
 }
 
-fn unsupported_grant(grant_type: Option<&str>) -> Response {
-    respond::oauth_error(
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        &format!("Unsupported grant type: {}", grant_type.unwrap_or("None")),
-    )
+fn unsupported_grant(shared: &Shared, grant_type: Option<&str>) -> Response {
+    match shared.wire.dialect {
+        Dialect::Bitbucket => respond::oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            &format!("Unsupported grant type: {}", grant_type.unwrap_or("None")),
+        ),
+        Dialect::Spec => respond::token_error(
+            shared,
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "The grant type is not supported.",
+        ),
+    }
 }
 
 /// Whether the body was sent as `application/x-www-form-urlencoded`.
@@ -67,7 +86,7 @@ fn form_decode(part: &str) -> Option<String> {
 }
 
 /// The client id and secret from `Authorization: Basic`, if it is well formed.
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+pub(crate) fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = value.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
@@ -78,23 +97,126 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     Some((form_decode(id)?, form_decode(secret)?))
 }
 
-/// `POST /site/oauth2/access_token`.
+/// The first value of a form field.
+fn field<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+/// Checks the request's client authentication against the provider's method and returns the
+/// method's RFC 8414 name, or the error response.
+pub(crate) fn authenticate_client(
+    shared: &Shared,
+    headers: &HeaderMap,
+    form: &[(String, String)],
+) -> Result<&'static str, Response> {
+    let basic = || {
+        basic_credentials(headers)
+            .is_some_and(|(id, secret)| id == shared.client_id && secret == shared.client_secret)
+    };
+    if shared.wire.dialect == Dialect::Bitbucket {
+        return if basic() {
+            Ok("client_secret_basic")
+        } else {
+            Err(respond::oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unauthorized_client",
+                "Requests must be authenticated using OAuth client credentials",
+            ))
+        };
+    }
+    let header = headers.contains_key(AUTHORIZATION);
+    let id_in_form = field(form, "client_id") == Some(shared.client_id.as_str());
+    let secret_in_form = field(form, "client_secret").is_some();
+    let assertion_in_form = field(form, "client_assertion").is_some();
+    // RFC 6749 section 2.3: a client uses exactly one authentication method per request.
+    let (ok, method) = match shared.wire.client_auth {
+        ClientAuth::FormBody => (
+            !header
+                && id_in_form
+                && field(form, "client_secret") == Some(shared.client_secret.as_str()),
+            "client_secret_post",
+        ),
+        ClientAuth::None => (
+            !header && id_in_form && !secret_in_form && !assertion_in_form,
+            "none",
+        ),
+        ClientAuth::PrivateKeyJwt => (
+            !header
+                && !secret_in_form
+                && field(form, "client_id").is_none_or(|id| id == shared.client_id)
+                && field(form, "client_assertion_type") == Some(JWT_BEARER_ASSERTION)
+                && field(form, "client_assertion")
+                    .is_some_and(|jwt| assertion_names_client(jwt, &shared.client_id)),
+            "private_key_jwt",
+        ),
+        _ => (
+            basic() && !secret_in_form && !assertion_in_form,
+            "client_secret_basic",
+        ),
+    };
+    if ok {
+        return Ok(method);
+    }
+    let mut response = respond::token_error(
+        shared,
+        StatusCode::UNAUTHORIZED,
+        "invalid_client",
+        "Client authentication failed",
+    );
+    if matches!(shared.wire.client_auth, ClientAuth::Basic) {
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"mock\""),
+        );
+    }
+    Err(response)
+}
+
+/// Whether `jwt` has the shape of a JWT whose `iss` and `sub` are `client_id` (RFC 7523 section
+/// 3). The signature is not checked: the mock has no key to check it with.
+fn assertion_names_client(jwt: &str, client_id: &str) -> bool {
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let [header, payload, signature] = parts.as_slice() else {
+        return false;
+    };
+    if header.is_empty() || signature.is_empty() {
+        return false;
+    }
+    let Some(claims) = URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+    else {
+        return false;
+    };
+    claims.get("iss").and_then(Value::as_str) == Some(client_id)
+        && claims.get("sub").and_then(Value::as_str) == Some(client_id)
+}
+
+/// The token endpoint, `POST /site/oauth2/access_token` on Bitbucket.
 pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    tracing::debug!("mock bitbucket: POST /site/oauth2/access_token");
+    tracing::debug!(mock = %shared.wire.title, "mock: POST token endpoint");
     shared.count(|c| c.token += 1);
     if !is_form(&headers) {
         shared.count(|c| c.last_token_form.clear());
-        return unsupported_grant(None);
+        return match shared.wire.dialect {
+            Dialect::Bitbucket => unsupported_grant(&shared, None),
+            Dialect::Spec => respond::token_error(
+                &shared,
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "The token request must be sent as application/x-www-form-urlencoded.",
+            ),
+        };
     }
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let field = |key: &str| form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
-    let grant_type = field("grant_type");
+    let grant_type = field(&form, "grant_type");
     shared.count(|c| {
         c.last_token_form = form.iter().map(|(k, _)| k.clone()).collect();
         match grant_type {
@@ -104,67 +226,186 @@ pub(crate) async fn token(
         }
     });
 
-    let authenticated = basic_credentials(&headers)
-        .is_some_and(|(id, secret)| id == shared.client_id && secret == shared.client_secret);
-    if !authenticated {
-        return respond::oauth_error(
-            StatusCode::BAD_REQUEST,
-            "unauthorized_client",
-            "Requests must be authenticated using OAuth client credentials",
-        );
-    }
+    let method = match authenticate_client(&shared, &headers, &form) {
+        Ok(method) => method,
+        Err(response) => return response,
+    };
+    shared.count(|c| c.last_client_auth = Some(method));
 
     let fault = shared.fault(Endpoint::Token);
-    if let Some(response) = fault::respond(Endpoint::Token, fault.as_ref()).await {
+    if let Some(response) = fault::respond(&shared, Endpoint::Token, fault.as_ref()).await {
         return response;
     }
 
     match grant_type {
-        Some("authorization_code") => {
-            // Removing the code under the lock makes it single use even under concurrency.
-            let Some(grant) = shared
-                .lock()
-                .codes
-                .remove(field("code").unwrap_or_default())
-            else {
-                return invalid_code();
-            };
-            if field("redirect_uri").is_some_and(|sent| sent != grant.redirect_uri) {
-                return invalid_code();
-            }
-            let Ok(refresh_token) = random_alphanumeric(18) else {
-                return respond::random_failed();
-            };
-            let scopes = shared.lock().scopes.clone();
-            let grant = TokenGrant {
-                user: grant.user,
-                scopes,
-                expired: false,
-            };
-            shared
-                .lock()
-                .refresh_tokens
-                .insert(refresh_token.clone(), grant.clone());
-            issue(&shared, grant, &refresh_token, "authorization_code")
-        }
-        Some("refresh_token") => {
-            let refresh_token = field("refresh_token").unwrap_or_default();
+        Some("authorization_code") => exchange_code(&shared, &form),
+        Some("refresh_token") if shared.wire.refresh => {
+            let refresh_token = field(&form, "refresh_token").unwrap_or_default();
             let Some(grant) = shared.lock().refresh_tokens.get(refresh_token).cloned() else {
-                return respond::oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_request",
-                    "Invalid refresh_token",
-                );
+                return match shared.wire.dialect {
+                    Dialect::Bitbucket => respond::oauth_error(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        "Invalid refresh_token",
+                    ),
+                    Dialect::Spec => respond::token_error(
+                        &shared,
+                        StatusCode::BAD_REQUEST,
+                        "invalid_grant",
+                        "The refresh token is invalid.",
+                    ),
+                };
             };
-            // Bitbucket does not rotate refresh tokens: the same one comes back.
-            issue(&shared, grant, refresh_token, "refresh_token")
+            // Refresh tokens are not rotated (as on Bitbucket): the same one comes back.
+            issue(&shared, grant, refresh_token, "refresh_token", &[])
         }
-        other => unsupported_grant(other),
+        other => unsupported_grant(&shared, other),
+    }
+}
+
+/// The RFC 7009 revocation endpoint of a spec that has one: the client authenticates as at the
+/// token endpoint, and the token (access or refresh) stops working. Unknown tokens are answered
+/// 200 too, as the RFC says.
+pub(crate) async fn revoke(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    tracing::debug!(mock = %shared.wire.title, "mock: POST revocation endpoint");
+    shared.count(|c| c.revoke += 1);
+    if !is_form(&headers) {
+        return respond::token_error(
+            &shared,
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The revocation request must be sent as application/x-www-form-urlencoded.",
+        );
+    }
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if let Err(response) = authenticate_client(&shared, &headers, &form) {
+        return response;
+    }
+    let Some(token) = field(&form, "token") else {
+        return respond::token_error(
+            &shared,
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The token parameter is missing.",
+        );
+    };
+    {
+        let mut state = shared.lock();
+        state.access_tokens.remove(token);
+        state.refresh_tokens.remove(token);
+    }
+    StatusCode::OK.into_response()
+}
+
+/// `grant_type=authorization_code`: a single-use code, bound to its redirect URI and, where
+/// the provider checks PKCE, to its challenge.
+fn exchange_code(shared: &Shared, form: &[(String, String)]) -> Response {
+    // Removing the code under the lock makes it single use even under concurrency.
+    let Some(code) = shared
+        .lock()
+        .codes
+        .remove(field(form, "code").unwrap_or_default())
+    else {
+        return invalid_code(shared);
+    };
+    let redirect_uri = field(form, "redirect_uri");
+    let redirect_ok = match shared.wire.dialect {
+        // Bitbucket accepts a token request without the redirect URI.
+        Dialect::Bitbucket => redirect_uri.is_none_or(|sent| sent == code.redirect_uri),
+        // RFC 6749 section 4.1.3: required, and identical, when the authorization request
+        // carried one.
+        Dialect::Spec => redirect_uri == Some(code.redirect_uri.as_str()),
+    };
+    if !redirect_ok {
+        return invalid_code(shared);
+    }
+    if shared.wire.checks_pkce() {
+        if let Err(reason) = verify_pkce(&code, field(form, "code_verifier")) {
+            return respond::token_error(shared, StatusCode::BAD_REQUEST, "invalid_grant", reason);
+        }
+        if code.challenge.is_some() {
+            shared.count(|c| c.pkce_verified += 1);
+        }
+    }
+    let Ok(refresh_token) = random_alphanumeric(18) else {
+        return respond::random_failed();
+    };
+    let scopes = {
+        let state = shared.lock();
+        if state.grant_requested_scopes && !code.requested_scopes.is_empty() {
+            code.requested_scopes.clone()
+        } else {
+            state.scopes.clone()
+        }
+    };
+    let grant = TokenGrant {
+        user: code.user,
+        scopes,
+        expired: false,
+    };
+    if shared.wire.refresh {
+        shared
+            .lock()
+            .refresh_tokens
+            .insert(refresh_token.clone(), grant.clone());
+    }
+    issue(
+        shared,
+        grant,
+        &refresh_token,
+        "authorization_code",
+        &code.params,
+    )
+}
+
+/// Checks the `code_verifier` against the code's challenge (RFC 7636 section 4.6).
+fn verify_pkce(code: &CodeGrant, verifier: Option<&str>) -> Result<(), &'static str> {
+    match (&code.challenge, verifier) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err("A code_verifier was sent for a code issued without a challenge."),
+        (Some(_), None) => Err("The code_verifier is missing."),
+        (Some((challenge, method)), Some(verifier)) => {
+            let well_formed = (43..=128).contains(&verifier.len())
+                && verifier
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+            let computed = if method == "S256" {
+                URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+            } else {
+                verifier.to_owned()
+            };
+            if well_formed && computed == *challenge {
+                Ok(())
+            } else {
+                Err("The code_verifier does not match the code_challenge.")
+            }
+        }
     }
 }
 
 /// Issues a new access token for `grant` and answers with the token response.
-fn issue(shared: &Shared, grant: TokenGrant, refresh_token: &str, state: &'static str) -> Response {
+fn issue(
+    shared: &Shared,
+    grant: TokenGrant,
+    refresh_token: &str,
+    grant_type: &'static str,
+    authorization_params: &[(String, String)],
+) -> Response {
+    if shared.wire.dialect == Dialect::Spec {
+        return issue_spec(
+            shared,
+            grant,
+            refresh_token,
+            grant_type,
+            authorization_params,
+        );
+    }
     let Ok(access_token) = random_url_safe(100) else {
         return respond::random_failed();
     };
@@ -181,9 +422,107 @@ fn issue(shared: &Shared, grant: TokenGrant, refresh_token: &str, state: &'stati
             expires_in: EXPIRES_IN,
             refresh_token,
             token_type: "bearer",
-            state,
+            state: grant_type,
         },
     )
+}
+
+/// The token response of a spec: its scope member and separator, its quirks, the user where
+/// the spec reads it from the token response, and what extensions add.
+fn issue_spec(
+    shared: &Shared,
+    grant: TokenGrant,
+    refresh_token: &str,
+    grant_type: &'static str,
+    authorization_params: &[(String, String)],
+) -> Response {
+    let Ok(access_token) = random_url_safe(40) else {
+        return respond::random_failed();
+    };
+    let wire = &shared.wire;
+    let quirks = &wire.quirks;
+    let mut body = Map::new();
+    body.insert(
+        "access_token".to_owned(),
+        Value::String(access_token.clone()),
+    );
+    if !quirks.token_type_optional {
+        body.insert("token_type".to_owned(), Value::String("Bearer".to_owned()));
+    }
+    body.insert(
+        "expires_in".to_owned(),
+        if quirks.expires_in_as_string {
+            Value::String(SPEC_EXPIRES_IN.to_string())
+        } else {
+            Value::from(SPEC_EXPIRES_IN)
+        },
+    );
+    if wire.refresh {
+        body.insert(
+            "refresh_token".to_owned(),
+            Value::String(refresh_token.to_owned()),
+        );
+    }
+    if !grant.scopes.is_empty() {
+        body.insert(
+            quirks.scope_field.to_owned(),
+            Value::String(grant.scopes.join(&quirks.scope_separator.to_string())),
+        );
+    }
+    let user: Value = serde_json::from_str(&shared.lock().fixtures.user).unwrap_or(Value::Null);
+    if let UserSource::TokenResponse(pointer) = wire.user_source {
+        put_user(&mut body, pointer, &user);
+    }
+    if !shared.extensions.is_empty() {
+        let context = MockContext::of(shared);
+        let issued = IssuedGrant {
+            grant_type,
+            user: &user,
+            scopes: &grant.scopes,
+            authorization_params,
+        };
+        for extension in &shared.extensions {
+            extension.token_response(&context, &issued, &mut body);
+        }
+    }
+    shared.lock().access_tokens.insert(access_token, grant);
+    if quirks.form_encoded {
+        respond::form(StatusCode::OK, &body)
+    } else {
+        respond::json(StatusCode::OK, &body)
+    }
+}
+
+/// Puts the user into a token response at `pointer`: `""` merges its members (never over a
+/// token member), anything else nests it (`/authed_user`).
+fn put_user(body: &mut Map<String, Value>, pointer: &str, user: &Value) {
+    let segments: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let Some((last, parents)) = segments.split_last() else {
+        if let Value::Object(members) = user {
+            for (key, value) in members {
+                body.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
+        return;
+    };
+    let mut target = body;
+    for segment in parents {
+        let entry = target
+            .entry(segment.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(Map::new());
+        }
+        let Value::Object(next) = entry else {
+            return;
+        };
+        target = next;
+    }
+    target.insert(last.clone(), user.clone());
 }
 
 #[cfg(test)]
@@ -222,5 +561,71 @@ mod tests {
     #[test]
     fn bearer_is_not_basic() {
         assert_eq!(basic_credentials(&with_authorization("Bearer abc")), None);
+    }
+
+    fn code_with(challenge: &str, method: &str) -> CodeGrant {
+        CodeGrant {
+            redirect_uri: "http://localhost/cb".to_owned(),
+            user: "u".to_owned(),
+            challenge: Some((challenge.to_owned(), method.to_owned())),
+            requested_scopes: Vec::new(),
+            params: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn pkce_s256_accepts_the_rfc7636_appendix_b_vector_only() {
+        let code = code_with("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256");
+        assert!(verify_pkce(&code, Some("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).is_ok());
+        assert!(verify_pkce(&code, Some("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXl")).is_err());
+        assert!(verify_pkce(&code, None).is_err());
+        let plain = code_with("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "plain");
+        assert!(verify_pkce(&plain, Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")).is_ok());
+        let without = CodeGrant {
+            challenge: None,
+            ..code_with("", "")
+        };
+        assert!(verify_pkce(&without, None).is_ok());
+        assert!(
+            verify_pkce(
+                &without,
+                Some("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn assertions_must_be_jwts_naming_the_client() {
+        let part = |json: &str| URL_SAFE_NO_PAD.encode(json);
+        let jwt = |claims: &str| format!("{}.{}.sig", part(r#"{"alg":"ES256"}"#), part(claims));
+        assert!(assertion_names_client(
+            &jwt(r#"{"iss":"c","sub":"c","aud":"t"}"#),
+            "c"
+        ));
+        assert!(!assertion_names_client(
+            &jwt(r#"{"iss":"c","sub":"other"}"#),
+            "c"
+        ));
+        assert!(!assertion_names_client("not-a-jwt", "c"));
+        assert!(!assertion_names_client(
+            &format!("{}..sig", part("{}")),
+            "c"
+        ));
+    }
+
+    #[test]
+    fn the_user_goes_into_the_token_response_at_its_pointer() {
+        let user = serde_json::json!({"id": "U1", "access_token": "not-this-one"});
+        let mut body = Map::new();
+        body.insert("access_token".to_owned(), Value::String("t".to_owned()));
+        let mut merged = body.clone();
+        put_user(&mut merged, "", &user);
+        assert_eq!(
+            Value::Object(merged),
+            serde_json::json!({"access_token": "t", "id": "U1"})
+        );
+        put_user(&mut body, "/authed/user", &user);
+        assert_eq!(body["authed"]["user"], user);
     }
 }

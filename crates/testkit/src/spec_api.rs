@@ -1,0 +1,102 @@
+//! A [`MockProvider`](crate::MockProvider)'s API: the user-info endpoint and the spec's further
+//! endpoints, answered with the fixtures the test gave, behind the same bearer-token check as
+//! Bitbucket's API and the spec's required headers.
+
+use std::sync::Arc;
+
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use crate::fault::{self, Endpoint};
+use crate::respond;
+use crate::state::{BearerRejection, Shared};
+
+/// The message of a 401 for a token expired with `expire_access_tokens`.
+const TOKEN_EXPIRED: &str = "The access token expired; refresh it or log in again.";
+
+/// Checks the bearer token and the spec's user-info headers.
+fn check(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+    match shared.bearer_grant(headers) {
+        Ok(_) => {}
+        Err(BearerRejection::Invalid) => {
+            return Err(respond::api_error(
+                shared,
+                StatusCode::UNAUTHORIZED,
+                respond::GENERIC_TOKEN_INVALID,
+            ));
+        }
+        Err(BearerRejection::Expired) => {
+            return Err(respond::api_error(
+                shared,
+                StatusCode::UNAUTHORIZED,
+                TOKEN_EXPIRED,
+            ));
+        }
+    }
+    for (name, expected) in &shared.wire.user_headers {
+        let sent = headers.get(*name).and_then(|v| v.to_str().ok());
+        if sent != Some(expected.as_str()) {
+            return Err(respond::api_error(
+                shared,
+                StatusCode::BAD_REQUEST,
+                &format!("The {name} header is missing or wrong."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The user-info endpoint (GET, or POST when the spec says so): the user fixture.
+pub(crate) async fn user(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    query: RawQuery,
+) -> Response {
+    tracing::debug!(mock = %shared.wire.title, "mock: user-info endpoint");
+    shared.count(|c| c.user += 1);
+    shared.note_query_token(query.0.as_deref());
+    if let Err(response) = check(&shared, &headers) {
+        return response;
+    }
+    let fault = shared.fault(Endpoint::User);
+    if let Some(response) = fault::respond(&shared, Endpoint::User, fault.as_ref()).await {
+        return response;
+    }
+    let body = shared.lock().fixtures.user.clone();
+    respond::raw_json(StatusCode::OK, body)
+}
+
+/// A further endpoint of the spec, by name: its fixture, or a 404 when the test gave none.
+pub(crate) async fn extra(
+    shared: Arc<Shared>,
+    name: &'static str,
+    headers: HeaderMap,
+    query: RawQuery,
+) -> Response {
+    tracing::debug!(mock = %shared.wire.title, endpoint = name, "mock: further endpoint");
+    shared.count(|c| {
+        *c.extra.entry(name.to_owned()).or_default() += 1;
+        if name == "emails" {
+            c.emails += 1;
+        }
+    });
+    shared.note_query_token(query.0.as_deref());
+    if let Err(response) = check(&shared, &headers) {
+        return response;
+    }
+    let endpoint = Endpoint::extra(name);
+    let fault = shared.fault(endpoint);
+    if let Some(response) = fault::respond(&shared, endpoint, fault.as_ref()).await {
+        return response;
+    }
+    let body = shared.lock().fixtures.endpoints.get(name).cloned();
+    match body {
+        Some(body) => respond::raw_json(StatusCode::OK, body),
+        None => respond::api_error(
+            &shared,
+            StatusCode::NOT_FOUND,
+            &format!("The mock has no fixture for the endpoint `{name}`."),
+        ),
+    }
+}
