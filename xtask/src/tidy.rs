@@ -20,6 +20,7 @@ const SECRET_READERS: &[&str] = &[
     "crates/core/src/http.rs",
     "crates/core/src/oauth2.rs",
     "crates/core/src/spec/provider.rs",
+    "crates/core/src/client.rs",
     "crates/core/src/flow/record.rs",
     "crates/oauth-kit/src/settings.rs",
     // The conformance suite reads the secrets of a run to search its logs and output for them.
@@ -58,16 +59,45 @@ fn manifests() -> Vec<PathBuf> {
     out
 }
 
-/// Library crates: everything under `crates/` (examples and xtask are programs).
+/// Library code: everything under `crates/*/src` except a crate's program (`src/main.rs`,
+/// `src/bin/`); examples and xtask are programs.
 fn library_sources() -> Vec<PathBuf> {
     let mut files = Vec::new();
     for manifest in manifests() {
         let dir = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
         if rel(&dir).starts_with("crates/") {
-            collect_rs(&dir.join("src"), &mut files);
+            let src = dir.join("src");
+            let mut crate_files = Vec::new();
+            collect_rs(&src, &mut crate_files);
+            files.extend(
+                crate_files
+                    .into_iter()
+                    .filter(|f| *f != src.join("main.rs") && !f.starts_with(src.join("bin"))),
+            );
         }
     }
     files
+}
+
+#[test]
+fn providers_depend_on_the_provider_api_only() {
+    let mut offenders = Vec::new();
+    for file in library_sources() {
+        let path = rel(&file);
+        if !path.starts_with("crates/providers/") {
+            continue;
+        }
+        let text = fs::read_to_string(&file).unwrap_or_default();
+        for (n, line) in code_lines(&text) {
+            if line.contains("oauth_kit_core::flow") || line.contains("LoginService") {
+                offenders.push(format!("{path}:{}", n + 1));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "provider crates use the provider API of oauth-kit-core, not the login flow: {offenders:#?}"
+    );
 }
 
 fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -51,6 +51,7 @@
 //! | `CookieStore::seal` / `unseal` | 1.0 µs / 1.0 µs |
 //! | `ReturnPath::parse` | 0.3–0.7 µs |
 
+mod client;
 mod endpoint;
 mod error;
 mod http;
@@ -69,6 +70,7 @@ pub mod spec;
 pub use url;
 
 pub use async_trait::async_trait;
+pub use client::{AuthorizationStart, PendingLogin, ProviderClient};
 pub use endpoint::{is_loopback, parse_endpoint};
 pub use error::{Error, OAuthErrorBody, ProviderContext, Result, Stage, redacted_excerpt};
 pub use http::{BearerRequest, ClientAuth, HttpClient, HttpConfig, HttpResponse, USER_AGENT};

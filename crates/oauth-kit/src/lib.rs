@@ -32,6 +32,50 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # Standalone: three calls
+//!
+//! Without a web framework, [`ProviderClient`] gives the three calls of every login:
+//! the authorization URL (keeping the state, PKCE verifier and nonce), the code exchange from
+//! the callback URL (state, provider error and RFC 9207 `iss` checked first), and the user from
+//! an access token. Here against the testkit's mock Bitbucket, with `reqwest` playing the
+//! browser:
+//!
+//! ```
+//! # #[cfg(feature = "bitbucket")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use oauth_kit::ProviderClient;
+//! use oauth_kit::bitbucket::BitbucketProvider;
+//! use oauth_kit_testkit::MockBitbucket;
+//!
+//! let mock = MockBitbucket::start().await?; // approves every authorization
+//! let provider = BitbucketProvider::builder(mock.client_id(), oauth_kit::ClientSecret::new(mock.client_secret()))
+//!     .authorize_url(mock.authorize_url())
+//!     .token_url(mock.token_url())
+//!     .api_url(mock.api_url())
+//!     .build()?;
+//! let client = ProviderClient::new(provider, "http://localhost:8000/auth/bitbucket/callback")?;
+//!
+//! // 1. The authorization URL; keep `start.pending` until the callback.
+//! let start = client.authorization_url()?;
+//!
+//! // The browser: the provider answers with a redirect to the callback URL.
+//! let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+//! let answer = browser.get(start.url.as_str()).send().await?;
+//! let callback = answer.headers()["location"].to_str()?.to_owned();
+//!
+//! // 2. The code exchange, from the whole callback URL.
+//! let token = client.exchange_code(&callback, &start.pending).await?;
+//!
+//! // 3. The user.
+//! let user = client.get_user_info(&token.access_token).await?;
+//! assert_eq!(user.provider, "bitbucket");
+//! assert!(user.email_verified);
+//! # Ok(()) }
+//! # #[cfg(not(feature = "bitbucket"))]
+//! # fn main() {}
+//! ```
 
 mod settings;
 

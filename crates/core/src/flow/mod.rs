@@ -4,7 +4,7 @@
 //! Adapters translate HTTP into the two calls of [`LoginService`] and back, so every web
 //! framework gets the same checks in the same order.
 
-mod callback;
+pub(crate) mod callback;
 mod config;
 mod cookie;
 mod hook;
