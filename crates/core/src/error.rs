@@ -258,6 +258,20 @@ pub enum Error {
         /// The provider's description, as data (never render it as HTML).
         description: Option<String>,
     },
+    /// The client sent more callbacks that reach the token endpoint than the limit allows
+    /// ([`FlowConfig::callback_rate_limit`](crate::FlowConfig::callback_rate_limit)).
+    #[error("too many callbacks from this client; try again in a minute")]
+    RateLimited,
+    /// The request carried several session cookies (one may have been planted from a sibling
+    /// subdomain); the adapters refuse to pick one.
+    #[error("the request carried several session cookies")]
+    DuplicateSessionCookie,
+    /// The session would not fit in a cookie (browsers drop cookies over 4096 bytes).
+    #[error("the session would be {bytes} bytes, more than a cookie can hold")]
+    SessionTooLarge {
+        /// The estimated size of the `Set-Cookie` value.
+        bytes: usize,
+    },
     /// The application's login hook refused the login.
     #[error("the application refused the login: {code}")]
     LoginRefused {
@@ -401,6 +415,9 @@ impl Error {
             Error::AuthorizationDenied { error, .. } if error == "access_denied" => "access_denied",
             Error::AuthorizationDenied { .. } => "authorization_failed",
             Error::LoginRefused { .. } => "login_refused",
+            Error::RateLimited => "rate_limited",
+            Error::DuplicateSessionCookie => "session_conflict",
+            Error::SessionTooLarge { .. } => "session_too_large",
             Error::UnknownProvider { .. } => "unknown_provider",
             Error::Timeout { .. } | Error::Connect { .. } => "provider_unavailable",
             _ => match self.stage() {

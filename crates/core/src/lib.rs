@@ -64,6 +64,7 @@ mod user;
 
 pub mod flow;
 pub mod sanitize;
+pub mod session;
 pub mod spec;
 
 /// The `url` crate, re-exported for provider crates and the [`provider_type!`] macro.

@@ -228,7 +228,7 @@ async fn flow_cookie_header(base: &str, extra: &[(&str, &str)]) -> (String, Stri
     assert!(done.result.is_ok());
     (
         outcome.cookie.to_header_value(),
-        done.clear_cookie.to_header_value(),
+        done.clear_cookie.expect("cleared").to_header_value(),
     )
 }
 

@@ -14,8 +14,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use flow_support::{
     CODE, COOKIE_KEY, ISSUER, Idp, OTHER_COOKIE_KEY, PROVIDER, StoreKind, assert_is_test_user,
-    begin, begin_state_and_cookie, config, plain, query, query_param, rejection, service,
-    service_with, success, tamper, with_iss, with_pkce,
+    begin, begin_state_and_cookie, config, plain, query, query_param, rejection, rejection_keeping,
+    service, service_with, success, tamper, with_iss, with_pkce,
 };
 use oauth_kit_core::{CookieKey, Error, LoginService, ProviderRegistry};
 use sha2::{Digest, Sha256};
@@ -64,7 +64,35 @@ for_each_store!(
     callback_with_correct_iss_succeeds_when_the_provider_sends_iss,
     pkce_challenge_in_the_url_matches_the_verifier_sent_to_the_token_endpoint,
     provider_without_pkce_gets_no_challenge_and_no_verifier,
+    callback_with_another_state_leaves_the_login_in_progress_intact,
 );
+
+async fn callback_with_another_state_leaves_the_login_in_progress_intact(store: StoreKind) {
+    let idp = Idp::start().await;
+    let service = service(&idp, store, plain());
+    let begun = begin(&service, PROVIDER, None).await;
+    // A cross-site link (or another tab's callback) opened in the same browser: the browser
+    // sends this login's flow cookie with someone else's state.
+    for junk in ["code=junk&state=junk", "error=access_denied&state=junk"] {
+        let err = rejection_keeping(service.complete(PROVIDER, junk, Some(&begun.cookie)).await);
+        assert!(matches!(err, Error::StateMismatch), "{err:?}");
+    }
+    for not_matched in ["code=junk", "code=a&state=b&state=c"] {
+        rejection_keeping(
+            service
+                .complete(PROVIDER, not_matched, Some(&begun.cookie))
+                .await,
+        );
+    }
+    // The real callback still completes the login.
+    let login = success(
+        service
+            .complete(PROVIDER, &begun.callback(), Some(&begun.cookie))
+            .await,
+    );
+    assert_is_test_user(&login, PROVIDER);
+    assert_eq!(idp.token_requests().await, 1);
+}
 
 async fn successful_callback_returns_the_user_and_clears_the_cookie(store: StoreKind) {
     let idp = Idp::start().await;

@@ -376,8 +376,19 @@ fn path_of(location: &str) -> String {
         .to_owned()
 }
 
-/// Asserts a failure redirect to `/login?error=<code>` with no session, and returns nothing.
+/// Asserts a failure redirect to `/login?error=<code>` with no session, and that the flow
+/// cookie is cleared: the callback's state matched this browser's flow, which is used up.
 async fn assert_failure(s: &mut Session<'_>, reply: &Reply, code: &str) {
+    assert_failure_with(s, reply, code, true).await;
+}
+
+/// Asserts a failure redirect with no session, where the callback did not match this
+/// browser's flow: the flow cookie is left alone.
+async fn assert_failure_keeping_the_flow(s: &mut Session<'_>, reply: &Reply, code: &str) {
+    assert_failure_with(s, reply, code, false).await;
+}
+
+async fn assert_failure_with(s: &mut Session<'_>, reply: &Reply, code: &str, cleared: bool) {
     assert_eq!(
         reply.status, 303,
         "expected a redirect, got {}: {}",
@@ -392,10 +403,11 @@ async fn assert_failure(s: &mut Session<'_>, reply: &Reply, code: &str) {
     );
     assert_eq!(reply.header("referrer-policy"), Some("no-referrer"));
     assert_eq!(reply.header("cache-control"), Some("no-store"));
-    let cleared = reply
-        .set_cookie("oauth_kit_flow")
-        .expect("a failed callback clears the flow cookie");
-    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    match reply.set_cookie("oauth_kit_flow") {
+        Some(clear) if cleared => assert!(clear.contains("Max-Age=0"), "{clear}"),
+        None if !cleared => {}
+        other => panic!("flow cookie expected cleared={cleared}, got {other:?}"),
+    }
     assert!(
         reply.set_cookie("oauth_kit_session").is_none(),
         "a session cookie was set on failure"
@@ -551,10 +563,10 @@ pub async fn callback_without_state_is_rejected(bin: &str) {
     let code = query_of(&callback).get("code").cloned().unwrap();
     url.set_query(Some(&format!("code={code}")));
     let reply = s.browser.get(url.as_str()).await;
-    assert_failure(&mut s, &reply, "state_missing").await;
+    assert_failure_keeping_the_flow(&mut s, &reply, "state_missing").await;
     url.set_query(Some(&format!("code={code}&state=")));
     let reply = s.browser.get(url.as_str()).await;
-    assert_failure(&mut s, &reply, "state_missing").await;
+    assert_failure_keeping_the_flow(&mut s, &reply, "state_missing").await;
     assert_eq!(mock.counters().token, 0);
 }
 
@@ -568,7 +580,7 @@ pub async fn callback_with_forged_state_is_rejected(bin: &str) {
         "/auth/bitbucket/callback?code={code}&state=forged-state-value"
     ));
     let reply = s.browser.get(&forged).await;
-    assert_failure(&mut s, &reply, "state_mismatch").await;
+    assert_failure_keeping_the_flow(&mut s, &reply, "state_mismatch").await;
     assert_eq!(mock.counters().token, 0);
 }
 
@@ -581,7 +593,7 @@ pub async fn login_csrf_without_flow_cookie_is_rejected(bin: &str) {
     // ...and makes the victim's browser open it.
     let mut victim = Session::new(&demo, &mock);
     let reply = victim.browser.get(&callback).await;
-    assert_failure(&mut victim, &reply, "flow_missing").await;
+    assert_failure_keeping_the_flow(&mut victim, &reply, "flow_missing").await;
     assert_eq!(mock.counters().token, 0);
 }
 
@@ -601,7 +613,7 @@ pub async fn replayed_callback_is_rejected(bin: &str) {
     // Replayed in the same browser, whose flow cookie was cleared.
     let mut again = Session::new(&demo, &mock);
     let reply = again.browser.get(&callback).await;
-    assert_failure(&mut again, &reply, "flow_missing").await;
+    assert_failure_keeping_the_flow(&mut again, &reply, "flow_missing").await;
     assert_eq!(mock.counters().token, 1);
 }
 
@@ -614,7 +626,7 @@ pub async fn duplicated_parameters_are_rejected(bin: &str) {
         "/auth/bitbucket/callback?code=abc&state={state}&state=other"
     ));
     let reply = s.browser.get(&url).await;
-    assert_failure(&mut s, &reply, "invalid_callback").await;
+    assert_failure_keeping_the_flow(&mut s, &reply, "invalid_callback").await;
     assert_eq!(mock.counters().token, 0);
 }
 
@@ -651,7 +663,7 @@ pub async fn tampered_flow_cookie_is_rejected(bin: &str) {
         };
         s.browser.cookies.insert("oauth_kit_flow".into(), bad);
         let reply = s.browser.get(&callback).await;
-        assert_failure(&mut s, &reply, "flow_invalid").await;
+        assert_failure_keeping_the_flow(&mut s, &reply, "flow_invalid").await;
     }
     assert_eq!(mock.counters().token, 0);
 }
@@ -796,10 +808,10 @@ pub async fn unknown_provider_is_404(bin: &str) {
     assert_eq!(s.get("/auth/nosuch/login").await.status, 404);
     let callback = s.get("/auth/nosuch/callback?code=a&state=b").await;
     assert_eq!(callback.status, 404);
-    let cleared = callback
-        .set_cookie("oauth_kit_flow")
-        .expect("flow cookie cleared");
-    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert!(
+        callback.set_cookie("oauth_kit_flow").is_none(),
+        "a callback that checked nothing must not touch the flow cookie"
+    );
     assert_eq!(s.get("/auth/..%2Fetc/login").await.status, 404);
 }
 
@@ -1081,6 +1093,247 @@ pub async fn a_hostile_user_id_cannot_forge_log_lines(bin: &str) {
     }
 }
 
+pub async fn a_junk_state_callback_leaves_a_login_in_progress_intact(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    let start = s.start_login(Some("/after")).await;
+    let callback = s.authorize_at_mock(start.location()).await;
+    // A cross-site link to the callback, opened in the victim's browser mid-login.
+    let junk = s.url("/auth/bitbucket/callback?code=junk&state=junk");
+    let reply = s.browser.get(&junk).await;
+    assert_failure_keeping_the_flow(&mut s, &reply, "state_mismatch").await;
+    let done = s.browser.get(&callback).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.location(), "/after", "the real login was cancelled");
+    assert_eq!(s.get("/me").await.status, 200);
+    // Two tabs: the first tab's callback does not cancel the second tab's login.
+    let mut t = Session::new(&demo, &mock);
+    let first = t.start_login(None).await;
+    let first_callback = t.authorize_at_mock(first.location()).await;
+    let second = t.start_login(Some("/second")).await;
+    let second_callback = t.authorize_at_mock(second.location()).await;
+    let reply = t.browser.get(&first_callback).await;
+    assert_failure_keeping_the_flow(&mut t, &reply, "state_mismatch").await;
+    let done = t.browser.get(&second_callback).await;
+    assert_eq!(done.location(), "/second");
+    assert_eq!(mock.counters().token, 2);
+}
+
+pub async fn host_prefixed_cookies_work_end_to_end(bin: &str) {
+    let mock = MockBitbucket::start().await.unwrap();
+    let port = free_port();
+    let public = format!("https://localhost:{port}");
+    let demo = launch_on(
+        bin,
+        port,
+        Some(&mock),
+        &[
+            ("OAUTH_REDIRECT_BASE_URL", &public),
+            ("OAUTH_FLOW_COOKIE_NAME", "__Host-oauth_kit_flow"),
+            ("OAUTH_SESSION_COOKIE_NAME", "__Host-oauth_kit_session"),
+        ],
+    )
+    .await;
+    let mut s = Session::new(&demo, &mock);
+    let start = s.start_login(Some("/after")).await;
+    let flow = start
+        .set_cookie("__Host-oauth_kit_flow")
+        .expect("flow cookie");
+    for attr in ["Path=/;", "Secure", "HttpOnly", "SameSite=Lax"] {
+        assert!(flow.contains(attr), "{attr} missing: {flow}");
+    }
+    assert!(!flow.contains("Domain"), "{flow}");
+    // TLS would end at a proxy; the suite talks plain HTTP to the demo's port.
+    let callback = s.authorize_at_mock(start.location()).await;
+    let callback = callback.replace(&public, &demo.base);
+    let done = s.browser.get(&callback).await;
+    assert_eq!(done.location(), "/after", "{}", done.body);
+    let session = done
+        .set_cookie("__Host-oauth_kit_session")
+        .expect("session cookie");
+    for attr in ["Path=/", "Secure", "HttpOnly"] {
+        assert!(session.contains(attr), "{attr} missing: {session}");
+    }
+    assert!(!session.contains("Domain"), "{session}");
+    assert!(s.browser.cookies.contains_key("__Host-oauth_kit_session"));
+    assert_eq!(s.get("/me").await.status, 200);
+}
+
+pub async fn duplicate_session_cookies_are_refused(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut victim = Session::new(&demo, &mock);
+    victim.login(None).await;
+    let mut attacker = Session::new(&demo, &mock);
+    attacker.login(None).await;
+    let own = victim
+        .browser
+        .cookies
+        .get("oauth_kit_session")
+        .cloned()
+        .unwrap();
+    let planted = attacker
+        .browser
+        .cookies
+        .get("oauth_kit_session")
+        .cloned()
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for header in [
+        format!("oauth_kit_session={own}; oauth_kit_session={planted}"),
+        format!("oauth_kit_session={planted}; oauth_kit_session={own}"),
+    ] {
+        let me = client
+            .get(victim.url("/me"))
+            .header("cookie", &header)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(me.status().as_u16(), 401, "a session was picked out of two");
+    }
+    // A callback with two session cookies does not log in (and makes no token request).
+    let before = mock.counters().token;
+    let start = victim.start_login(None).await;
+    let callback = victim.authorize_at_mock(start.location()).await;
+    let flow = victim
+        .browser
+        .cookies
+        .get("oauth_kit_flow")
+        .cloned()
+        .unwrap();
+    let reply = client
+        .get(&callback)
+        .header(
+            "cookie",
+            format!("oauth_kit_flow={flow}; oauth_kit_session={own}; oauth_kit_session={planted}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status().as_u16(), 303);
+    let location = reply.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        query_of(&location).get("error").map(String::as_str),
+        Some("session_conflict")
+    );
+    assert_eq!(mock.counters().token, before);
+}
+
+pub async fn logout_requires_a_same_origin_post(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    s.login(None).await;
+    let cookie = format!(
+        "oauth_kit_session={}",
+        s.browser.cookies.get("oauth_kit_session").unwrap()
+    );
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let logout = s.url("/auth/logout");
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("origin", "null"),
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+    ] {
+        let reply = client
+            .post(&logout)
+            .header("cookie", &cookie)
+            .header(name, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status().as_u16(), 403, "{name}: {value}");
+        let body: serde_json::Value = serde_json::from_str(&reply.text().await.unwrap()).unwrap();
+        assert_eq!(body["error"], "cross_site_request");
+        assert_eq!(
+            s.get("/me").await.status,
+            200,
+            "logged out by {name}: {value}"
+        );
+    }
+    let reply = client
+        .post(&logout)
+        .header("cookie", &cookie)
+        .header("origin", demo.base.as_str())
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status().as_u16(), 303);
+    assert_eq!(s.get("/me").await.status, 401);
+}
+
+pub async fn session_ends_at_its_absolute_lifetime(bin: &str) {
+    let (mock, demo) = start(bin, &[("OAUTH_SESSION_LIFETIME_SECS", "2")]).await;
+    let mut s = Session::new(&demo, &mock);
+    s.login(None).await;
+    assert_eq!(s.get("/me").await.status, 200);
+    // Activity does not extend it.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let _ = s.get("/me").await;
+    tokio::time::sleep(Duration::from_millis(1900)).await;
+    assert_eq!(
+        s.get("/me").await.status,
+        401,
+        "the session outlived its lifetime"
+    );
+}
+
+pub async fn callbacks_reaching_the_token_endpoint_are_rate_limited(bin: &str) {
+    let (mock, demo) = start(bin, &[("OAUTH_CALLBACK_RATE_LIMIT", "3")]).await;
+    // Self-made flows with a junk code: each passes the state checks.
+    for i in 0..5 {
+        let mut s = Session::new(&demo, &mock);
+        let start = s.start_login(None).await;
+        let state = state_of(start.location());
+        let url = s.url(&format!("/auth/bitbucket/callback?code=junk&state={state}"));
+        let reply = s.browser.get(&url).await;
+        let code = if i < 3 { "token_error" } else { "rate_limited" };
+        assert_failure(&mut s, &reply, code).await;
+    }
+    assert_eq!(
+        mock.counters().token,
+        3,
+        "the limit let more token requests through"
+    );
+}
+
+pub async fn a_huge_profile_never_produces_an_unusable_cookie(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut user = oauth_kit_testkit::MockUser::mira();
+    user.display_name = format!("Mira {}", "Okonkwo-Lind ".repeat(400));
+    user.username = Some("bigname".into());
+    mock.add_user(user);
+    assert!(mock.set_current_user("bigname"));
+    let mut s = Session::new(&demo, &mock);
+    let reply = s.login(None).await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    for cookie in reply.set_cookies() {
+        assert!(
+            cookie.len() < 4096,
+            "a {}-byte cookie would be dropped",
+            cookie.len()
+        );
+    }
+    if reply.location() == "/" {
+        // A server-side session holds it.
+        assert_eq!(s.get("/me").await.status, 200);
+    } else {
+        // A cookie session cannot: a clean failure, logged as an error.
+        assert_failure(&mut s, &reply, "session_too_large").await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            demo.logs().contains("ERROR"),
+            "no ERROR event for the oversized session"
+        );
+    }
+}
+
 /// Generates one `#[tokio::test]` per case of the suite for the demo binary `$bin`.
 #[macro_export]
 macro_rules! demo_e2e_suite {
@@ -1111,6 +1364,13 @@ macro_rules! demo_e2e_suite {
             pages_and_me_are_never_cached,
             proxy_variables_are_ignored_by_the_provider_client,
             a_hostile_user_id_cannot_forge_log_lines,
+            a_junk_state_callback_leaves_a_login_in_progress_intact,
+            host_prefixed_cookies_work_end_to_end,
+            duplicate_session_cookies_are_refused,
+            logout_requires_a_same_origin_post,
+            session_ends_at_its_absolute_lifetime,
+            callbacks_reaching_the_token_endpoint_are_rate_limited,
+            a_huge_profile_never_produces_an_unusable_cookie,
         );
     };
     (@cases $bin:expr; $($case:ident),* $(,)?) => {

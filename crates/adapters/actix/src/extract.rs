@@ -76,7 +76,12 @@ pub(crate) fn session_user(req: &HttpRequest) -> Result<Option<SessionUser>, Aut
         );
         return Err(AuthRejection(Rejection::Session));
     };
-    if oauth.is_live(&session) {
+    let lifetime = oauth.service().config().session_limits().lifetime;
+    if user.is_older_than(lifetime) {
+        tracing::debug!("a session past its absolute lifetime was presented; it is ended");
+        oauth.end_session(&session);
+        Ok(None)
+    } else if oauth.is_live(&session) {
         Ok(Some(user))
     } else {
         tracing::debug!("a session of an ended login was presented; it is purged");

@@ -95,12 +95,14 @@ mod extract;
 mod guard;
 mod live;
 mod routes;
+mod session;
 
 pub use actix_session;
 pub use extract::{AuthRejection, CurrentUser, OptionalUser, VerifiedUser};
 pub use guard::{Guard, GuardMiddleware};
 pub use oauth_kit_core::flow::{LoginDecision, LoginHook, Rejection, SessionUser};
 pub use routes::{DEFAULT_MAX_LIVE_SESSIONS, OAuth, SESSION_COOKIE_NAME, SESSION_IDLE_TIMEOUT};
+pub use session::{SessionGuard, SessionLayer};
 
 /// The Actix guide (`docs/adapters/actix.md`), compiled so that its examples cannot drift.
 #[cfg(doctest)]

@@ -10,22 +10,30 @@ use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use oauth_kit_core::flow::{Rejection, SESSION_USER_KEY, session_user_for};
 use oauth_kit_core::{BeginOptions, Error, FlowCookie, LoginHook, LoginService, LoginSuccess};
 
 use crate::extract::AuthRejection;
 use crate::live::LiveSessions;
+use crate::session::{DuplicateSessionCookies, SessionLayer};
 
-/// The name of the session cookie set by [`OAuth::session_middleware`].
-pub const SESSION_COOKIE_NAME: &str = "oauth_kit_session";
+/// The default name of the session cookie set by [`OAuth::session_middleware`]
+/// ([`FlowConfig::session_cookie_name`](oauth_kit_core::FlowConfig::session_cookie_name)
+/// changes it).
+pub const SESSION_COOKIE_NAME: &str = oauth_kit_core::flow::DEFAULT_SESSION_COOKIE_NAME;
 
-/// How long a session lasts without a request (the cookie's `Max-Age`, renewed at every
-/// request, and the idle timeout of the registry of live logins).
-pub const SESSION_IDLE_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+/// The default idle timeout of a session (the cookie's `Max-Age`, renewed at every request,
+/// and the idle timeout of the registry of live logins);
+/// [`FlowConfig::session_limits`](oauth_kit_core::FlowConfig::session_limits) changes it.
+pub const SESSION_IDLE_TIMEOUT: Duration = oauth_kit_core::session::DEFAULT_SESSION_IDLE_TIMEOUT;
 
 /// How many logins the in-memory registry keeps by default (see [`OAuth::max_live_sessions`]).
-pub const DEFAULT_MAX_LIVE_SESSIONS: usize = 100_000;
+pub const DEFAULT_MAX_LIVE_SESSIONS: usize = oauth_kit_core::session::DEFAULT_SESSION_CAP;
+
+/// The largest `Set-Cookie` value a session may need: browsers drop a cookie whose name and
+/// value exceed 4096 bytes, so a bigger session would silently log nobody in.
+const MAX_SESSION_COOKIE_BYTES: usize = 4096;
 
 /// The session key of the random login id checked against the registry of live logins.
 const LOGIN_ID_KEY: &str = "oauth_kit.login_id";
@@ -83,6 +91,7 @@ impl OAuth {
                 Key::generate()
             }
         };
+        let limits = service.config().session_limits();
         Self {
             inner: Arc::new(Inner {
                 service,
@@ -90,11 +99,8 @@ impl OAuth {
                 keep_raw_data: false,
                 server_side: false,
                 key,
-                max_live: DEFAULT_MAX_LIVE_SESSIONS,
-                live: Arc::new(LiveSessions::new(
-                    SESSION_IDLE_TIMEOUT,
-                    DEFAULT_MAX_LIVE_SESSIONS,
-                )),
+                max_live: limits.cap,
+                live: Arc::new(LiveSessions::new(limits)),
             }),
         }
     }
@@ -121,12 +127,14 @@ impl OAuth {
         self.map_inner(|inner| inner.server_side = yes)
     }
 
-    /// Bounds the in-memory registry of live logins (default [`DEFAULT_MAX_LIVE_SESSIONS`]).
-    /// When it is full, a new login ends the least recently active one.
+    /// Bounds the in-memory registry of live logins (default: `OAUTH_SESSION_CAP`,
+    /// [`DEFAULT_MAX_LIVE_SESSIONS`]). When it is full, a new login ends others in the order
+    /// `oauth_kit_core::session` documents (never a recently active user for a flood).
     pub fn max_live_sessions(self, cap: usize) -> Self {
         self.map_inner(|inner| {
             inner.max_live = cap.max(1);
-            inner.live = Arc::new(LiveSessions::new(SESSION_IDLE_TIMEOUT, inner.max_live));
+            let limits = inner.service.config().session_limits().cap(inner.max_live);
+            inner.live = Arc::new(LiveSessions::new(limits));
         })
     }
 
@@ -189,7 +197,7 @@ impl OAuth {
     /// encrypted with [`session_key`](Self::session_key), `HttpOnly`, `SameSite=Lax`, `Secure`
     /// when the redirect base URL is https, `Path=/`, expiring after
     /// [`SESSION_IDLE_TIMEOUT`] of inactivity.
-    pub fn session_middleware(&self) -> SessionMiddleware<CookieSessionStore> {
+    pub fn session_middleware(&self) -> SessionLayer<CookieSessionStore> {
         self.session_middleware_with(CookieSessionStore::default())
     }
 
@@ -198,23 +206,27 @@ impl OAuth {
     pub fn session_middleware_with<Store: SessionStore>(
         &self,
         store: Store,
-    ) -> SessionMiddleware<Store> {
+    ) -> SessionLayer<Store> {
+        let config = self.inner.service.config();
+        let limits = config.session_limits();
         let idle = CookieDuration::seconds(
-            i64::try_from(SESSION_IDLE_TIMEOUT.as_secs()).unwrap_or(i64::MAX),
+            i64::try_from(limits.idle_timeout.min(limits.lifetime).as_secs()).unwrap_or(i64::MAX),
         );
-        SessionMiddleware::builder(store, self.inner.key.clone())
-            .cookie_name(SESSION_COOKIE_NAME.to_owned())
+        let name = config.session_cookie_name();
+        let middleware = SessionMiddleware::builder(store, self.inner.key.clone())
+            .cookie_name(name.to_owned())
             .cookie_content_security(CookieContentSecurity::Private)
             .cookie_http_only(true)
             .cookie_same_site(SameSite::Lax)
-            .cookie_secure(self.inner.service.config().secure_cookies())
+            .cookie_secure(config.cookie_secure(name))
             .cookie_path("/".to_owned())
             .session_lifecycle(
                 PersistentSession::default()
                     .session_ttl(idle)
                     .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
             )
-            .build()
+            .build();
+        SessionLayer::new(middleware, name)
     }
 
     /// Whether the session belongs to a live login (always true with a server-side store).
@@ -226,6 +238,12 @@ impl OAuth {
             Ok(Some(id)) => self.inner.live.touch(&id),
             _ => false,
         }
+    }
+
+    /// Ends the login recorded in `session` and purges the session.
+    pub(crate) fn end_session(&self, session: &Session) {
+        self.end_login(session);
+        session.purge();
     }
 
     /// Ends the login recorded in `session`, if any.
@@ -261,20 +279,30 @@ async fn callback(
 ) -> Result<HttpResponse, AuthRejection> {
     let service = &oauth.inner.service;
     if service.registry().get(&provider).is_none() {
-        let rejection = AuthRejection::from_core(&Error::UnknownProvider {
+        return Err(AuthRejection::from_core(&Error::UnknownProvider {
             name: provider.into_inner(),
-        });
-        let mut response = actix_web::ResponseError::error_response(&rejection);
-        set_cookie(&mut response, &service.clear_cookie());
-        return Ok(response);
+        }));
+    }
+    if req.extensions().get::<DuplicateSessionCookies>().is_some() {
+        // The flow cookie is left alone: nothing was checked against it.
+        let location = service
+            .config()
+            .failure_location(Error::DuplicateSessionCookie.code());
+        return Ok(no_referrer(redirect(&location)));
     }
     let cookie_headers = req
         .headers()
         .get_all(header::COOKIE)
         .filter_map(|v| v.to_str().ok())
         .collect::<Vec<&str>>();
+    let client = req.peer_addr().map(|addr| addr.ip().to_string());
     let completion = service
-        .complete_with_cookie_headers(&provider, req.query_string(), cookie_headers)
+        .complete_from(
+            client.as_deref(),
+            &provider,
+            req.query_string(),
+            cookie_headers,
+        )
         .await;
 
     let location = match completion.result {
@@ -285,12 +313,27 @@ async fn callback(
         Err(err) => service.config().failure_location(err.code()),
     };
     let mut response = redirect(&location);
-    set_cookie(&mut response, &completion.clear_cookie);
+    if let Some(clear) = &completion.clear_cookie {
+        set_cookie(&mut response, clear);
+    }
+    Ok(no_referrer(response))
+}
+
+fn no_referrer(mut response: HttpResponse) -> HttpResponse {
     response.headers_mut().insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    Ok(response)
+    response
+}
+
+/// The size of the `Set-Cookie` name and value that the cookie store would write for this
+/// session: the JSON of its entries, sealed (a 12-byte nonce and a 16-byte tag) and
+/// base64-encoded.
+fn session_cookie_bytes(session: &Session, name: &str) -> usize {
+    let json = serde_json::to_string(&*session.entries()).map_or(usize::MAX / 2, |j| j.len());
+    let sealed = json + 12 + 16;
+    name.len() + 1 + sealed.div_ceil(3) * 4
 }
 
 /// Runs the hook, then writes the renewed session and registers the login. Returns the failure
@@ -306,6 +349,7 @@ async fn finish_login(
         oauth.inner.keep_raw_data,
     )
     .await?;
+    let owner = user.owner_key();
     // The login that this browser had before, if any, is replaced.
     oauth.end_login(session);
     session.renew();
@@ -317,7 +361,7 @@ async fn finish_login(
     if oauth.inner.server_side {
         return Ok(());
     }
-    let Some(id) = oauth.inner.live.start() else {
+    let Some(id) = oauth.inner.live.start(&owner) else {
         session.remove(SESSION_USER_KEY);
         return Err("server_error".to_owned());
     };
@@ -327,13 +371,44 @@ async fn finish_login(
         tracing::error!(error = %err, "the session could not be written after a login");
         return Err("server_error".to_owned());
     }
+    // A cookie session that a browser would drop (or that the cookie store refuses with a
+    // 500) is a clean failure instead, before anything is written.
+    let bytes = session_cookie_bytes(session, oauth.inner.service.config().session_cookie_name());
+    if bytes > MAX_SESSION_COOKIE_BYTES {
+        oauth.inner.live.end(&id);
+        session.purge();
+        let err = Error::SessionTooLarge { bytes };
+        tracing::error!(
+            provider = %login.user.provider,
+            bytes,
+            limit = MAX_SESSION_COOKIE_BYTES,
+            error = %err,
+            "the session does not fit in a cookie: keep less in it (no raw_data, a small \
+             account value from the login hook) or use a server-side session store"
+        );
+        return Err(err.code().to_owned());
+    }
     Ok(())
 }
 
-async fn logout(oauth: web::Data<OAuth>, session: Session) -> HttpResponse {
+async fn logout(
+    oauth: web::Data<OAuth>,
+    session: Session,
+    req: HttpRequest,
+) -> Result<HttpResponse, AuthRejection> {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if !oauth
+        .inner
+        .service
+        .config()
+        .is_same_origin_request(header("origin"), header("sec-fetch-site"))
+    {
+        tracing::warn!("a cross-site logout request was refused");
+        return Err(AuthRejection(Rejection::CrossSite));
+    }
     oauth.end_login(&session);
     session.purge();
-    redirect(&oauth.inner.service.config().home_path())
+    Ok(redirect(&oauth.inner.service.config().home_path()))
 }
 
 /// `HEAD` on the callback: 405 with `Allow: GET`, and nothing else happens.

@@ -41,18 +41,39 @@ impl IntoResponse for AuthRejection {
     }
 }
 
+/// The logged-in user of this request's session, if any. A login older than the absolute
+/// session lifetime is ended here (the session is flushed), whatever the session store.
 pub(crate) async fn session_user(parts: &mut Parts) -> Result<Option<SessionUser>, AuthRejection> {
     let session = Session::from_request_parts(parts, &())
         .await
         .map_err(|_| AuthRejection(Rejection::Session))?;
-    session
+    let user = session
         .get::<SessionUser>(SESSION_USER_KEY)
         .await
         .map_err(|err| {
             tracing::error!(error = %err, "the session could not be read");
             AuthRejection(Rejection::Session)
-        })
+        })?;
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    let lifetime = parts
+        .extensions
+        .get::<SessionLifetime>()
+        .map_or(oauth_kit_core::session::DEFAULT_SESSION_LIFETIME, |l| l.0);
+    if user.is_older_than(lifetime) {
+        tracing::debug!("a session past its absolute lifetime was presented; it is ended");
+        if let Err(err) = session.flush().await {
+            tracing::error!(error = %err, "the session could not be flushed");
+        }
+        return Ok(None);
+    }
+    Ok(Some(user))
 }
+
+/// The absolute session lifetime, put in the request's extensions by the session layer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SessionLifetime(pub(crate) std::time::Duration);
 
 /// The logged-in user; answers 401 JSON when nobody is logged in.
 #[derive(Debug, Clone)]

@@ -76,11 +76,15 @@
 mod extract;
 mod guard;
 mod routes;
+mod session;
+mod store;
 
 pub use extract::{AuthRejection, CurrentUser, OptionalUser, VerifiedUser};
 pub use guard::{Guard, guard};
 pub use oauth_kit_core::flow::{LoginDecision, LoginHook, Rejection, SessionUser};
 pub use routes::{OAuth, SESSION_COOKIE_NAME};
+pub use session::{SessionGuard, SessionLayer};
+pub use store::BoundedMemoryStore;
 pub use tower_sessions;
 
 /// The README's Axum example, compiled as a doctest.

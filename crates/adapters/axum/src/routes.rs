@@ -4,7 +4,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::Extensions;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -13,10 +16,15 @@ use oauth_kit_core::flow::{Rejection, SESSION_USER_KEY, session_user_for};
 use oauth_kit_core::{BeginOptions, Error, FlowCookie, LoginHook, LoginService};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration as CookieDuration;
-use tower_sessions::{Expiry, MemoryStore, Session, SessionManagerLayer, SessionStore};
+use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
 
-/// The name of the session cookie set by [`OAuth::session_layer`].
-pub const SESSION_COOKIE_NAME: &str = "oauth_kit_session";
+use crate::session::{DuplicateSessionCookies, SessionLayer};
+use crate::store::BoundedMemoryStore;
+
+/// The default name of the session cookie set by [`OAuth::session_layer`]
+/// ([`FlowConfig::session_cookie_name`](oauth_kit_core::FlowConfig::session_cookie_name)
+/// changes it).
+pub const SESSION_COOKIE_NAME: &str = oauth_kit_core::flow::DEFAULT_SESSION_COOKIE_NAME;
 
 /// The adapter: a [`LoginService`] plus the session options and an optional login hook.
 ///
@@ -102,25 +110,36 @@ impl OAuth {
             .with_state(self.clone())
     }
 
-    /// A session layer with an in-memory store: cookie `oauth_kit_session`, `HttpOnly`,
-    /// `SameSite=Lax`, `Secure` when the redirect base URL is https, expiring after 7 days of
-    /// inactivity.
-    pub fn session_layer(&self) -> SessionManagerLayer<MemoryStore> {
-        self.session_layer_with(MemoryStore::default())
+    /// A session layer over the bounded in-memory store ([`BoundedMemoryStore`], with
+    /// [`FlowConfig::session_limits`](oauth_kit_core::FlowConfig::session_limits)): cookie
+    /// [`FlowConfig::session_cookie_name`](oauth_kit_core::FlowConfig::session_cookie_name)
+    /// (`oauth_kit_session` by default), `HttpOnly`, `SameSite=Lax`, `Path=/`, no `Domain`,
+    /// `Secure` when the redirect base URL is https or the name is `__Host-`/`__Secure-`;
+    /// a session ends at its absolute lifetime (7 days after the login by default, also the
+    /// cookie's `Max-Age`) or after its idle timeout (1 day by default).
+    pub fn session_layer(&self) -> SessionLayer<BoundedMemoryStore> {
+        let limits = self.inner.service.config().session_limits();
+        self.session_layer_with(BoundedMemoryStore::new(limits))
     }
 
     /// The same session layer over another `tower-sessions` store (Redis, a database, ...).
+    /// The absolute lifetime is checked on every request whatever the store; the cap and the
+    /// idle timeout are the store's business.
     pub fn session_layer_with<Store: SessionStore + Clone>(
         &self,
         store: Store,
-    ) -> SessionManagerLayer<Store> {
-        SessionManagerLayer::new(store)
-            .with_name(SESSION_COOKIE_NAME)
+    ) -> SessionLayer<Store> {
+        let config = self.inner.service.config();
+        let name = config.session_cookie_name().to_owned();
+        let lifetime = config.session_limits().lifetime;
+        let manager = SessionManagerLayer::new(store)
+            .with_name(name.clone())
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
-            .with_secure(self.inner.service.config().secure_cookies())
+            .with_secure(config.cookie_secure(&name))
             .with_path("/")
-            .with_expiry(Expiry::OnInactivity(CookieDuration::days(7)))
+            .with_expiry(Expiry::OnInactivity(cookie_duration(lifetime)));
+        SessionLayer::new(manager, &name, lifetime)
     }
 }
 
@@ -142,20 +161,34 @@ async fn callback(
     session: Session,
     uri: Uri,
     headers: HeaderMap,
+    extensions: Extensions,
 ) -> Response {
     let service = &oauth.inner.service;
     if service.registry().get(&provider).is_none() {
-        let mut response = error_response(&Error::UnknownProvider { name: provider });
-        set_cookie(response.headers_mut(), &service.clear_cookie());
-        return response;
+        return error_response(&Error::UnknownProvider { name: provider });
+    }
+    if extensions.get::<DuplicateSessionCookies>().is_some() {
+        // The flow cookie is left alone: nothing was checked against it.
+        let location = service
+            .config()
+            .failure_location(Error::DuplicateSessionCookie.code());
+        return no_referrer(redirect(&location));
     }
     let cookie_headers = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .collect::<Vec<&str>>();
+    let client = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
     let completion = service
-        .complete_with_cookie_headers(&provider, uri.query().unwrap_or(""), cookie_headers)
+        .complete_from(
+            client.as_deref(),
+            &provider,
+            uri.query().unwrap_or(""),
+            cookie_headers,
+        )
         .await;
 
     let location = match completion.result {
@@ -166,13 +199,23 @@ async fn callback(
         Err(err) => service.config().failure_location(err.code()),
     };
     let mut response = redirect(&location);
-    let headers = response.headers_mut();
-    set_cookie(headers, &completion.clear_cookie);
-    headers.insert(
+    if let Some(clear) = &completion.clear_cookie {
+        set_cookie(response.headers_mut(), clear);
+    }
+    no_referrer(response)
+}
+
+fn no_referrer(mut response: Response) -> Response {
+    response.headers_mut().insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
     response
+}
+
+/// A lifetime as the cookie crate's duration.
+fn cookie_duration(lifetime: std::time::Duration) -> CookieDuration {
+    CookieDuration::seconds(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// Runs the hook, then writes the session with a new id. Returns the failure code otherwise.
@@ -197,7 +240,17 @@ async fn finish_login(
     })
 }
 
-async fn logout(State(oauth): State<OAuth>, session: Session) -> Response {
+async fn logout(State(oauth): State<OAuth>, session: Session, headers: HeaderMap) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if !oauth
+        .inner
+        .service
+        .config()
+        .is_same_origin_request(header("origin"), header("sec-fetch-site"))
+    {
+        tracing::warn!("a cross-site logout request was refused");
+        return crate::extract::AuthRejection(Rejection::CrossSite).into_response();
+    }
     if let Err(err) = session.flush().await {
         tracing::error!(error = %err, "the session could not be flushed at logout");
     }

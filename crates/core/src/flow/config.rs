@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use url::{Origin, Url};
 
+use super::limit::DEFAULT_CALLBACK_RATE_LIMIT;
 use super::return_path::ReturnPath;
 use crate::error::Error;
+use crate::session::SessionLimits;
 
 /// The default route prefix.
 pub const DEFAULT_ROUTE_PREFIX: &str = "/auth";
@@ -22,6 +24,8 @@ pub const DEFAULT_HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default name of the flow cookie.
 pub const DEFAULT_COOKIE_NAME: &str = "oauth_kit_flow";
+/// The default name of the session cookie the adapters set.
+pub const DEFAULT_SESSION_COOKIE_NAME: &str = "oauth_kit_session";
 /// The shortest accepted cookie key, in bytes.
 pub const MIN_COOKIE_KEY_LEN: usize = 32;
 /// The longest accepted state TTL.
@@ -77,6 +81,9 @@ pub struct FlowConfig {
     state_ttl: Duration,
     cookie_key: Option<CookieKey>,
     cookie_name: String,
+    session_cookie_name: String,
+    session_limits: SessionLimits,
+    callback_rate_limit: u32,
     http_timeout: Duration,
     login_timeout: Duration,
     allowed_origins: Vec<Origin>,
@@ -93,6 +100,9 @@ impl FlowConfig {
             state_ttl: DEFAULT_STATE_TTL,
             cookie_key: None,
             cookie_name: DEFAULT_COOKIE_NAME.to_owned(),
+            session_cookie_name: DEFAULT_SESSION_COOKIE_NAME.to_owned(),
+            session_limits: SessionLimits::default(),
+            callback_rate_limit: DEFAULT_CALLBACK_RATE_LIMIT,
             http_timeout: DEFAULT_HTTP_TIMEOUT,
             login_timeout: DEFAULT_LOGIN_TIMEOUT,
             allowed_origins: Vec::new(),
@@ -112,6 +122,13 @@ impl FlowConfig {
     /// | `OAUTH_HTTP_TIMEOUT_SECS` | `10` |
     /// | `OAUTH_LOGIN_TIMEOUT_SECS` | `30` (the whole network part of one callback) |
     /// | `OAUTH_ALLOWED_ORIGINS` | none (comma-separated origins for absolute return URLs) |
+    /// | `OAUTH_FLOW_COOKIE_NAME` | `oauth_kit_flow` (`__Host-` names live at `Path=/`) |
+    /// | `OAUTH_SESSION_COOKIE_NAME` | `oauth_kit_session` |
+    /// | `OAUTH_SESSION_CAP` | `100000` sessions held in memory |
+    /// | `OAUTH_SESSIONS_PER_USER` | `16` sessions of one provider account |
+    /// | `OAUTH_SESSION_IDLE_SECS` | `86400` (a session unused for a day ends) |
+    /// | `OAUTH_SESSION_LIFETIME_SECS` | `604800` (a session ends 7 days after its login) |
+    /// | `OAUTH_CALLBACK_RATE_LIMIT` | `30` callbacks per minute per client address that reach the token endpoint (`0`: no limit) |
     ///
     /// Empty variables count as unset. Invalid values fail with a message naming the variable.
     pub fn from_env() -> Result<Self, Error> {
@@ -156,6 +173,36 @@ impl FlowConfig {
         if let Some(key) = lookup("OAUTH_COOKIE_KEY").filter(|k| !k.is_empty()) {
             builder = builder.cookie_key(CookieKey::new(key.into_bytes())?);
         }
+        if let Some(name) = get("OAUTH_FLOW_COOKIE_NAME") {
+            builder = builder.cookie_name(name.trim());
+        }
+        if let Some(name) = get("OAUTH_SESSION_COOKIE_NAME") {
+            builder = builder.session_cookie_name(name.trim());
+        }
+        let mut limits = SessionLimits::default();
+        if let Some(cap) = get("OAUTH_SESSION_CAP") {
+            limits = limits.cap(parse_count("OAUTH_SESSION_CAP", &cap)?);
+        }
+        if let Some(n) = get("OAUTH_SESSIONS_PER_USER") {
+            limits = limits.per_user(parse_count("OAUTH_SESSIONS_PER_USER", &n)?);
+        }
+        if let Some(secs) = get("OAUTH_SESSION_IDLE_SECS") {
+            limits = limits.idle_timeout(Duration::from_secs(parse_secs(
+                "OAUTH_SESSION_IDLE_SECS",
+                &secs,
+            )?));
+        }
+        if let Some(secs) = get("OAUTH_SESSION_LIFETIME_SECS") {
+            limits = limits.lifetime(Duration::from_secs(parse_secs(
+                "OAUTH_SESSION_LIFETIME_SECS",
+                &secs,
+            )?));
+        }
+        builder = builder.session_limits(limits);
+        if let Some(n) = get("OAUTH_CALLBACK_RATE_LIMIT") {
+            let n = parse_count("OAUTH_CALLBACK_RATE_LIMIT", &n)?;
+            builder = builder.callback_rate_limit(u32::try_from(n).unwrap_or(u32::MAX));
+        }
         if let Some(origins) = get("OAUTH_ALLOWED_ORIGINS") {
             for origin in origins.split(',').map(str::trim).filter(|o| !o.is_empty()) {
                 builder = builder.allow_origin(origin);
@@ -183,10 +230,11 @@ impl FlowConfig {
     }
 
     /// The path under which the flow cookie is sent: [`public_prefix`](Self::public_prefix),
-    /// or `/` when it is empty.
+    /// or `/` when it is empty or when the flow cookie has a `__Host-` name (browsers accept
+    /// such a cookie only at `Path=/`).
     pub fn cookie_path(&self) -> String {
         let path = self.public_prefix();
-        if path.is_empty() {
+        if path.is_empty() || has_host_prefix(&self.cookie_name) {
             "/".to_owned()
         } else {
             path
@@ -264,9 +312,64 @@ impl FlowConfig {
         &self.cookie_name
     }
 
-    /// Whether cookies get the `Secure` attribute (exactly when the base URL is https).
+    /// Whether cookies get the `Secure` attribute because the base URL is https. A cookie with
+    /// a `__Host-` or `__Secure-` name gets it in any case ([`cookie_secure`](Self::cookie_secure)).
     pub fn secure_cookies(&self) -> bool {
         self.redirect_base_url.scheme() == "https"
+    }
+
+    /// Whether the cookie `name` gets the `Secure` attribute: when the base URL is https, and
+    /// always for a `__Host-` or `__Secure-` name, which browsers accept only with it (on
+    /// `http://localhost` too).
+    pub fn cookie_secure(&self, name: &str) -> bool {
+        self.secure_cookies() || has_secure_prefix(name)
+    }
+
+    /// The name of the session cookie the adapters set (default `oauth_kit_session`). A
+    /// `__Host-` name (`__Host-oauth_kit_session`) cannot be set or overwritten from a sibling
+    /// subdomain; the adapters always give the session cookie `Path=/` and no `Domain`.
+    pub fn session_cookie_name(&self) -> &str {
+        &self.session_cookie_name
+    }
+
+    /// The bounds of sessions held in memory and their idle timeout and absolute lifetime.
+    pub fn session_limits(&self) -> SessionLimits {
+        self.session_limits
+    }
+
+    /// How many callbacks per minute one client address may send to the token endpoint
+    /// (0: no limit).
+    pub fn callback_rate_limit(&self) -> u32 {
+        self.callback_rate_limit
+    }
+
+    /// Whether a state-changing request (a `POST` such as logout) comes from this site, read
+    /// from the browser's `Sec-Fetch-Site` and `Origin` headers: with `Sec-Fetch-Site`, only
+    /// `same-origin` and `none` (typed by the user) pass; otherwise an `Origin` must be the
+    /// redirect base URL's origin. A request with neither header is not from a browser that
+    /// could be made to send it cross-site, and passes.
+    ///
+    /// ```
+    /// use oauth_kit_core::FlowConfig;
+    /// let config = FlowConfig::builder("https://app.example.com").build()?;
+    /// assert!(config.is_same_origin_request(Some("https://app.example.com"), None));
+    /// assert!(!config.is_same_origin_request(Some("https://evil.example"), None));
+    /// assert!(!config.is_same_origin_request(None, Some("cross-site")));
+    /// assert!(config.is_same_origin_request(None, Some("same-origin")));
+    /// # Ok::<(), oauth_kit_core::Error>(())
+    /// ```
+    pub fn is_same_origin_request(
+        &self,
+        origin: Option<&str>,
+        sec_fetch_site: Option<&str>,
+    ) -> bool {
+        if let Some(site) = sec_fetch_site {
+            return matches!(site.trim(), "same-origin" | "none");
+        }
+        match origin {
+            None => true,
+            Some(origin) => origin.trim() == self.redirect_base_url.origin().ascii_serialization(),
+        }
     }
 
     /// The timeout of one provider request.
@@ -284,6 +387,29 @@ impl FlowConfig {
     pub fn allowed_origins(&self) -> &[Origin] {
         &self.allowed_origins
     }
+}
+
+/// Whether `name` starts with `__Host-` (compared as browsers do, ignoring case).
+fn has_host_prefix(name: &str) -> bool {
+    name.get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("__Host-"))
+}
+
+/// Whether `name` starts with `__Host-` or `__Secure-`.
+fn has_secure_prefix(name: &str) -> bool {
+    has_host_prefix(name)
+        || name
+            .get(..9)
+            .is_some_and(|p| p.eq_ignore_ascii_case("__Secure-"))
+}
+
+fn parse_count(variable: &str, value: &str) -> Result<usize, Error> {
+    value.trim().parse::<usize>().map_err(|_| {
+        Error::config(
+            variable,
+            format!("`{}` is not a whole number", value.escape_debug()),
+        )
+    })
 }
 
 fn parse_secs(variable: &str, value: &str) -> Result<u64, Error> {
@@ -308,6 +434,9 @@ pub struct FlowConfigBuilder {
     state_ttl: Duration,
     cookie_key: Option<CookieKey>,
     cookie_name: String,
+    session_cookie_name: String,
+    session_limits: SessionLimits,
+    callback_rate_limit: u32,
     http_timeout: Duration,
     login_timeout: Duration,
     allowed_origins: Vec<String>,
@@ -346,9 +475,31 @@ impl FlowConfigBuilder {
         self
     }
 
-    /// Sets the flow cookie's name (default `oauth_kit_flow`).
+    /// Sets the flow cookie's name (default `oauth_kit_flow`). A `__Host-` name
+    /// (`__Host-oauth_kit_flow`) puts the cookie at `Path=/` with `Secure`, where a sibling
+    /// subdomain cannot set or overwrite it.
     pub fn cookie_name(mut self, name: impl Into<String>) -> Self {
         self.cookie_name = name.into();
+        self
+    }
+
+    /// Sets the session cookie's name (default `oauth_kit_session`); see
+    /// [`FlowConfig::session_cookie_name`].
+    pub fn session_cookie_name(mut self, name: impl Into<String>) -> Self {
+        self.session_cookie_name = name.into();
+        self
+    }
+
+    /// Sets the bounds of in-memory sessions, their idle timeout and absolute lifetime.
+    pub fn session_limits(mut self, limits: SessionLimits) -> Self {
+        self.session_limits = limits;
+        self
+    }
+
+    /// Sets how many callbacks per minute one client address may send to the token endpoint
+    /// (default 30; 0 switches the limit off).
+    pub fn callback_rate_limit(mut self, per_minute: u32) -> Self {
+        self.callback_rate_limit = per_minute;
         self
     }
 
@@ -445,15 +596,34 @@ impl FlowConfigBuilder {
                  (default 30)",
             ));
         }
-        let cookie_name_ok = !self.cookie_name.is_empty()
-            && self
-                .cookie_name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        if !cookie_name_ok {
+        let name_ok = |name: &str| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        };
+        if !name_ok(&self.cookie_name) {
             return Err(Error::config(
-                "cookie_name",
+                names.flow_cookie,
                 "use letters, digits, '_' and '-' only",
+            ));
+        }
+        if !name_ok(&self.session_cookie_name) {
+            return Err(Error::config(
+                names.session_cookie,
+                "use letters, digits, '_' and '-' only",
+            ));
+        }
+        if self.cookie_name == self.session_cookie_name {
+            return Err(Error::config(
+                names.session_cookie,
+                "the session cookie needs another name than the flow cookie",
+            ));
+        }
+        if self.session_limits.idle_timeout.is_zero() || self.session_limits.lifetime.is_zero() {
+            return Err(Error::config(
+                names.session_lifetime,
+                "the session idle timeout and lifetime must be at least 1 second",
             ));
         }
 
@@ -489,6 +659,9 @@ impl FlowConfigBuilder {
             state_ttl: self.state_ttl,
             cookie_key: self.cookie_key,
             cookie_name: self.cookie_name,
+            session_cookie_name: self.session_cookie_name,
+            session_limits: self.session_limits,
+            callback_rate_limit: self.callback_rate_limit,
             http_timeout: self.http_timeout,
             login_timeout: self.login_timeout,
             allowed_origins,
@@ -505,6 +678,9 @@ struct Names {
     timeout: &'static str,
     login_timeout: &'static str,
     origins: &'static str,
+    flow_cookie: &'static str,
+    session_cookie: &'static str,
+    session_lifetime: &'static str,
 }
 
 impl Names {
@@ -517,6 +693,9 @@ impl Names {
         timeout: "OAUTH_HTTP_TIMEOUT_SECS",
         login_timeout: "OAUTH_LOGIN_TIMEOUT_SECS",
         origins: "OAUTH_ALLOWED_ORIGINS",
+        flow_cookie: "OAUTH_FLOW_COOKIE_NAME",
+        session_cookie: "OAUTH_SESSION_COOKIE_NAME",
+        session_lifetime: "OAUTH_SESSION_LIFETIME_SECS",
     };
     const BUILDER: Names = Names {
         base_url: "redirect_base_url (OAUTH_REDIRECT_BASE_URL)",
@@ -527,6 +706,9 @@ impl Names {
         timeout: "http_timeout (OAUTH_HTTP_TIMEOUT_SECS)",
         login_timeout: "login_timeout (OAUTH_LOGIN_TIMEOUT_SECS)",
         origins: "allow_origin (OAUTH_ALLOWED_ORIGINS)",
+        flow_cookie: "cookie_name",
+        session_cookie: "session_cookie_name (OAUTH_SESSION_COOKIE_NAME)",
+        session_lifetime: "session_limits (OAUTH_SESSION_LIFETIME_SECS)",
     };
 }
 

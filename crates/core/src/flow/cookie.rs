@@ -117,6 +117,41 @@ pub(crate) fn cookie_values<'a, 'n>(
     })
 }
 
+/// How many cookies named `name` the request's `Cookie` headers carry. More than one means
+/// that one was planted (for example from a sibling subdomain with a `Domain` attribute):
+/// adapters refuse to pick one.
+///
+/// ```
+/// use oauth_kit_core::flow::cookie_count;
+/// assert_eq!(cookie_count(["a=1; s=x", "s=y"], "s"), 2);
+/// ```
+pub fn cookie_count<'h>(cookie_headers: impl IntoIterator<Item = &'h str>, name: &str) -> usize {
+    cookie_headers
+        .into_iter()
+        .map(|header| cookie_values(header, name).count())
+        .sum()
+}
+
+/// The `Cookie` header value without any cookie named `name` (empty when nothing remains).
+///
+/// ```
+/// use oauth_kit_core::flow::remove_cookie;
+/// assert_eq!(remove_cookie("a=1; s=x; b=2; s=y", "s"), "a=1; b=2");
+/// ```
+pub fn remove_cookie(cookie_header: &str, name: &str) -> String {
+    cookie_header
+        .split(';')
+        .map(str::trim)
+        .filter(|pair| {
+            !pair.is_empty()
+                && pair
+                    .split_once('=')
+                    .is_none_or(|(key, _)| key.trim() != name)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,6 +54,22 @@ impl SessionUser {
         &self.user.provider
     }
 
+    /// Whether the login is at least `lifetime` old (the absolute session lifetime, checked
+    /// by the adapters at every request whatever the session store).
+    pub fn is_older_than(&self, lifetime: std::time::Duration) -> bool {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        now.saturating_sub(self.logged_in_at) >= lifetime.as_secs()
+    }
+
+    /// The key that groups a user's sessions for the per-user bound of the session table:
+    /// the provider and the provider's user id.
+    pub fn owner_key(&self) -> String {
+        format!("{}\u{1f}{}", self.user.provider, self.user.oauth_id)
+    }
+
     /// Whether the provider asserted a verified email address.
     pub fn has_verified_email(&self) -> bool {
         self.user.email_verified && self.user.email.is_some()

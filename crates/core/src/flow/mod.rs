@@ -8,6 +8,7 @@ pub(crate) mod callback;
 mod config;
 mod cookie;
 mod hook;
+mod limit;
 mod record;
 mod rejection;
 mod return_path;
@@ -16,14 +17,15 @@ mod store;
 
 pub use config::{
     CookieKey, DEFAULT_COOKIE_NAME, DEFAULT_FAILURE_REDIRECT, DEFAULT_HTTP_TIMEOUT,
-    DEFAULT_LOGIN_TIMEOUT, DEFAULT_ROUTE_PREFIX, DEFAULT_STATE_TTL, DEFAULT_SUCCESS_REDIRECT,
-    FlowConfig, FlowConfigBuilder, MIN_COOKIE_KEY_LEN, is_loopback,
+    DEFAULT_LOGIN_TIMEOUT, DEFAULT_ROUTE_PREFIX, DEFAULT_SESSION_COOKIE_NAME, DEFAULT_STATE_TTL,
+    DEFAULT_SUCCESS_REDIRECT, FlowConfig, FlowConfigBuilder, MIN_COOKIE_KEY_LEN, is_loopback,
 };
-pub use cookie::FlowCookie;
+pub use cookie::{FlowCookie, cookie_count, remove_cookie};
 pub use hook::{
     Denial, LoginDecision, LoginHook, Requirement, SESSION_USER_KEY, SessionUser, refusal_code,
     session_user_for,
 };
+pub use limit::DEFAULT_CALLBACK_RATE_LIMIT;
 pub use record::FlowRecord;
 pub use rejection::Rejection;
 pub use return_path::ReturnPath;

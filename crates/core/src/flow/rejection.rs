@@ -21,6 +21,9 @@ pub enum Rejection {
     /// complete a login, as link checkers and prefetchers send it): 405
     /// `method_not_allowed`. Adapters add `Allow: GET`.
     MethodNotAllowed,
+    /// A state-changing request (logout) from another site, by its `Origin` or
+    /// `Sec-Fetch-Site` header: 403 `cross_site_request`.
+    CrossSite,
     /// The session could not be read or written: 500 `session_error`.
     Session,
     /// The login could not be started: 500 `server_error` (details are logged).
@@ -44,7 +47,7 @@ impl Rejection {
     pub fn status(&self) -> u16 {
         match self {
             Rejection::Unauthenticated => 401,
-            Rejection::Forbidden(_) => 403,
+            Rejection::Forbidden(_) | Rejection::CrossSite => 403,
             Rejection::UnknownProvider => 404,
             Rejection::MethodNotAllowed => 405,
             Rejection::Session | Rejection::Internal => 500,
@@ -58,6 +61,7 @@ impl Rejection {
             Rejection::Forbidden(code) => code,
             Rejection::UnknownProvider => "unknown_provider",
             Rejection::MethodNotAllowed => "method_not_allowed",
+            Rejection::CrossSite => "cross_site_request",
             Rejection::Session => "session_error",
             Rejection::Internal => "server_error",
         }
@@ -70,6 +74,7 @@ impl Rejection {
             Rejection::Forbidden(_) => "access denied",
             Rejection::UnknownProvider => "no such login provider",
             Rejection::MethodNotAllowed => "use GET for this route",
+            Rejection::CrossSite => "this request must come from this site",
             Rejection::Session => "the session is unavailable",
             Rejection::Internal => "the login could not be started",
         }

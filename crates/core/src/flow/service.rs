@@ -8,6 +8,7 @@ use url::Url;
 use super::callback::CallbackParams;
 use super::config::FlowConfig;
 use super::cookie::{FlowCookie, cookie_values};
+use super::limit::CallbackLimiter;
 use super::record::FlowRecord;
 use super::return_path::ReturnPath;
 use super::store::{CookieStore, StateStore};
@@ -125,15 +126,19 @@ pub struct LoginSuccess {
     pub return_to: ReturnPath,
 }
 
-/// The outcome of [`LoginService::complete`]: the result and, in every case, the cookie that
-/// clears the flow cookie.
+/// The outcome of [`LoginService::complete`]: the result and, when the callback's `state`
+/// matched this browser's flow, the cookie that clears the flow cookie.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Completion {
     /// The login, or the check that failed.
     pub result: Result<LoginSuccess, Error>,
-    /// The cookie that removes the flow cookie; set it whatever the result.
-    pub clear_cookie: FlowCookie,
+    /// The cookie that removes the flow cookie: `Some` exactly when the callback's `state`
+    /// matched the flow cookie's (the flow is then used up, whatever the result); set it. A
+    /// callback that did not match (junk, forged, from another tab, without a cookie) leaves
+    /// the browser's login in progress alone, so a cross-site link to the callback cannot
+    /// cancel it.
+    pub clear_cookie: Option<FlowCookie>,
 }
 
 #[derive(Debug)]
@@ -142,6 +147,7 @@ struct Inner {
     config: FlowConfig,
     store: Arc<dyn StateStore>,
     http: HttpClient,
+    limiter: CallbackLimiter,
 }
 
 /// The login flow: the provider registry, the configuration, a state store and the shared
@@ -234,7 +240,7 @@ impl LoginService {
             String::new(),
             &config.cookie_path(),
             Duration::ZERO,
-            config.secure_cookies(),
+            config.cookie_secure(config.cookie_name()),
         )
     }
 
@@ -290,7 +296,7 @@ impl LoginService {
             value,
             &config.cookie_path(),
             config.state_ttl(),
-            config.secure_cookies(),
+            config.cookie_secure(config.cookie_name()),
         );
         tracing::debug!(provider = provider_impl.name(), "login started");
         Ok(BeginOutcome {
@@ -315,7 +321,20 @@ impl LoginService {
         query: &str,
         flow_cookie: Option<&str>,
     ) -> Completion {
-        let result = self.complete_inner(provider, query, flow_cookie).await;
+        self.complete_for(None, provider, query, flow_cookie).await
+    }
+
+    async fn complete_for(
+        &self,
+        client: Option<&str>,
+        provider: &str,
+        query: &str,
+        flow_cookie: Option<&str>,
+    ) -> Completion {
+        let mut matched = false;
+        let result = self
+            .complete_inner(client, provider, query, flow_cookie, &mut matched)
+            .await;
         match &result {
             Ok(login) => tracing::info!(
                 provider = %login.user.provider,
@@ -326,7 +345,7 @@ impl LoginService {
         }
         Completion {
             result,
-            clear_cookie: self.clear_cookie(),
+            clear_cookie: matched.then(|| self.clear_cookie()),
         }
     }
 
@@ -335,6 +354,22 @@ impl LoginService {
     /// subdomain) is refused with [`Error::InvalidFlowCookie`].
     pub async fn complete_with_cookie_headers<'h>(
         &self,
+        provider: &str,
+        query: &str,
+        cookie_headers: impl IntoIterator<Item = &'h str>,
+    ) -> Completion {
+        self.complete_from(None, provider, query, cookie_headers)
+            .await
+    }
+
+    /// Like [`complete_with_cookie_headers`](Self::complete_with_cookie_headers), for a
+    /// request from `client` (the peer address, as the adapters pass it): a callback that
+    /// passed every check and is about to reach the token endpoint counts against that
+    /// client's limit ([`FlowConfig::callback_rate_limit`]); past it the callback fails with
+    /// [`Error::RateLimited`] and no token request. With `None` no limit applies.
+    pub async fn complete_from<'h>(
+        &self,
+        client: Option<&str>,
         provider: &str,
         query: &str,
         cookie_headers: impl IntoIterator<Item = &'h str>,
@@ -353,21 +388,23 @@ impl LoginService {
             );
             return Completion {
                 result,
-                clear_cookie: self.clear_cookie(),
+                clear_cookie: None,
             };
         }
-        self.complete(provider, query, first).await
+        self.complete_for(client, provider, query, first).await
     }
 
     async fn complete_inner(
         &self,
+        client: Option<&str>,
         provider: &str,
         query: &str,
         flow_cookie: Option<&str>,
+        matched: &mut bool,
     ) -> Result<LoginSuccess, Error> {
         let provider_impl = self.provider(provider)?;
         let (record, params) = self
-            .check_callback(provider_impl.as_ref(), query, flow_cookie)
+            .check_callback(provider_impl.as_ref(), query, flow_cookie, matched)
             .await?;
 
         if let Some(error) = params.error {
@@ -377,6 +414,11 @@ impl LoginService {
             });
         }
         let code = AuthorizationCode::new(params.code.ok_or(Error::MissingCode)?);
+        if let Some(client) = client {
+            if !self.inner.limiter.allow(client) {
+                return Err(Error::RateLimited);
+            }
+        }
         let config = &self.inner.config;
         let http = &self.inner.http;
         let redirect_uri = config.redirect_uri(provider_impl.name());
@@ -417,6 +459,7 @@ impl LoginService {
         provider: &dyn OAuthProvider,
         query: &str,
         flow_cookie: Option<&str>,
+        matched: &mut bool,
     ) -> Result<(FlowRecord, CallbackParams), Error> {
         let config = &self.inner.config;
         let params = CallbackParams::parse(query)?;
@@ -424,10 +467,14 @@ impl LoginService {
         let cookie = flow_cookie
             .filter(|c| !c.is_empty())
             .ok_or(Error::MissingFlowCookie)?;
-        let record = self.inner.store.take(cookie, config.state_ttl()).await?;
-        if !constant_time_eq(record.state_bytes(), state.as_bytes()) {
-            return Err(Error::StateMismatch);
-        }
+        // The store compares the state (in constant time) before it gives up the record, so a
+        // callback with another state leaves this browser's login in progress alone.
+        let record = self
+            .inner
+            .store
+            .take_matching(cookie, state, config.state_ttl())
+            .await?;
+        *matched = true;
         if record.is_expired(config.state_ttl()) {
             return Err(Error::StateExpired);
         }
@@ -510,6 +557,7 @@ impl LoginServiceBuilder {
         Ok(LoginService {
             inner: Arc::new(Inner {
                 registry: self.registry,
+                limiter: CallbackLimiter::new(config.callback_rate_limit()),
                 config,
                 store,
                 http,

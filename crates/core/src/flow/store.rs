@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use super::config::CookieKey;
 use super::record::FlowRecord;
 use crate::error::Error;
+use crate::pkce::constant_time_eq;
 
 /// Keeps flow records between the two halves of a login.
 ///
@@ -28,6 +29,26 @@ pub trait StateStore: Send + Sync + fmt::Debug {
 
     /// Takes back the record that `cookie_value` refers to.
     async fn take(&self, cookie_value: &str, ttl: Duration) -> Result<FlowRecord, Error>;
+
+    /// Takes back the record only when its state equals `state` (compared in constant time);
+    /// otherwise fails with [`Error::StateMismatch`]. A store with server-side state should
+    /// keep the record when the state does not match, so that a junk callback opened in the
+    /// victim's browser cannot cancel a login in progress; [`MemoryStore`] does. The default
+    /// takes the record first and compares afterwards (right for stores whose `take` removes
+    /// nothing, such as the sealed cookie).
+    async fn take_matching(
+        &self,
+        cookie_value: &str,
+        state: &str,
+        ttl: Duration,
+    ) -> Result<FlowRecord, Error> {
+        let record = self.take(cookie_value, ttl).await?;
+        if constant_time_eq(record.state_bytes(), state.as_bytes()) {
+            Ok(record)
+        } else {
+            Err(Error::StateMismatch)
+        }
+    }
 
     /// Marks a flow as completed once the callback passed every check, for stores whose
     /// `take` cannot remove the record (the sealed cookie). Fails with
@@ -210,6 +231,24 @@ impl StateStore for MemoryStore {
     async fn take(&self, cookie_value: &str, _ttl: Duration) -> Result<FlowRecord, Error> {
         let mut entries = self.entries.lock().map_err(|_| poisoned())?;
         // An expired record is still handed back so the service reports `StateExpired`.
+        entries.take(cookie_value).ok_or(Error::InvalidFlowCookie)
+    }
+
+    async fn take_matching(
+        &self,
+        cookie_value: &str,
+        state: &str,
+        _ttl: Duration,
+    ) -> Result<FlowRecord, Error> {
+        let mut entries = self.entries.lock().map_err(|_| poisoned())?;
+        let matches = entries
+            .map
+            .get(cookie_value)
+            .map(|(record, _)| constant_time_eq(record.state_bytes(), state.as_bytes()))
+            .ok_or(Error::InvalidFlowCookie)?;
+        if !matches {
+            return Err(Error::StateMismatch);
+        }
         entries.take(cookie_value).ok_or(Error::InvalidFlowCookie)
     }
 }

@@ -373,22 +373,45 @@ pub(crate) fn query(pairs: &[(&str, &str)]) -> String {
         .finish()
 }
 
-/// Checks what every completion must satisfy, then returns the error (panics on success).
+/// Returns the error of a failed completion (panics on success). Whether the flow cookie is
+/// cleared depends on whether the state matched: see [`rejection_clearing`] and
+/// [`rejection_keeping`].
 pub(crate) fn rejection(completion: Completion) -> Error {
-    assert!(
-        completion.clear_cookie.is_removal(),
-        "a failed callback must clear the flow cookie"
-    );
     match completion.result {
         Ok(login) => panic!("expected a rejection, got a login of {:?}", login.user),
         Err(err) => err,
     }
 }
 
+/// A failed completion whose state matched the flow: the flow cookie is cleared.
+pub(crate) fn rejection_clearing(completion: Completion) -> Error {
+    assert!(
+        completion
+            .clear_cookie
+            .as_ref()
+            .is_some_and(|c| c.is_removal()),
+        "a callback whose state matched must clear the flow cookie"
+    );
+    rejection(completion)
+}
+
+/// A failed completion whose state did not match (or could not be read): the browser's flow
+/// cookie is left alone.
+pub(crate) fn rejection_keeping(completion: Completion) -> Error {
+    assert!(
+        completion.clear_cookie.is_none(),
+        "a callback that did not match the flow must not clear its cookie"
+    );
+    rejection(completion)
+}
+
 /// Checks what every completion must satisfy, then returns the login (panics on failure).
 pub(crate) fn success(completion: Completion) -> LoginSuccess {
     assert!(
-        completion.clear_cookie.is_removal(),
+        completion
+            .clear_cookie
+            .as_ref()
+            .is_some_and(|c| c.is_removal()),
         "a successful callback must clear the flow cookie"
     );
     match completion.result {
