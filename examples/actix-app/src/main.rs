@@ -51,6 +51,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     })
     // SIGINT and SIGTERM stop the server; requests in flight get a few seconds to finish.
     .shutdown_timeout(5)
+    // A client has this long to send a request head (Slowloris), an idle kept-alive
+    // connection is closed after a minute, and each worker serves at most this many
+    // connections at once.
+    .client_request_timeout(settings.header_read_timeout)
+    .keep_alive(std::time::Duration::from_secs(60))
+    .max_connections(settings.max_connections)
     .bind(settings.app_addr)?;
     demo.announce(&settings);
     server.run().await?;

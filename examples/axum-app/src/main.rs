@@ -15,7 +15,7 @@ use axum::response::{Html, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use demo_support::{Demo, Settings};
-use oauth_kit_axum::{CurrentUser, OAuth, OptionalUser, VerifiedUser};
+use oauth_kit_axum::{CurrentUser, OAuth, OptionalUser, ServeOptions, VerifiedUser, serve};
 
 #[derive(Clone)]
 struct AppState {
@@ -54,12 +54,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let listener = tokio::net::TcpListener::bind(settings.app_addr).await?;
     demo.announce(&settings);
-    // The peer address feeds the per-client limit on callbacks that reach the token endpoint.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    // A header-read timeout, an idle timeout and a connection limit (Slowloris), and the peer
+    // address for the per-client limit on callbacks that reach the token endpoint.
+    let options = ServeOptions::default()
+        .header_read_timeout(settings.header_read_timeout)
+        .max_connections(settings.max_connections);
+    serve(listener, app, options, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

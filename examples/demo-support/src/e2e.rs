@@ -1334,6 +1334,45 @@ pub async fn a_huge_profile_never_produces_an_unusable_cookie(bin: &str) {
     }
 }
 
+pub async fn idle_half_open_connections_do_not_stop_normal_requests(bin: &str) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mock, demo) = start(bin, &[("APP_HEADER_READ_TIMEOUT_SECS", "2")]).await;
+    let addr = demo.base.trim_start_matches("http://").to_owned();
+    // 1,000 connections that start a request and never finish its head (Slowloris).
+    let mut idle = Vec::new();
+    for _ in 0..1000 {
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            .await
+            .unwrap();
+        idle.push(stream);
+    }
+    // Normal requests are still served while they hang.
+    let mut s = Session::new(&demo, &mock);
+    for _ in 0..5 {
+        assert_eq!(s.get("/me").await.status, 401);
+    }
+    let reply = s.login(None).await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    assert_eq!(s.get("/me").await.status, 200);
+    // And the server closes the half-open ones after its header-read timeout.
+    let closed = tokio::time::timeout(Duration::from_secs(30), async {
+        for stream in &mut idle {
+            let mut buf = [0u8; 512];
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    // A 408 answer may come before the close.
+                    Ok(_) => continue,
+                }
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "half-open connections were kept open");
+}
+
 /// Generates one `#[tokio::test]` per case of the suite for the demo binary `$bin`.
 #[macro_export]
 macro_rules! demo_e2e_suite {
@@ -1371,6 +1410,7 @@ macro_rules! demo_e2e_suite {
             session_ends_at_its_absolute_lifetime,
             callbacks_reaching_the_token_endpoint_are_rate_limited,
             a_huge_profile_never_produces_an_unusable_cookie,
+            idle_half_open_connections_do_not_stop_normal_requests,
         );
     };
     (@cases $bin:expr; $($case:ident),* $(,)?) => {

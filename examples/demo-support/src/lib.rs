@@ -35,6 +35,11 @@ pub struct Settings {
     pub redirect_base_url: String,
     /// Whether `BITBUCKET_CLIENT_ID` is set (real or external Bitbucket) or not (built-in mock).
     pub use_mock: bool,
+    /// `APP_HEADER_READ_TIMEOUT_SECS`, default 10: how long a client may take to send a
+    /// request head (Slowloris protection).
+    pub header_read_timeout: std::time::Duration,
+    /// `APP_MAX_CONNECTIONS`, default 1024: connections served at once.
+    pub max_connections: usize,
 }
 
 impl Settings {
@@ -50,7 +55,21 @@ impl Settings {
             })?,
             None => SocketAddr::from(([127, 0, 0, 1], 8000)),
         };
+        let number = |name: &str, default: u64| -> Result<u64, Error> {
+            match var(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .map_err(|_| Error::config(name, format!("`{v}` is not a whole number"))),
+            }
+        };
         Ok(Self {
+            header_read_timeout: std::time::Duration::from_secs(
+                number("APP_HEADER_READ_TIMEOUT_SECS", 10)?.max(1),
+            ),
+            max_connections: usize::try_from(number("APP_MAX_CONNECTIONS", 1024)?.max(1))
+                .unwrap_or(1024),
             app_addr,
             redirect_base_url: var("OAUTH_REDIRECT_BASE_URL")
                 .unwrap_or_else(|| format!("http://localhost:{}", app_addr.port())),

@@ -76,6 +76,7 @@
 mod extract;
 mod guard;
 mod routes;
+mod serve;
 mod session;
 mod store;
 
@@ -83,6 +84,7 @@ pub use extract::{AuthRejection, CurrentUser, OptionalUser, VerifiedUser};
 pub use guard::{Guard, guard};
 pub use oauth_kit_core::flow::{LoginDecision, LoginHook, Rejection, SessionUser};
 pub use routes::{OAuth, SESSION_COOKIE_NAME};
+pub use serve::{ServeOptions, serve};
 pub use session::{SessionGuard, SessionLayer};
 pub use store::BoundedMemoryStore;
 pub use tower_sessions;
