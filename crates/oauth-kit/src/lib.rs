@@ -82,6 +82,51 @@ mod settings;
 pub use oauth_kit_core::*;
 pub use settings::ProviderSettings;
 
+/// The ready login service from the environment, in one call: every provider of the
+/// [`catalog`] whose variables are set ([`ProviderSettings::from_env`]) and the flow
+/// settings ([`FlowConfig::from_env`]).
+///
+/// Fails at start-up with an [`Error::Config`] naming the variable when a setting is invalid,
+/// a provider is half-configured, or no provider is configured at all. For settings in code,
+/// build the same from [`ProviderSettings`] and [`FlowConfig::builder`].
+///
+/// ```no_run
+/// # fn main() -> Result<(), oauth_kit::Error> {
+/// let service = oauth_kit::login_service_from_env()?;
+/// for (provider, url) in service.callback_urls() {
+///     println!("{provider}: register {url} as the callback URL");
+/// }
+/// # Ok(()) }
+/// ```
+pub fn login_service_from_env() -> Result<LoginService, Error> {
+    let registry = ProviderSettings::from_env().registry()?;
+    if registry.is_empty() {
+        let examples: Vec<String> = catalog()
+            .iter()
+            .take(3)
+            .map(|spec| {
+                format!(
+                    "{} and {}",
+                    spec.env_var("CLIENT_ID"),
+                    spec.env_var("CLIENT_SECRET")
+                )
+            })
+            .collect();
+        return Err(Error::config(
+            "providers",
+            format!(
+                "no provider is configured: set the client id and secret of one, for example {}",
+                if examples.is_empty() {
+                    "after enabling a provider feature".to_owned()
+                } else {
+                    examples.join(", or ")
+                }
+            ),
+        ));
+    }
+    LoginService::new(registry, FlowConfig::from_env()?)
+}
+
 /// The catalog: the spec of every provider whose feature is enabled, in a stable order.
 /// [`ProviderSettings`] registers from it whatever is configured, and the demos list it.
 ///
@@ -125,6 +170,11 @@ pub mod actix {
 /// API (`cargo test -p oauth-kit --doc`).
 #[cfg(doctest)]
 pub mod guides {
+    /// The README's Axum example (it needs the `axum` feature).
+    #[cfg(feature = "axum")]
+    #[doc = include_str!("../../../README.md")]
+    pub struct Readme;
+
     /// `docs/README.md`.
     #[doc = include_str!("../../../docs/README.md")]
     pub struct Index;

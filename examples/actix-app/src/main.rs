@@ -7,7 +7,7 @@
 
 use std::process::ExitCode;
 
-use actix_web::http::header::{CACHE_CONTROL, ContentType};
+use actix_web::http::header::ContentType;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use demo_support::{Demo, Settings};
@@ -45,8 +45,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             .route("/me", web::get().to(me))
             .route("/me/verified", web::get().to(me_verified))
             .configure(|cfg| oauth.configure(cfg))
-            // The pages and `/me` depend on who is logged in: no cache may keep them.
-            .wrap(DefaultHeaders::new().add((CACHE_CONTROL, "no-store")))
+            // The pages and `/me`: not cached, not framed, no scripts (demo_support::PAGE_HEADERS).
+            .wrap(
+                demo_support::PAGE_HEADERS
+                    .iter()
+                    .fold(DefaultHeaders::new(), |headers, (name, value)| {
+                        headers.add((*name, *value))
+                    }),
+            )
             .wrap(oauth.session_middleware())
     })
     // SIGINT and SIGTERM stop the server; requests in flight get a few seconds to finish.

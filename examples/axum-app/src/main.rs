@@ -8,14 +8,13 @@
 use std::process::ExitCode;
 
 use axum::extract::{Query, State};
-use axum::http::HeaderValue;
-use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderName, HeaderValue};
 use axum::middleware;
 use axum::response::{Html, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use demo_support::{Demo, Settings};
-use oauth_kit_axum::{CurrentUser, OAuth, OptionalUser, ServeOptions, VerifiedUser, serve};
+use oauth_kit::axum::{CurrentUser, OAuth, OptionalUser, ServeOptions, VerifiedUser, serve};
 
 #[derive(Clone)]
 struct AppState {
@@ -47,8 +46,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .route("/me", get(me))
         .route("/me/verified", get(me_verified))
         .with_state(state)
-        // The pages and `/me` depend on who is logged in: no cache may keep them.
-        .layer(middleware::map_response(no_store))
+        // The pages and `/me`: not cached, not framed, no scripts (demo_support::PAGE_HEADERS).
+        .layer(middleware::map_response(page_headers))
         .merge(oauth.router())
         .layer(oauth.session_layer());
 
@@ -66,10 +65,13 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-async fn no_store(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+async fn page_headers(mut response: Response) -> Response {
+    for (name, value) in demo_support::PAGE_HEADERS {
+        response.headers_mut().insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
     response
 }
 

@@ -898,6 +898,10 @@ pub async fn no_secret_reaches_logs_pages_or_urls(bin: &str) {
         "the demo logged nothing at RUST_LOG=trace:\n{logs}"
     );
     assert_no_secret(&logs, &secrets, "the demo's logs");
+    assert!(
+        !logs.contains('\u{1b}'),
+        "a log that is not a terminal must be plain text, without colour codes"
+    );
     assert_no_secret(&me.body, &secrets, "/me");
     assert_no_secret(&home.body, &secrets, "the home page");
     assert_no_secret(done.location(), &secrets, "the callback's Location");
@@ -1022,6 +1026,13 @@ pub async fn pages_and_me_are_never_cached(bin: &str) {
             reply.header("cache-control"),
             Some("no-store"),
             "{path} of a logged-in user"
+        );
+        // A page people copy protects itself: no framing, no sniffing, no scripts.
+        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+        let csp = reply.header("content-security-policy").unwrap_or_default();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"),
+            "{path}: {csp}"
         );
     }
 }

@@ -157,12 +157,30 @@ impl Demo {
     }
 }
 
-/// Installs the demo's log output: `RUST_LOG` (default `info`) to standard error.
+/// Headers of every page and of `/me`: no cache may keep them (they depend on who is logged
+/// in), no script runs and nothing loads but images, no other site may frame them, and browsers
+/// must not guess content types.
+pub const PAGE_HEADERS: &[(&str, &str)] = &[
+    ("cache-control", "no-store"),
+    (
+        "content-security-policy",
+        "default-src 'none'; img-src 'self' https: http://127.0.0.1:* http://localhost:*; \
+         style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "same-origin"),
+];
+
+/// Installs the demo's log output: `RUST_LOG` (default `info`) to standard error, with colours
+/// only when standard error is a terminal (a log file gets plain text).
 pub fn init_tracing() {
+    use std::io::IsTerminal as _;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
 }

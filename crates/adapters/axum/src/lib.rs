@@ -89,11 +89,6 @@ pub use session::{SessionGuard, SessionLayer};
 pub use store::BoundedMemoryStore;
 pub use tower_sessions;
 
-/// The README's Axum example, compiled as a doctest.
-#[cfg(doctest)]
-#[doc = include_str!("../../../../README.md")]
-pub struct ReadmeDoctests;
-
 /// The Axum guide (`docs/adapters/axum.md`), compiled so that its examples cannot drift.
 #[cfg(doctest)]
 #[doc = include_str!("../../../../docs/adapters/axum.md")]
