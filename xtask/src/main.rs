@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Some("docs") => docs::check_links(&workspace_root()),
         Some("bench") => run("cargo", &["bench", "-p", "oauth-kit-core"]),
         Some("features") => features(),
+        Some("session-load") => session_load(&args[1..]),
         Some("new-provider") => new_provider::run(&args[1..]),
         Some("help") | None => {
             print_help();
@@ -45,6 +46,9 @@ fn print_help() {
          docs    check that every relative link in docs/ and README.md resolves\n\
          bench   run the core benchmarks\n\
          features  check that each feature of the oauth-kit facade builds alone\n\
+         session-load [LOGINS] [CAP]\n\
+         \x20       scripted logins (default 200000) against both demos with OAUTH_SESSION_CAP\n\
+         \x20       (default 1000); fails when their memory keeps growing after the cap\n\
          new-provider NAME\n\
          \x20       scaffold crates/providers/NAME (oauth-kit-NAME) with its tests, fixtures,\n\
          \x20       docs/providers/NAME.md and an oauth-kit feature (docs/writing-a-provider.md)"
@@ -74,6 +78,42 @@ fn ci() -> Result<(), String> {
     features()?;
     docs::check_links(&workspace_root())?;
     run("cargo", &["test", "--workspace", "--locked"])
+}
+
+/// The session-flatness load check against both demo binaries (built in release mode, as a
+/// production server would be).
+fn session_load(args: &[String]) -> Result<(), String> {
+    run(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "-p",
+            "example-axum",
+            "-p",
+            "example-actix",
+            "-p",
+            "demo-support",
+            "--bin",
+            "example-axum",
+            "--bin",
+            "example-actix",
+            "--bin",
+            "session-load",
+        ],
+    )?;
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_root().join("target"));
+    let tool = target.join("release/session-load");
+    for demo in ["example-axum", "example-actix"] {
+        let demo = target.join("release").join(demo);
+        let mut tool_args = vec![demo.to_string_lossy().into_owned()];
+        tool_args.extend(args.iter().cloned());
+        let tool_args: Vec<&str> = tool_args.iter().map(String::as_str).collect();
+        run(&tool.to_string_lossy(), &tool_args)?;
+    }
+    Ok(())
 }
 
 /// Checks the `oauth-kit` facade without features, then with each feature of its `[features]`

@@ -187,6 +187,10 @@ pub mod guides {
     #[doc = include_str!("../../../docs/configuration.md")]
     pub struct Configuration;
 
+    /// `docs/deployment.md`.
+    #[doc = include_str!("../../../docs/deployment.md")]
+    pub struct Deployment;
+
     /// `docs/security.md`.
     #[doc = include_str!("../../../docs/security.md")]
     pub struct Security;

@@ -37,6 +37,11 @@ pub struct DemoProcess {
 }
 
 impl DemoProcess {
+    /// The demo's process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     /// Everything the demo wrote to standard error and standard output so far.
     pub fn logs(&self) -> String {
         self.logs.lock().unwrap().clone()

@@ -33,6 +33,13 @@ pub fn error_message(code: &str) -> &'static str {
         }
         "provider_unavailable" => "Bitbucket is not reachable right now. Please try again later.",
         "login_refused" => "This account is not allowed to log in here.",
+        "rate_limited" => "Too many login attempts from here. Please wait a minute and try again.",
+        "session_conflict" => {
+            "Your browser sent conflicting session cookies. Clear this site's cookies and log in again."
+        }
+        "session_too_large" => {
+            "Your profile is too large for this site's session. Please contact us."
+        }
         _ => "The login failed. Please try again.",
     }
 }

@@ -41,7 +41,7 @@
 //! - `GET {prefix}/{provider}/callback`: on success the user is stored in the session (the
 //!   session is renewed first) and the browser goes (303) to the return path; on failure it
 //!   goes (303) to the failure path with `error=<code>` and no session is created. Both carry
-//!   `Referrer-Policy: no-referrer` and `Cache-Control: no-store`, and clear the flow cookie.
+//!   `Referrer-Policy: no-referrer` and `Cache-Control: no-store`, and clear the flow cookie when the callback's state matched it (a junk or forged callback leaves a login in progress alone).
 //! - `POST {prefix}/logout`: the session is purged and the login revoked; 303 to the home path
 //!   ([`FlowConfig::home_path`]: `/`, or `/app/` for a base URL with the path `/app`).
 //!
@@ -56,7 +56,8 @@
 //! [`OAuth::session_middleware`] builds an `actix-session` middleware over the cookie store:
 //! cookie `oauth_kit_session`, encrypted with a key derived from `OAUTH_COOKIE_KEY` (a random
 //! per-process key, with a warning, when it is unset), `HttpOnly`, `SameSite=Lax`, `Secure`
-//! exactly when the redirect base URL is https, `Path=/`, expiring after 7 days of inactivity.
+//! exactly when the redirect base URL is https, `Path=/`, expiring after a day of inactivity
+(`OAUTH_SESSION_IDLE_SECS`) and 7 days after the login (`OAUTH_SESSION_LIFETIME_SECS`).
 //! The session holds only the [`SessionUser`] (no token, no raw provider JSON unless
 //! [`OAuth::keep_raw_data`] says so) and a random login id. Because a cookie cannot be taken
 //! back, every login id is also kept in an in-memory registry of live logins: logout removes it,
@@ -85,6 +86,9 @@
 //! | `token_error` | the code exchange failed |
 //! | `user_info_error` | fetching the user failed |
 //! | `provider_unavailable` | the provider timed out or could not be reached |
+//! | `rate_limited` | this client address sent more callbacks that reach the token endpoint than `OAUTH_CALLBACK_RATE_LIMIT` allows (no token request was made) |
+//! | `session_conflict` | the request carried two session cookies (one may be planted from a sibling subdomain); nothing was logged in |
+//! | `session_too_large` | (Actix cookie sessions) the session would not fit in a cookie; an ERROR event says so |
 //! | `login_refused` or your code | the [`LoginHook`] refused the login |
 //! | `server_error` | anything else (the session could not be written, ...) |
 //!

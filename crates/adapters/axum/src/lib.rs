@@ -6,7 +6,7 @@
 //!
 //! ```no_run
 //! use axum::{Router, routing::get};
-//! use oauth_kit_axum::{CurrentUser, OAuth};
+//! use oauth_kit_axum::{CurrentUser, OAuth, ServeOptions, serve};
 //! use oauth_kit_core::{FlowConfig, LoginService, ProviderRegistry};
 //!
 //! async fn me(CurrentUser(user): CurrentUser) -> String {
@@ -21,7 +21,8 @@
 //!     .merge(oauth.router())
 //!     .layer(oauth.session_layer());
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
-//! axum::serve(listener, app).await?;
+//! // Header-read and idle timeouts and a connection limit (`axum::serve` has none).
+//! serve(listener, app, ServeOptions::default(), std::future::pending()).await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -37,7 +38,7 @@
 //! - `GET {prefix}/{provider}/callback`: on success the user is stored in the session (the
 //!   session id is cycled first) and the browser goes (303) to the return path; on failure it
 //!   goes (303) to the failure path with `error=<code>` and no session is created. Both carry
-//!   `Referrer-Policy: no-referrer` and `Cache-Control: no-store`, and clear the flow cookie.
+//!   `Referrer-Policy: no-referrer` and `Cache-Control: no-store`, and clear the flow cookie when the callback's state matched it (a junk or forged callback leaves a login in progress alone).
 //! - `POST {prefix}/logout`: the session is flushed; 303 to the home path
 //!   ([`FlowConfig::home_path`]: `/`, or `/app/` for a base URL with the path `/app`).
 //!
@@ -67,6 +68,9 @@
 //! | `token_error` | the code exchange failed |
 //! | `user_info_error` | fetching the user failed |
 //! | `provider_unavailable` | the provider timed out or could not be reached |
+//! | `rate_limited` | this client address sent more callbacks that reach the token endpoint than `OAUTH_CALLBACK_RATE_LIMIT` allows (no token request was made) |
+//! | `session_conflict` | the request carried two session cookies (one may be planted from a sibling subdomain); nothing was logged in |
+//! | `session_too_large` | (Actix cookie sessions) the session would not fit in a cookie; an ERROR event says so |
 //! | `login_refused` or your code | the [`LoginHook`] refused the login |
 //! | `server_error` | anything else (the session could not be written, ...) |
 //!
