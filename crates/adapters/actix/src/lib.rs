@@ -57,7 +57,7 @@
 //! cookie `oauth_kit_session`, encrypted with a key derived from `OAUTH_COOKIE_KEY` (a random
 //! per-process key, with a warning, when it is unset), `HttpOnly`, `SameSite=Lax`, `Secure`
 //! exactly when the redirect base URL is https, `Path=/`, expiring after a day of inactivity
-(`OAUTH_SESSION_IDLE_SECS`) and 7 days after the login (`OAUTH_SESSION_LIFETIME_SECS`).
+//! (`OAUTH_SESSION_IDLE_SECS`) and 7 days after the login (`OAUTH_SESSION_LIFETIME_SECS`).
 //! The session holds only the [`SessionUser`] (no token, no raw provider JSON unless
 //! [`OAuth::keep_raw_data`] says so) and a random login id. Because a cookie cannot be taken
 //! back, every login id is also kept in an in-memory registry of live logins: logout removes it,
