@@ -106,6 +106,11 @@ const EDITS: &[(&str, &str, &str)] = &[
     ),
     (
         "crates/oauth-kit/Cargo.toml",
+        "# xtask:new-provider all-providers",
+        "\"{{name}}\",\n",
+    ),
+    (
+        "crates/oauth-kit/Cargo.toml",
         "# xtask:new-provider dependencies",
         "oauth-kit-{{name}} = { workspace = true, optional = true }\n",
     ),

@@ -16,6 +16,7 @@ use oauth_kit_actix::{CurrentUser, OAuth, OptionalUser, VerifiedUser};
 #[derive(Clone)]
 struct AppState {
     prefix: String,
+    providers: Vec<(String, String)>,
 }
 
 #[tokio::main]
@@ -36,6 +37,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let oauth = OAuth::new(demo.service.clone());
     let state = web::Data::new(AppState {
         prefix: demo.service.config().public_prefix(),
+        providers: demo.providers(),
     });
     let server = HttpServer::new(move || {
         App::new()
@@ -76,7 +78,11 @@ fn html(page: String) -> HttpResponse {
 }
 
 async fn home(state: web::Data<AppState>, OptionalUser(user): OptionalUser) -> HttpResponse {
-    html(demo_support::home_page(user.as_ref(), &state.prefix))
+    html(demo_support::home_page(
+        user.as_ref(),
+        &state.prefix,
+        &state.providers,
+    ))
 }
 
 #[derive(serde::Deserialize)]

@@ -19,6 +19,7 @@ use oauth_kit::axum::{CurrentUser, OAuth, OptionalUser, ServeOptions, VerifiedUs
 #[derive(Clone)]
 struct AppState {
     prefix: String,
+    providers: Vec<(String, String)>,
 }
 
 #[tokio::main]
@@ -39,6 +40,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let oauth = OAuth::new(demo.service.clone());
     let state = AppState {
         prefix: demo.service.config().public_prefix(),
+        providers: demo.providers(),
     };
     let app = Router::new()
         .route("/", get(home))
@@ -76,7 +78,11 @@ async fn page_headers(mut response: Response) -> Response {
 }
 
 async fn home(State(state): State<AppState>, OptionalUser(user): OptionalUser) -> Html<String> {
-    Html(demo_support::home_page(user.as_ref(), &state.prefix))
+    Html(demo_support::home_page(
+        user.as_ref(),
+        &state.prefix,
+        &state.providers,
+    ))
 }
 
 #[derive(serde::Deserialize)]

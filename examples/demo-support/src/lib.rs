@@ -17,10 +17,10 @@ mod pages;
 
 use std::net::SocketAddr;
 
-use oauth_kit_bitbucket::BitbucketProvider;
-use oauth_kit_core::{
-    ClientSecret, Error, FlowConfig, LoginService, ProviderRegistry, SessionUser,
+use oauth_kit::{
+    ClientSecret, Error, FlowConfig, LoginService, ProviderRegistry, ProviderSettings, SessionUser,
 };
+use oauth_kit_bitbucket::BitbucketProvider;
 use oauth_kit_testkit::{Consent, MockBitbucket, MockConfig, MockUser};
 
 pub use pages::{error_message, escape_html, home_page, login_page};
@@ -33,7 +33,8 @@ pub struct Settings {
     /// `OAUTH_REDIRECT_BASE_URL`, default `http://localhost:<APP_ADDR's port>`
     /// (`http://localhost:8000`).
     pub redirect_base_url: String,
-    /// Whether `BITBUCKET_CLIENT_ID` is set (real or external Bitbucket) or not (built-in mock).
+    /// Whether no provider's client id is set (`BITBUCKET_CLIENT_ID`, `GITHUB_CLIENT_ID`, ...):
+    /// then the built-in mock Bitbucket is used.
     pub use_mock: bool,
     /// `APP_HEADER_READ_TIMEOUT_SECS`, default 10: how long a client may take to send a
     /// request head (Slowloris protection).
@@ -73,7 +74,9 @@ impl Settings {
             app_addr,
             redirect_base_url: var("OAUTH_REDIRECT_BASE_URL")
                 .unwrap_or_else(|| format!("http://localhost:{}", app_addr.port())),
-            use_mock: var("BITBUCKET_CLIENT_ID").is_none(),
+            use_mock: oauth_kit::catalog()
+                .iter()
+                .all(|spec| var(&spec.env_var("CLIENT_ID")).is_none()),
         })
     }
 }
@@ -88,8 +91,10 @@ pub struct Demo {
 }
 
 impl Demo {
-    /// Builds the provider and the login service. Without `BITBUCKET_CLIENT_ID`, starts the
-    /// mock Bitbucket on a loopback port (with a consent page) and points the provider at it.
+    /// Builds the providers and the login service: every catalog provider whose variables are
+    /// set (`{PREFIX}_CLIENT_ID`, `{PREFIX}_CLIENT_SECRET` and its endpoint overrides). When
+    /// none is, starts the mock Bitbucket on a loopback port (with a consent page) and points
+    /// the Bitbucket provider at it.
     pub async fn start(settings: &Settings) -> Result<Self, Error> {
         let lookup = |name: &str| -> Option<String> {
             if name == "OAUTH_REDIRECT_BASE_URL" {
@@ -98,7 +103,7 @@ impl Demo {
             std::env::var(name).ok()
         };
         let config = FlowConfig::from_lookup(lookup)?;
-        let (provider, mock) = if settings.use_mock {
+        let (registry, mock) = if settings.use_mock {
             let mock = MockBitbucket::start_with(MockConfig {
                 consent: Consent::Interactive,
                 ..MockConfig::default()
@@ -126,14 +131,29 @@ impl Demo {
             .token_url(mock.token_url())
             .api_url(mock.api_url())
             .build()?;
-            (provider, Some(mock))
+            (ProviderRegistry::new().with(provider)?, Some(mock))
         } else {
-            (BitbucketProvider::from_env()?, None)
+            (ProviderSettings::from_env().registry()?, None)
         };
-        let mut registry = ProviderRegistry::new();
-        registry.register(provider)?;
         let service = LoginService::new(registry, config)?;
         Ok(Self { service, mock })
+    }
+
+    /// The registered providers as (registry name, title), for the home page's buttons.
+    pub fn providers(&self) -> Vec<(String, String)> {
+        let catalog = oauth_kit::catalog();
+        self.service
+            .registry()
+            .iter()
+            .map(|provider| {
+                let name = provider.name().to_owned();
+                let title = catalog
+                    .iter()
+                    .find(|spec| spec.id == name)
+                    .map_or_else(|| name.clone(), |spec| spec.title.to_owned());
+                (name, title)
+            })
+            .collect()
     }
 
     /// Logs where the demo listens, which Bitbucket it uses and the callback URL to register.
@@ -141,10 +161,14 @@ impl Demo {
         match &self.mock {
             Some(mock) => tracing::info!(
                 mock = %mock.base_url(),
-                "BITBUCKET_CLIENT_ID is not set: using the built-in mock Bitbucket (no account needed). \
-                 Set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET to use real Bitbucket"
+                "no provider is configured: using the built-in mock Bitbucket (no account needed). \
+                 Set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or another provider's) to \
+                 use the real provider"
             ),
-            None => tracing::info!("using the Bitbucket endpoints from the environment"),
+            None => tracing::info!(
+                providers = ?self.service.registry().names().collect::<Vec<_>>(),
+                "using the providers configured in the environment"
+            ),
         }
         for (provider, url) in self.service.callback_urls() {
             tracing::info!(%provider, callback_url = %url, "register this callback URL with the provider");

@@ -49,7 +49,8 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:36rem;margi
 .card img{width:64px;height:64px;border-radius:50%}\
 button,.button{background:#0052cc;color:#fff;border:0;border-radius:4px;padding:.6rem 1rem;font-size:1rem;text-decoration:none;cursor:pointer}\
 .error{background:#ffebe6;border:1px solid #ff8f73;border-radius:4px;padding:.8rem}\
-.verified{color:#006644}.unverified{color:#974f0c}";
+.verified{color:#006644}.unverified{color:#974f0c}\
+.providers{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.6rem}";
 
 fn layout(title: &str, body: &str) -> String {
     format!(
@@ -60,16 +61,28 @@ fn layout(title: &str, body: &str) -> String {
     )
 }
 
-/// `GET /`: the login button, or the logged-in user's card with a logout button.
-pub fn home_page(user: Option<&SessionUser>, prefix: &str) -> String {
+/// `GET /`: a login button per provider (registry name and title), or the logged-in user's
+/// card with a logout button.
+pub fn home_page(
+    user: Option<&SessionUser>,
+    prefix: &str,
+    providers: &[(String, String)],
+) -> String {
     let Some(user) = user else {
+        let buttons: String = providers
+            .iter()
+            .map(|(name, title)| {
+                format!(
+                    "<li><a class=\"button\" href=\"{}/{}/login?next=%2F\">Log in with {}</a></li>",
+                    escape_html(prefix),
+                    escape_html(name),
+                    escape_html(title)
+                )
+            })
+            .collect();
         return layout(
             "oauth-kit demo",
-            &format!(
-                "<p>Log in with your Bitbucket account.</p>\
-                 <p><a class=\"button\" href=\"{}/bitbucket/login?next=%2F\">Log in with Bitbucket</a></p>",
-                escape_html(prefix)
-            ),
+            &format!("<p>Log in with your account.</p><ul class=\"providers\">{buttons}</ul>"),
         );
     };
     let u = &user.user;
