@@ -404,6 +404,65 @@ impl HttpClient {
         self.get_bearer(context, url, token).await?.json(context)
     }
 
+    /// POSTs a JSON body (Atlassian's token requests). Never retried.
+    pub async fn post_json(
+        &self,
+        context: &ProviderContext,
+        url: &Url,
+        client_auth: Option<(&str, &ClientSecret)>,
+        body: &serde_json::Value,
+    ) -> Result<HttpResponse, Error> {
+        let request = self.inner.client.post(url.clone());
+        self.send_json(context, request, client_auth, body).await
+    }
+
+    /// DELETEs with a JSON body (GitHub's token revocation). Never retried.
+    pub async fn delete_json(
+        &self,
+        context: &ProviderContext,
+        url: &Url,
+        client_auth: Option<(&str, &ClientSecret)>,
+        body: &serde_json::Value,
+    ) -> Result<HttpResponse, Error> {
+        let request = self.inner.client.delete(url.clone());
+        self.send_json(context, request, client_auth, body).await
+    }
+
+    /// GETs `url` with `query` appended to its query string (Facebook's token request, which
+    /// carries the client credentials there). Never retried. Errors and events never include
+    /// the URL.
+    pub async fn get_query(
+        &self,
+        context: &ProviderContext,
+        url: &Url,
+        client_auth: Option<(&str, &ClientSecret)>,
+        query: &[(&str, &str)],
+    ) -> Result<HttpResponse, Error> {
+        let mut url = url.clone();
+        url.query_pairs_mut().extend_pairs(query);
+        let mut request = self.inner.client.get(url);
+        if let Some((id, secret)) = client_auth {
+            request = request.header(header::AUTHORIZATION, basic_auth_header(id, secret));
+        }
+        self.send(context, request).await
+    }
+
+    async fn send_json(
+        &self,
+        context: &ProviderContext,
+        mut request: reqwest::RequestBuilder,
+        client_auth: Option<(&str, &ClientSecret)>,
+        body: &serde_json::Value,
+    ) -> Result<HttpResponse, Error> {
+        request = request
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.to_string());
+        if let Some((id, secret)) = client_auth {
+            request = request.header(header::AUTHORIZATION, basic_auth_header(id, secret));
+        }
+        self.send(context, request).await
+    }
+
     async fn send(
         &self,
         context: &ProviderContext,

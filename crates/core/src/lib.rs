@@ -75,7 +75,9 @@ pub use client::{AuthorizationStart, PendingLogin, ProviderClient};
 pub use endpoint::{is_loopback, parse_endpoint};
 pub use error::{Error, OAuthErrorBody, ProviderContext, Result, Stage, redacted_excerpt};
 pub use http::{BearerRequest, ClientAuth, HttpClient, HttpConfig, HttpResponse, USER_AGENT};
-pub use oauth2::{ClientAssertion, JWT_BEARER_ASSERTION, OAuth2Client};
+pub use oauth2::{
+    ClientAssertion, JWT_BEARER_ASSERTION, OAuth2Client, RevocationMethod, TokenEncoding,
+};
 pub use pkce::{PkceChallenge, PkceVerifier, constant_time_eq};
 pub use provider::{
     AuthorizationRequest, AuthorizeOptions, Capabilities, OAuthProvider, ProviderName,

@@ -29,6 +29,36 @@ const RESERVED_PARAMS: &[&str] = &[
 /// The `client_assertion_type` of RFC 7523 section 2.2.
 pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
+/// How token requests (code exchange and refresh) are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum TokenEncoding {
+    /// A POST with an `application/x-www-form-urlencoded` body (RFC 6749 section 4.1.3).
+    #[default]
+    Form,
+    /// A POST with the same parameters as a JSON object of strings (Atlassian).
+    Json,
+    /// A GET with the parameters, client credentials included, in the query string
+    /// (Facebook). Use only where the provider documents it: the URL then carries the secret.
+    Query,
+}
+
+/// How a token is revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RevocationMethod {
+    /// RFC 7009: a form POST of `token` and `token_type_hint`, with the client
+    /// authentication of the token endpoint.
+    #[default]
+    Rfc7009,
+    /// A DELETE with HTTP Basic client authentication and the token as the member `member`
+    /// of a JSON body (GitHub's `DELETE /applications/{client_id}/token`).
+    DeleteJson {
+        /// The JSON member that carries the token (`access_token`).
+        member: &'static str,
+    },
+}
+
 /// Makes the signed JWT a client authenticates with, for every token request: the
 /// `client_assertion` of `private_key_jwt` (RFC 7523), or a client secret that is itself a
 /// signed JWT (Apple's ES256 client secret).
@@ -87,6 +117,8 @@ pub struct OAuth2Client {
     assertion: Option<Arc<dyn ClientAssertion>>,
     quirks: TokenQuirks,
     scope_separator: char,
+    token_encoding: TokenEncoding,
+    revocation_method: RevocationMethod,
 }
 
 impl OAuth2Client {
@@ -110,6 +142,8 @@ impl OAuth2Client {
             assertion: None,
             quirks: TokenQuirks::STRICT,
             scope_separator: ' ',
+            token_encoding: TokenEncoding::Form,
+            revocation_method: RevocationMethod::Rfc7009,
         }
     }
 
@@ -136,6 +170,18 @@ impl OAuth2Client {
     /// Sets the RFC 7009 revocation endpoint.
     pub fn with_revocation_url(mut self, url: Url) -> Self {
         self.revocation_url = Some(url);
+        self
+    }
+
+    /// Sets how token requests are sent (default a form POST).
+    pub fn with_token_encoding(mut self, encoding: TokenEncoding) -> Self {
+        self.token_encoding = encoding;
+        self
+    }
+
+    /// Sets how tokens are revoked at the revocation endpoint (default RFC 7009).
+    pub fn with_revocation_method(mut self, method: RevocationMethod) -> Self {
+        self.revocation_method = method;
         self
     }
 
@@ -278,11 +324,21 @@ impl OAuth2Client {
                 operation: "token revocation",
             });
         };
-        let mut form = vec![("token", token)];
-        if let Some(hint) = token_type_hint {
-            form.push(("token_type_hint", hint));
-        }
-        let response = self.post(http, &context, url, form).await?;
+        let response = match self.revocation_method {
+            RevocationMethod::Rfc7009 => {
+                let mut form = vec![("token", token)];
+                if let Some(hint) = token_type_hint {
+                    form.push(("token_type_hint", hint));
+                }
+                self.post(http, &context, url, form, TokenEncoding::Form)
+                    .await?
+            }
+            RevocationMethod::DeleteJson { member } => {
+                let body = serde_json::json!({ member: token });
+                let basic = Some((self.client_id.as_str(), &self.client_secret));
+                http.delete_json(&context, url, basic, &body).await?
+            }
+        };
         if response.is_success() {
             return Ok(());
         }
@@ -308,7 +364,9 @@ impl OAuth2Client {
         form: Vec<(&str, &str)>,
     ) -> Result<OAuthToken, Error> {
         let context = ProviderContext::new(&self.provider, stage);
-        let response = self.post(http, &context, &self.token_url, form).await?;
+        let response = self
+            .post(http, &context, &self.token_url, form, self.token_encoding)
+            .await?;
         parse_token_response(
             &context,
             response.status,
@@ -324,26 +382,21 @@ impl OAuth2Client {
         context: &ProviderContext,
         url: &Url,
         mut form: Vec<(&str, &str)>,
+        encoding: TokenEncoding,
     ) -> Result<crate::http::HttpResponse, Error> {
         let signed = match &self.assertion {
             Some(assertion) => Some(assertion.sign(&self.client_id, self.token_url.as_str())?),
             None => None,
         };
         let secret = signed.as_ref().unwrap_or(&self.client_secret);
+        let mut basic = None;
         match self.client_auth {
-            ClientAuth::Basic => {
-                http.post_form(context, url, Some((&self.client_id, secret)), &form)
-                    .await
-            }
+            ClientAuth::Basic => basic = Some((self.client_id.as_str(), secret)),
             ClientAuth::FormBody => {
                 form.push(("client_id", &self.client_id));
                 form.push(("client_secret", secret.secret()));
-                http.post_form(context, url, None, &form).await
             }
-            ClientAuth::None => {
-                form.push(("client_id", &self.client_id));
-                http.post_form(context, url, None, &form).await
-            }
+            ClientAuth::None => form.push(("client_id", &self.client_id)),
             ClientAuth::PrivateKeyJwt => {
                 let Some(signed) = &signed else {
                     return Err(Error::config(
@@ -354,8 +407,18 @@ impl OAuth2Client {
                 form.push(("client_id", &self.client_id));
                 form.push(("client_assertion_type", JWT_BEARER_ASSERTION));
                 form.push(("client_assertion", signed.secret()));
-                http.post_form(context, url, None, &form).await
             }
+        }
+        match encoding {
+            TokenEncoding::Form => http.post_form(context, url, basic, &form).await,
+            TokenEncoding::Json => {
+                let body: serde_json::Map<String, serde_json::Value> = form
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(*v)))
+                    .collect();
+                http.post_json(context, url, basic, &body.into()).await
+            }
+            TokenEncoding::Query => http.get_query(context, url, basic, &form).await,
         }
     }
 }

@@ -82,6 +82,8 @@ pub struct TokenQuirks {
     pub scope_field: &'static str,
     /// The separator between granted scopes (`' '`; GitHub uses `','`).
     pub scope_separator: char,
+    /// Accept the granted scopes as a JSON array of strings (Twitch).
+    pub scope_array: bool,
     /// Accept `expires_in` given as a string of digits.
     pub expires_in_as_string: bool,
     /// Accept a response without `token_type` (taken as Bearer).
@@ -104,6 +106,7 @@ impl TokenQuirks {
     pub const STRICT: TokenQuirks = TokenQuirks {
         scope_field: "scope",
         scope_separator: ' ',
+        scope_array: false,
         expires_in_as_string: false,
         token_type_optional: false,
         error_with_http_200: false,
@@ -119,6 +122,12 @@ impl TokenQuirks {
     /// Sets the separator between granted scopes.
     pub const fn scope_separator(mut self, separator: char) -> Self {
         self.scope_separator = separator;
+        self
+    }
+
+    /// Accepts the granted scopes as a JSON array of strings.
+    pub const fn scope_array(mut self, yes: bool) -> Self {
+        self.scope_array = yes;
         self
     }
 
@@ -270,6 +279,22 @@ pub fn parse_token_response(
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .collect(),
+        Some(Value::Array(items)) if quirks.scope_array => {
+            let mut scopes = Vec::with_capacity(items.len());
+            for item in items {
+                match item.as_str().map(str::trim) {
+                    Some("") => {}
+                    Some(scope) => scopes.push(scope.to_owned()),
+                    None => {
+                        return Err(invalid(format!(
+                            "`{}` is not an array of strings",
+                            quirks.scope_field
+                        )));
+                    }
+                }
+            }
+            scopes
+        }
         Some(_) => {
             return Err(invalid(format!("`{}` is not a string", quirks.scope_field)));
         }
@@ -409,6 +434,30 @@ mod tests {
                 .expect("valid")
                 .scopes
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn scope_array_needs_the_quirk() {
+        let body = r#"{"access_token":"at","token_type":"bearer","scope":["chat:read","user:read:email"]}"#;
+        assert!(matches!(
+            parse(200, body, &TokenQuirks::STRICT),
+            Err(Error::InvalidResponse { .. })
+        ));
+        let quirks = TokenQuirks::STRICT.scope_array(true);
+        assert_eq!(
+            parse(200, body, &quirks).expect("array").scopes,
+            ["chat:read", "user:read:email"]
+        );
+        let mixed = r#"{"access_token":"at","token_type":"bearer","scope":["a",1]}"#;
+        assert!(matches!(
+            parse(200, mixed, &quirks),
+            Err(Error::InvalidResponse { .. })
+        ));
+        let string = r#"{"access_token":"at","token_type":"bearer","scope":"a b"}"#;
+        assert_eq!(
+            parse(200, string, &quirks).expect("string").scopes,
+            ["a", "b"]
         );
     }
 

@@ -14,11 +14,11 @@ use oauth_kit_core::spec::{HeaderSource, Pkce, Profile, ProviderSpec, SpecParam,
 use oauth_kit_core::{
     AccessToken, AuthorizationCode, AuthorizationRequest, AuthorizeOptions, BeginOptions,
     ClientAssertion, ClientAuth, ClientSecret, CsrfState, Error, HttpClient, LoginService,
-    OAuthProvider, OAuthToken, OAuthUserInfo, PkceVerifier, ProviderRegistry, Revocation,
-    SpecProvider, TokenQuirks,
+    OAuthProvider, OAuthToken, OAuthUserInfo, PkceVerifier, ProviderRegistry, RefreshToken,
+    Revocation, RevocationMethod, SpecProvider, TokenEncoding, TokenQuirks,
 };
 use serde_json::{Value, json};
-use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::matchers::{body_json, body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn gitlab_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {
@@ -657,4 +657,371 @@ fn pkce_and_nonce_are_sent_only_when_the_spec_supports_them() {
         with.as_str().contains("code_challenge_method=S256"),
         "{with}"
     );
+}
+
+/// A provider with fixed authorization parameters, like Reddit's `duration` and Atlassian's
+/// `audience` and `prompt`.
+static FIXED_PARAMS: ProviderSpec = ProviderSpec {
+    id: "fixed",
+    title: "Fixed",
+    env_prefix: "FIXED",
+    authorization_url: "https://id.example/authorize",
+    token_url: "https://id.example/token",
+    user_info_url: "https://id.example/me",
+    authorize_params: &[
+        ("duration", "permanent"),
+        ("audience", "api.example"),
+        ("prompt", "consent"),
+    ],
+    ..ProviderSpec::DEFAULT
+};
+
+fn pairs(url: &url::Url) -> Vec<(String, String)> {
+    url.query_pairs().into_owned().collect()
+}
+
+#[test]
+fn fixed_authorization_parameters_are_sent_unless_the_request_sets_them() {
+    let provider = SpecProvider::builder(&FIXED_PARAMS, "k", ClientSecret::new("s"))
+        .build()
+        .unwrap();
+    let state = CsrfState::new("s");
+    let defaults = AuthorizeOptions::default();
+    let url = provider
+        .authorization_url(&AuthorizationRequest::new(
+            "https://app/cb",
+            &state,
+            &defaults,
+        ))
+        .unwrap();
+    let sent = pairs(&url);
+    for expected in [
+        ("duration", "permanent"),
+        ("audience", "api.example"),
+        ("prompt", "consent"),
+    ] {
+        let expected = (expected.0.to_owned(), expected.1.to_owned());
+        assert_eq!(sent.iter().filter(|p| **p == expected).count(), 1, "{url}");
+    }
+    let options = AuthorizeOptions::default()
+        .prompt("login")
+        .param("duration", "temporary");
+    let url = provider
+        .authorization_url(&AuthorizationRequest::new(
+            "https://app/cb",
+            &state,
+            &options,
+        ))
+        .unwrap();
+    let sent = pairs(&url);
+    let values = |name: &str| {
+        sent.iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(values("prompt"), ["login"]);
+    assert_eq!(values("duration"), ["temporary"]);
+    assert_eq!(values("audience"), ["api.example"]);
+}
+
+/// A provider whose token endpoint takes JSON with the credentials in the body (Atlassian).
+static JSON_TOKEN: ProviderSpec = ProviderSpec {
+    id: "jsontoken",
+    title: "JSON token",
+    env_prefix: "JSONTOKEN",
+    authorization_url: "https://id.example/authorize",
+    token_url: "{api}/oauth/token",
+    api_url: "https://id.example",
+    user_info_url: "{api}/me",
+    client_auth: ClientAuth::FormBody,
+    token_encoding: TokenEncoding::Json,
+    ..ProviderSpec::DEFAULT
+};
+
+#[tokio::test]
+async fn json_token_requests_carry_every_parameter_in_a_json_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(header("content-type", "application/json"))
+        .and(body_json(json!({
+            "grant_type": "authorization_code",
+            "code": "the-code",
+            "redirect_uri": "http://localhost/cb",
+            "client_id": "json-id",
+            "client_secret": "json-secret"
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "at", "token_type": "Bearer", "refresh_token": "rt-2"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(body_json(json!({
+            "grant_type": "refresh_token",
+            "refresh_token": "rt-1",
+            "client_id": "json-id",
+            "client_secret": "json-secret"
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "at-2", "token_type": "Bearer", "refresh_token": "rt-3"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let provider = SpecProvider::builder(&JSON_TOKEN, "json-id", ClientSecret::new("json-secret"))
+        .api_url(server.uri())
+        .build()
+        .unwrap();
+    let http = HttpClient::new().unwrap();
+    let token = provider
+        .exchange_code(
+            &http,
+            &AuthorizationCode::new("the-code"),
+            "http://localhost/cb",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(token.access_token.secret(), "at");
+    let refreshed = provider
+        .refresh_token(&http, &RefreshToken::new("rt-1"))
+        .await
+        .unwrap();
+    let rotated = refreshed.refresh_token.as_ref().map(RefreshToken::secret);
+    assert_eq!(rotated, Some("rt-3"));
+    server.verify().await;
+}
+
+/// A provider whose token request is a GET with the credentials in the query (Facebook).
+static QUERY_TOKEN: ProviderSpec = ProviderSpec {
+    id: "querytoken",
+    title: "Query token",
+    env_prefix: "QUERYTOKEN",
+    authorization_url: "https://id.example/dialog/oauth",
+    token_url: "{api}/oauth/access_token",
+    api_url: "https://graph.example/v1.0",
+    user_info_url: "{api}/me",
+    client_auth: ClientAuth::FormBody,
+    pkce: Pkce::Unsupported,
+    token_encoding: TokenEncoding::Query,
+    capabilities: oauth_kit_core::Capabilities::NONE,
+    ..ProviderSpec::DEFAULT
+};
+
+#[tokio::test]
+async fn query_token_requests_are_gets_and_their_failures_never_show_the_secret() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/oauth/access_token"))
+        .and(query_param("client_id", "q-id"))
+        .and(query_param("client_secret", "q-S3NTINEL"))
+        .and(query_param("code", "the-code"))
+        .and(query_param("redirect_uri", "http://localhost/cb"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "at", "token_type": "bearer", "expires_in": 5183944
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let provider = SpecProvider::builder(&QUERY_TOKEN, "q-id", ClientSecret::new("q-S3NTINEL"))
+        .api_url(format!("{}/v1.0", server.uri()))
+        .build()
+        .unwrap();
+    let http = HttpClient::new().unwrap();
+    let code = AuthorizationCode::new("the-code");
+    let token = provider
+        .exchange_code(&http, &code, "http://localhost/cb", None)
+        .await
+        .unwrap();
+    assert_eq!(token.access_token.secret(), "at");
+    server.verify().await;
+
+    // A failure at the transport level names neither the URL nor the secret.
+    let closed = SpecProvider::builder(&QUERY_TOKEN, "q-id", ClientSecret::new("q-S3NTINEL"))
+        .token_url("http://127.0.0.1:9/oauth/access_token")
+        .build()
+        .unwrap();
+    let err = closed
+        .exchange_code(&http, &code, "http://localhost/cb", None)
+        .await
+        .unwrap_err();
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains("S3NTINEL"), "{text}");
+    }
+    let refresh = provider
+        .refresh_token(&http, &RefreshToken::new("rt"))
+        .await
+        .unwrap_err();
+    assert!(matches!(refresh, Error::Unsupported { .. }), "{refresh:?}");
+}
+
+/// A provider that revokes with a DELETE naming its client id in the path (GitHub).
+static DELETE_REVOCATION: ProviderSpec = ProviderSpec {
+    id: "deleterevoke",
+    title: "Delete revoke",
+    env_prefix: "DELETEREVOKE",
+    authorization_url: "https://id.example/authorize",
+    token_url: "https://id.example/token",
+    api_url: "https://api.id.example",
+    user_info_url: "{api}/user",
+    revocation_url: Some("{api}/applications/{client_id}/token"),
+    revocation_method: RevocationMethod::DeleteJson {
+        member: "access_token",
+    },
+    client_auth: ClientAuth::FormBody,
+    ..ProviderSpec::DEFAULT
+};
+
+#[tokio::test]
+async fn delete_revocation_sends_basic_auth_and_the_token_in_json() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/applications/Iv1.app%20id/token"))
+        .and(header("authorization", "Basic SXYxLmFwcCtpZDpzZWNyZXQ="))
+        .and(body_json(json!({"access_token": "gho_token"})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let provider = SpecProvider::builder(
+        &DELETE_REVOCATION,
+        "Iv1.app id",
+        ClientSecret::new("secret"),
+    )
+    .api_url(server.uri())
+    .build()
+    .unwrap();
+    assert!(provider.capabilities().revocation);
+    let http = HttpClient::new().unwrap();
+    let token = OAuthToken::bearer(AccessToken::new("gho_token"));
+    assert_eq!(
+        provider.revoke_token(&http, &token).await.unwrap(),
+        Revocation::Revoked
+    );
+    server.verify().await;
+
+    server.reset().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"})))
+        .mount(&server)
+        .await;
+    let err = provider.revoke_token(&http, &token).await.unwrap_err();
+    assert_eq!(err.status(), Some(404), "{err:?}");
+}
+
+fn header_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {
+    let mut user = profile.user(profile.id("/id")?);
+    user.username = profile.str("/slug");
+    Ok(user)
+}
+
+/// Finds the user from a response header, then reads them (Bitbucket Data Center).
+fn find_user<'a>(
+    ctx: &'a oauth_kit_core::spec::UserContext<'a>,
+    _user: OAuthUserInfo,
+) -> oauth_kit_core::spec::UserStepFuture<'a> {
+    Box::pin(async move {
+        let response = ctx.get(ctx.endpoint("whoami")?).await?;
+        let name = response
+            .headers
+            .get("x-ausername")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        if name.is_empty() {
+            return Ok(OAuthUserInfo::new(ctx.name(), ""));
+        }
+        let mut url = ctx.endpoint("users")?.clone();
+        url.path_segments_mut().unwrap().push(&name);
+        ctx.map_user(ctx.get_json(&url).await?)
+    })
+}
+
+static STEP_SOURCE: ProviderSpec = ProviderSpec {
+    id: "selfhosted",
+    title: "Self-hosted",
+    env_prefix: "SELFHOSTED",
+    base_url: Some(""),
+    authorization_url: "{base}/oauth/authorize",
+    token_url: "{base}/oauth/token",
+    api_url: "{base}/rest/api",
+    user_info_url: "",
+    extra_endpoints: &[("whoami", "{api}/properties"), ("users", "{api}/users")],
+    user_source: UserSource::Step,
+    map_user: header_user,
+    user_step: Some(find_user),
+    ..ProviderSpec::DEFAULT
+};
+
+#[test]
+fn self_hosted_only_specs_need_a_base_url() {
+    let creds = [
+        ("SELFHOSTED_CLIENT_ID", "id"),
+        ("SELFHOSTED_CLIENT_SECRET", "secret"),
+    ];
+    let result = SpecProvider::from_lookup(&STEP_SOURCE, lookup(&creds));
+    let message = result.as_ref().unwrap_err().to_string();
+    assert!(message.contains("self-hosted"), "{message}");
+    assert_eq!(setting(result), "SELFHOSTED_BASE_URL");
+    let mut vars = creds.to_vec();
+    vars.push(("SELFHOSTED_BASE_URL", "https://git.example/"));
+    let provider = SpecProvider::from_lookup(&STEP_SOURCE, lookup(&vars)).unwrap();
+    assert_eq!(
+        provider.token_url().as_str(),
+        "https://git.example/oauth/token"
+    );
+    assert_eq!(
+        provider.endpoint("users").unwrap().as_str(),
+        "https://git.example/rest/api/users"
+    );
+}
+
+#[tokio::test]
+async fn a_step_source_finds_the_user_and_maps_it_with_the_spec() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/properties"))
+        .and(header("authorization", "Bearer at"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("X-AUSERNAME", "erin")
+                .set_body_json(json!({"version": "9.4.0"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/users/erin"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 41, "slug": "erin"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let provider = SpecProvider::builder(&STEP_SOURCE, "id", ClientSecret::new("s"))
+        .name("bbdc")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let http = HttpClient::new().unwrap();
+    let token = OAuthToken::bearer(AccessToken::new("at"));
+    let user = provider.user_info(&http, &token).await.unwrap();
+    assert_eq!(
+        (user.provider.as_str(), user.oauth_id.as_str()),
+        ("bbdc", "41")
+    );
+    assert_eq!(user.username.as_deref(), Some("erin"));
+    assert_eq!(user.raw_data, json!({"id": 41, "slug": "erin"}));
+    server.verify().await;
+
+    // A step that finds nobody is an invalid response, not a user without an id.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/properties"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let err = provider.user_info(&http, &token).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidResponse { .. }), "{err:?}");
 }

@@ -65,6 +65,19 @@ impl<'a> UserContext<'a> {
         })
     }
 
+    /// The instance's base URL, for self-hostable providers.
+    pub fn base_url(&self) -> Option<&'a Url> {
+        self.provider.base_url()
+    }
+
+    /// Maps a user JSON with the spec's mapping and sets `provider` and `raw_data`, as the
+    /// generic provider does with the user-info response; for a step under
+    /// [`UserSource::Step`](super::UserSource::Step). A mapping error is an
+    /// [`Error::InvalidResponse`].
+    pub fn map_user(&self, raw: Value) -> Result<crate::OAuthUserInfo, Error> {
+        self.provider.map_raw(raw)
+    }
+
     /// The shared HTTP client.
     pub fn http(&self) -> &'a HttpClient {
         self.http

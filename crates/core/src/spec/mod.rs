@@ -53,6 +53,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::http::ClientAuth;
+use crate::oauth2::{RevocationMethod, TokenEncoding};
 use crate::provider::Capabilities;
 use crate::token::TokenQuirks;
 use crate::user::OAuthUserInfo;
@@ -85,6 +86,11 @@ pub enum UserSource {
     /// The member at this JSON pointer of the token response (`""` for the whole response,
     /// without the tokens): Slack, Strava and Notion put the user there.
     TokenResponse(&'static str),
+    /// No user-info request: the spec's [`UserStep`] finds the user itself and maps it with
+    /// [`UserContext::map_user`] (Bitbucket Data Center, which has no current-user endpoint).
+    /// The step receives a user with an empty `oauth_id`; a step that returns one without an
+    /// id is an [`Error::InvalidResponse`].
+    Step,
 }
 
 /// The value of an extra header sent with user-info requests.
@@ -158,7 +164,8 @@ pub struct ProviderSpec {
     /// The prefix of the environment variables (`BITBUCKET` reads `BITBUCKET_CLIENT_ID`, ...).
     pub env_prefix: &'static str,
     /// The default base URL of a self-hostable provider (`https://gitlab.com`); `None` when
-    /// the provider has one fixed instance.
+    /// the provider has one fixed instance; `Some("")` when it is self-hosted only, so that
+    /// every instance must configure its base URL (Bitbucket Data Center).
     pub base_url: Option<&'static str>,
     /// The authorization endpoint (template).
     pub authorization_url: &'static str,
@@ -171,8 +178,11 @@ pub struct ProviderSpec {
     pub self_hosted_api_url: Option<&'static str>,
     /// The user-info endpoint (template, usually under `{api}`).
     pub user_info_url: &'static str,
-    /// The RFC 7009 revocation endpoint, if any (template).
+    /// The revocation endpoint, if any (template; `{client_id}` stands for the instance's
+    /// client id).
     pub revocation_url: Option<&'static str>,
+    /// How a token is revoked at [`revocation_url`](Self::revocation_url).
+    pub revocation_method: RevocationMethod,
     /// Further named endpoints (templates) for the [`UserStep`], such as `("emails",
     /// "{api}/user/emails")`.
     pub extra_endpoints: &'static [(&'static str, &'static str)],
@@ -184,10 +194,16 @@ pub struct ProviderSpec {
     pub scopes: &'static [&'static str],
     /// The separator between scopes in the authorization URL.
     pub scope_separator: char,
+    /// Fixed parameters of every authorization URL (Reddit's `duration=permanent`,
+    /// Atlassian's `audience`). A per-request parameter of the same name wins; `prompt` is
+    /// sent unless the request sets its own.
+    pub authorize_params: &'static [(&'static str, &'static str)],
     /// How the client authenticates at the token endpoint.
     pub client_auth: ClientAuth,
     /// PKCE support.
     pub pkce: Pkce,
+    /// How token requests are sent (a form POST unless the provider wants JSON or a GET).
+    pub token_encoding: TokenEncoding,
     /// Token-response deviations switched on for this provider.
     pub token_quirks: TokenQuirks,
     /// Refresh, RFC 9207 `iss` and OpenID Connect support. `pkce` and `revocation` are taken
@@ -216,7 +232,8 @@ pub struct ProviderSpec {
 
 impl ProviderSpec {
     /// The defaults: space-separated scopes, HTTP Basic client authentication, PKCE supported,
-    /// strict token parsing, refresh supported, a GET of the user-info endpoint mapped with
+    /// token requests as a form POST, strict token parsing, RFC 7009 revocation where an
+    /// endpoint is given, refresh supported, a GET of the user-info endpoint mapped with
     /// [`map_standard_claims`], and the message of an error body read from `error_description`,
     /// `message`, `error.message` or a string `error`.
     pub const DEFAULT: ProviderSpec = ProviderSpec {
@@ -230,13 +247,16 @@ impl ProviderSpec {
         self_hosted_api_url: None,
         user_info_url: "",
         revocation_url: None,
+        revocation_method: RevocationMethod::Rfc7009,
         extra_endpoints: &[],
         manage_url: None,
         params: &[],
         scopes: &[],
         scope_separator: ' ',
+        authorize_params: &[],
         client_auth: ClientAuth::Basic,
         pkce: Pkce::Supported,
+        token_encoding: TokenEncoding::Form,
         token_quirks: TokenQuirks::STRICT,
         capabilities: Capabilities::NONE.refresh(true),
         user_source: UserSource::Get,

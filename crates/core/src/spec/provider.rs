@@ -206,11 +206,38 @@ impl SpecProvider {
                 }
                 raw
             }
+            UserSource::Step => {
+                let Some(step) = self.spec.user_step else {
+                    return Err(Error::config(
+                        "provider spec",
+                        format!("{}: a user source `Step` needs a user step", self.spec.id),
+                    ));
+                };
+                let user = step(ctx, OAuthUserInfo::new(&self.name, "")).await?;
+                if user.oauth_id.is_empty() {
+                    return Err(Error::InvalidResponse {
+                        context,
+                        status: 200,
+                        reason: "the user step found no user id".to_owned(),
+                        excerpt: None,
+                    });
+                }
+                return Ok(user);
+            }
         };
+        let user = self.map_raw(raw)?;
+        match self.spec.user_step {
+            Some(step) => step(ctx, user).await,
+            None => Ok(user),
+        }
+    }
+
+    /// Maps a user JSON with the spec's mapping, setting `provider` and `raw_data`.
+    pub(super) fn map_raw(&self, raw: Value) -> Result<OAuthUserInfo, Error> {
         let mut user =
             (self.spec.map_user)(&super::Profile::new(&self.name, &raw)).map_err(|reason| {
                 Error::InvalidResponse {
-                    context: context.clone(),
+                    context: context(self, Stage::UserInfo),
                     status: 200,
                     reason,
                     excerpt: redacted_excerpt(raw.to_string().as_bytes()),
@@ -218,10 +245,7 @@ impl SpecProvider {
             })?;
         user.provider.clone_from(&self.name);
         user.raw_data = raw;
-        match self.spec.user_step {
-            Some(step) => step(ctx, user).await,
-            None => Ok(user),
-        }
+        Ok(user)
     }
 }
 
@@ -252,6 +276,20 @@ impl OAuthProvider for SpecProvider {
         if !self.spec.capabilities.openid_connect {
             request.nonce = None;
         }
+        if self.spec.authorize_params.is_empty() {
+            return Ok(self.oauth.authorization_url(&request, &self.scopes));
+        }
+        let mut options = request.options.clone();
+        for (name, value) in self.spec.authorize_params {
+            if *name == "prompt" {
+                options.prompt.get_or_insert_with(|| (*value).to_owned());
+            } else if !options.extra_params.iter().any(|(n, _)| n == name) {
+                options
+                    .extra_params
+                    .push(((*name).to_owned(), (*value).to_owned()));
+            }
+        }
+        request.options = &options;
         Ok(self.oauth.authorization_url(&request, &self.scopes))
     }
 
@@ -542,7 +580,9 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
         )
         .with_client_auth(spec.client_auth)
         .with_quirks(spec.token_quirks.clone())
-        .with_scope_separator(spec.scope_separator);
+        .with_scope_separator(spec.scope_separator)
+        .with_token_encoding(spec.token_encoding)
+        .with_revocation_method(spec.revocation_method);
         if let Some(revocation) = urls.revocation {
             oauth = oauth.with_revocation_url(revocation);
         }
@@ -567,7 +607,9 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
     /// Resolves every endpoint from the spec's templates and the overrides.
     fn resolve(&self) -> Result<Endpoints, Error> {
         let spec = self.spec;
-        let mut vars: Vec<(String, String)> = Vec::new();
+        let client_id =
+            percent_encoding::utf8_percent_encode(self.client_id.trim(), PATH_SEGMENT).to_string();
+        let mut vars: Vec<(String, String)> = vec![("client_id".to_owned(), client_id)];
         for param in spec.params {
             let value = self
                 .params
@@ -612,6 +654,15 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
                 ));
             }
             (Some(url), Some(_)) => Some(self.parse(url, "base_url", "BASE_URL")?),
+            (None, Some("")) => {
+                return Err(Error::config(
+                    self.setting("base_url", "BASE_URL"),
+                    format!(
+                        "not set; {} is self-hosted: set the base URL of your instance",
+                        spec.title
+                    ),
+                ));
+            }
             (None, Some(url)) => Some(self.parse(url, "base_url", "BASE_URL")?),
             (None, None) => None,
         };
@@ -719,6 +770,13 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
         self.parse(&url, option, suffix)
     }
 }
+
+/// What is escaped when the client id goes into a URL path (`{client_id}`).
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// The resolved endpoints of an instance.
 struct Endpoints {
