@@ -8,6 +8,7 @@
 //! | feature | module | crate |
 //! |---|---|---|
 //! | `bitbucket` (default) | [`bitbucket`] | `oauth-kit-bitbucket` |
+//! | `github` | `github` | `oauth-kit-github` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -142,6 +143,8 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     let mut specs: Vec<&'static spec::ProviderSpec> = Vec::new();
     #[cfg(feature = "bitbucket")]
     specs.push(&oauth_kit_bitbucket::SPEC);
+    #[cfg(feature = "github")]
+    specs.push(&oauth_kit_github::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -150,6 +153,12 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
 #[cfg(feature = "bitbucket")]
 pub mod bitbucket {
     pub use oauth_kit_bitbucket::*;
+}
+
+/// GitHub (feature `github`): re-export of `oauth-kit-github`.
+#[cfg(feature = "github")]
+pub mod github {
+    pub use oauth_kit_github::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
