@@ -110,7 +110,7 @@ pub use crate::provider::{
 use crate::server::{Handle, Layout};
 pub use crate::state::Counters;
 use crate::state::{FixtureSet, Setup};
-pub use logs::LogCapture;
+pub use logs::{CaptureGuard, LogCapture};
 
 /// A running mock of Bitbucket Cloud: the mock identity provider in Bitbucket's exact wire
 /// format, with users computed from [`MockUser`]s.

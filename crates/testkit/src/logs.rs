@@ -3,7 +3,8 @@
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use tracing::subscriber::DefaultGuard;
+use tracing::Dispatch;
+use tracing::subscriber::{DefaultGuard, NoSubscriber};
 
 /// Everything logged on the current thread, down to TRACE, while the guard returned by
 /// [`capture`](Self::capture) lives. Use it from a current-thread runtime (the default of
@@ -18,17 +19,39 @@ use tracing::subscriber::DefaultGuard;
 #[derive(Debug, Clone, Default)]
 pub struct LogCapture(Arc<Mutex<Vec<u8>>>);
 
+/// Keeps a [`LogCapture`] installed on its thread; dropping it restores the thread's previous
+/// subscriber.
+#[must_use = "the capture stops when the guard is dropped"]
+#[derive(Debug)]
+pub struct CaptureGuard {
+    _default: DefaultGuard,
+    _second: Dispatch,
+}
+
 impl LogCapture {
     /// Installs a plain-text subscriber at TRACE level on this thread until the guard drops.
-    pub fn capture() -> (Self, DefaultGuard) {
+    ///
+    /// While only one subscriber is registered in the process, `tracing` decides whether a
+    /// call site is enabled from the default subscriber of whichever thread reaches it first;
+    /// a test thread without a capture could then switch a call site off for the capturing
+    /// thread too. The guard keeps a second, silent subscriber registered, so that every
+    /// decision consults the capture.
+    pub fn capture() -> (Self, CaptureGuard) {
         let logs = LogCapture::default();
+        let second = Dispatch::new(NoSubscriber::default());
         let subscriber = tracing_subscriber::fmt()
             .with_writer(logs.clone())
             .with_ansi(false)
             .with_max_level(tracing::Level::TRACE)
             .finish();
         let guard = tracing::subscriber::set_default(subscriber);
-        (logs, guard)
+        (
+            logs,
+            CaptureGuard {
+                _default: guard,
+                _second: second,
+            },
+        )
     }
 
     /// The text captured so far.
