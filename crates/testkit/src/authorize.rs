@@ -11,6 +11,7 @@ use axum::response::Response;
 use url::Url;
 
 use crate::config::Consent;
+use crate::extension::MockContext;
 use crate::fault::{self, Endpoint};
 use crate::respond::{self, escape_html};
 use crate::state::{CodeGrant, Shared, random_alphanumeric};
@@ -165,9 +166,16 @@ impl AuthRequest {
                     user,
                     challenge: self.challenge,
                     requested_scopes: self.scopes,
-                    params: self.params,
+                    params: self.params.clone(),
                 },
             );
+        }
+        let mut extra = Vec::new();
+        if !shared.extensions.is_empty() {
+            let context = MockContext::of(shared);
+            for extension in &shared.extensions {
+                extension.authorization_response(&context, &self.params, &mut extra);
+            }
         }
         let mut location = self.redirect;
         {
@@ -175,6 +183,9 @@ impl AuthRequest {
             query.append_pair("code", &code);
             if let Some(state) = &self.state {
                 query.append_pair("state", state);
+            }
+            for (key, value) in &extra {
+                query.append_pair(key, value);
             }
         }
         respond::redirect(status, location.as_str())

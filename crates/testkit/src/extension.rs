@@ -14,8 +14,9 @@ use crate::state::Shared;
 /// [`MockProviderConfig::extension`](crate::MockProviderConfig::extension).
 ///
 /// An extension keeps its own state (behind an `Arc` the test can also hold, to change it while
-/// the mock runs); the mock gives it its address and endpoints when it starts, and each
-/// successful token response before it is written.
+/// the mock runs); the mock gives it its address and endpoints when it starts, each redirect
+/// back with a code, and each successful token response before it is written. Every hook has
+/// a default that does nothing.
 ///
 /// ```
 /// use oauth_kit_testkit::axum::routing::{MethodRouter, get};
@@ -50,6 +51,18 @@ pub trait MockExtension: Send + Sync + fmt::Debug + 'static {
     fn routes(&self, mock: &MockContext) -> Vec<(String, MethodRouter)> {
         let _ = mock;
         Vec::new()
+    }
+
+    /// Called when the mock redirects back with a code; parameters pushed here are appended to
+    /// the redirect (an RFC 9207 `iss`, for example). `request` holds the authorization
+    /// request's parameters.
+    fn authorization_response(
+        &self,
+        mock: &MockContext,
+        request: &[(String, String)],
+        response: &mut Vec<(String, String)>,
+    ) {
+        let _ = (mock, request, response);
     }
 
     /// Called for every successful token response (JSON or form-encoded alike) with the grant

@@ -553,6 +553,15 @@ impl MockExtension for Discovery {
         )]
     }
 
+    fn authorization_response(
+        &self,
+        mock: &MockContext,
+        _request: &[(String, String)],
+        response: &mut Vec<(String, String)>,
+    ) {
+        response.push(("iss".to_owned(), mock.base_url().to_owned()));
+    }
+
     fn token_response(
         &self,
         mock: &MockContext,
@@ -573,7 +582,7 @@ impl MockExtension for Discovery {
 }
 
 #[tokio::test]
-async fn extensions_add_routes_and_token_response_members() {
+async fn extensions_add_routes_and_authorization_and_token_response_members() {
     let mock = MockProvider::start(
         &BASIC,
         MockProviderConfig::new(USER).extension(Arc::new(Discovery)),
@@ -596,7 +605,13 @@ async fn extensions_add_routes_and_token_response_members() {
     assert_eq!(document["token_endpoint"], mock.token_url());
 
     let nonce = Nonce::generate().expect("random");
-    let code = code(&mock, &[("nonce", nonce.secret())]).await;
+    let back = callback(&mock, &[("nonce", nonce.secret())]).await;
+    assert_eq!(
+        param(&back, "iss"),
+        Some(mock.base_url()),
+        "RFC 9207 `iss` added"
+    );
+    let code = param(&back, "code").expect("a code");
     let (status, text) = body(
         client()
             .post(mock.token_url())
