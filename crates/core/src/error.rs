@@ -456,14 +456,21 @@ pub fn redacted_excerpt(body: &[u8]) -> Option<String> {
         }
         run.clear();
     };
-    // Read a little past the excerpt length so a token cut at the boundary is still redacted.
-    for c in text.chars().take(EXCERPT_CHARS + REDACT_RUN * 4) {
+    // Read a little past the excerpt length: redacted runs shrink to ten characters, so text
+    // read after them can still end up in the excerpt.
+    let mut chars = text.chars();
+    for c in chars.by_ref().take(EXCERPT_CHARS + REDACT_RUN * 4) {
         if token_char(c) {
             run.push(c);
         } else {
             flush(&mut run, &mut out);
             out.push(if c.is_control() { ' ' } else { c });
         }
+    }
+    // A run that the read limit cut is measured to its end, so a token that straddles the
+    // limit is redacted rather than shown in part.
+    if !run.is_empty() {
+        run.extend(chars.take_while(|c| token_char(*c)).take(REDACT_RUN));
     }
     flush(&mut run, &mut out);
     let mut excerpt: String = out.chars().take(EXCERPT_CHARS).collect();
@@ -485,6 +492,34 @@ mod tests {
         assert!(!excerpt.contains("S3NTINEL"), "{excerpt}");
         assert!(excerpt.contains("[redacted]"));
         assert!(excerpt.contains("short"));
+    }
+
+    #[test]
+    fn excerpt_redacts_a_token_cut_by_the_read_limit() {
+        // Found by the `token_response` fuzz target: the read limit cut the refresh token after
+        // ten characters, and that short piece was shown because redacting the long access
+        // token before it had made room in the excerpt.
+        let body = "{\n  \"access_token\": \"Wd3Hs9Lk1Fn7Qa0Pz5Rt2Yb8Vx4Cm6Ej-Gu1Io3Nk7Tl9Sa2Df5Hg8Jk0Lz4\
+                    Xc6Vb1Nm3Qw5Er7Ty9Ui2Op4As6Dg8Fh0Jk2Lq4Wz6Xe8Rc0Tv_Ym3Bn5Mu\",\n  \"scopes\": \
+                    \"account email\",\n  \"expires_in\": 7200,\n  \"refresh_token\": \
+                    \"Zq4PsB7mKd2VhX9nTc\",\n  \"token_type\": \"bearer:\",\n  \"state\": \
+                    \"refresh_tok,\n      \"email\": \"mira.olen\"\n}\n";
+        let excerpt = redacted_excerpt(body.as_bytes()).expect("non-empty");
+        assert!(!excerpt.contains("Zq4P"), "{excerpt}");
+        assert!(
+            excerpt.contains("\"refresh_token\": \"[redacted]"),
+            "{excerpt}"
+        );
+    }
+
+    #[test]
+    fn excerpt_keeps_a_short_run_cut_by_the_read_limit() {
+        // The read limit falls inside `short`; the long run before it shrinks to `[redacted]`,
+        // so `short` is within the excerpt, and shown whole.
+        let body = format!("{}{}short tail", "A".repeat(100), " ".repeat(122));
+        let excerpt = redacted_excerpt(body.as_bytes()).expect("non-empty");
+        assert!(excerpt.starts_with("[redacted] "), "{excerpt}");
+        assert!(excerpt.contains(" short"), "{excerpt}");
     }
 
     #[test]

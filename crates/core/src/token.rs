@@ -499,6 +499,25 @@ mod tests {
     }
 
     #[test]
+    fn oauth_error_code_with_control_characters_never_reaches_display() {
+        // Found by the `token_response` fuzz target: a NUL in the provider's `error` reached
+        // the error's `Display`, which goes into log lines.
+        let body = "{\"error\":\"inval\\u0000id_grant\"}";
+        for (status, quirks) in [
+            (400, TokenQuirks::STRICT),
+            (200, TokenQuirks::STRICT.error_with_http_200(true)),
+        ] {
+            let err = parse(status, body, &quirks).expect_err("an error body");
+            let code = err
+                .oauth_error()
+                .map(|b| b.error.clone())
+                .unwrap_or_default();
+            assert!(!code.chars().any(char::is_control), "{code:?}");
+            assert!(!err.to_string().chars().any(char::is_control), "{err}");
+        }
+    }
+
+    #[test]
     fn debug_of_token_is_redacted() {
         let token = parse(
             200,
