@@ -2,7 +2,8 @@
 //!
 //! Commands: `ci` (what `.ci/run` runs), `demo` (runs the Axum demo), `docs` (checks every
 //! relative link in `docs/` and `README.md`), `bench` (the core criterion benchmarks),
-//! `features` (each facade feature alone), `new-provider NAME` (scaffolds a provider crate).
+//! `features` (each facade feature alone), `new-provider NAME` (scaffolds a provider crate),
+//! `fuzz` (coverage-guided fuzzing of the parsers, see docs/security.md).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod docs;
+mod fuzz;
 mod new_provider;
 mod tidy;
 
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
         Some("features") => features(),
         Some("session-load") => session_load(&args[1..]),
         Some("new-provider") => new_provider::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("help") | None => {
             print_help();
             Ok(())
@@ -49,6 +52,9 @@ fn print_help() {
          session-load [LOGINS] [CAP]\n\
          \x20       scripted logins (default 200000) against both demos with OAUTH_SESSION_CAP\n\
          \x20       (default 1000); fails when their memory keeps growing after the cap\n\
+         fuzz [--target T] [--execs N] [--seconds S] [--max-len L]\n\
+         \x20       coverage-guided fuzzing of every parser with libFuzzer (stable toolchain,\n\
+         \x20       needs a C++ compiler); N executions per target, 100000 by default\n\
          new-provider NAME\n\
          \x20       scaffold crates/providers/NAME (oauth-kit-NAME) with its tests, fixtures,\n\
          \x20       docs/providers/NAME.md and an oauth-kit feature (docs/writing-a-provider.md)"

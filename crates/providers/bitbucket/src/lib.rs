@@ -57,6 +57,8 @@
 //!   [`Error::HttpStatus`](oauth_kit_core::Error::HttpStatus) carrying Bitbucket's message,
 //!   its detail (for a 403: the granted and required scopes) and a hint.
 
+#[doc(hidden)]
+pub mod fuzzing;
 mod scope;
 mod user;
 
