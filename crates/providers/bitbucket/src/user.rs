@@ -170,7 +170,9 @@ pub(crate) fn next_page(api: &Url, current: &Url, next: &str) -> Result<Url, &'s
     let url = current
         .join(next)
         .map_err(|_| "the email list's `next` link is not a URL")?;
-    if url.origin() != api.origin() {
+    // The scheme is checked as well: `blob:https://api.bitbucket.org/...` has the API's origin
+    // by the URL standard, but it is not a link on the API.
+    if !matches!(url.scheme(), "http" | "https") || url.origin() != api.origin() {
         return Err(
             "the email list's `next` link points to another origin than the API base URL; it \
              is not followed",
@@ -327,5 +329,36 @@ mod tests {
         assert!(EmailPage::parse(&json!({"size": 0})).is_err());
         assert!(EmailPage::parse(&json!({"values": {}})).is_err());
         assert!(EmailPage::parse(&json!({"values": [], "next": 2})).is_err());
+    }
+
+    #[test]
+    fn next_links_are_followed_only_on_the_api_origin() {
+        let api = Url::parse("https://api.bitbucket.org/2.0").expect("url");
+        let current = Url::parse("https://api.bitbucket.org/2.0/user/emails").expect("url");
+        let followed = next_page(&api, &current, "?page=2").expect("relative");
+        assert_eq!(
+            followed.as_str(),
+            "https://api.bitbucket.org/2.0/user/emails?page=2"
+        );
+        assert!(
+            next_page(
+                &api,
+                &current,
+                "https://api.bitbucket.org/2.0/user/emails?page=3"
+            )
+            .is_ok()
+        );
+        for foreign in [
+            "https://evil.example/2.0/user/emails?page=2",
+            "http://api.bitbucket.org/2.0/user/emails?page=2",
+            "https://api.bitbucket.org:8443/2.0/user/emails?page=2",
+            "//evil.example/steal",
+            "data:text/plain,x",
+            // Found while writing the `bitbucket_emails` fuzz target's property: a blob URL has
+            // the origin of the URL inside it, so the origin check alone accepted it.
+            "blob:https://api.bitbucket.org/2.0/user/emails?page=2",
+        ] {
+            assert!(next_page(&api, &current, foreign).is_err(), "{foreign}");
+        }
     }
 }
