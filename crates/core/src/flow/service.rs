@@ -538,15 +538,23 @@ impl LoginServiceBuilder {
         let config = self.config;
         let store = match self.store {
             Some(store) => store,
+            // The replay memory remembers completed logins; it is bounded like the sessions
+            // those logins create (`OAUTH_SESSION_CAP`), so memory stops growing at the cap.
             None => match config.cookie_key() {
-                Some(key) => Arc::new(CookieStore::new(key, config.cookie_name())),
+                Some(key) => Arc::new(
+                    CookieStore::new(key, config.cookie_name())
+                        .replay_cap(config.session_limits().cap),
+                ),
                 None => {
                     tracing::warn!(
                         "OAUTH_COOKIE_KEY is not set: flow cookies are sealed with a random \
                          per-process key, so logins in progress fail after a restart or on \
                          another instance"
                     );
-                    Arc::new(CookieStore::random(config.cookie_name()))
+                    Arc::new(
+                        CookieStore::random(config.cookie_name())
+                            .replay_cap(config.session_limits().cap),
+                    )
                 }
             },
         };
