@@ -163,11 +163,13 @@ impl MockProviderConfig {
 /// It resolves the spec's endpoint templates against its own address (`{base}` is the mock,
 /// `{api}` the spec's API base moved onto the mock, keeping its path) and speaks the spec's wire
 /// format: the authorization endpoint with automatic or interactive consent, a token endpoint
-/// that checks the spec's client authentication (HTTP Basic, form body, a public client with
-/// its PKCE verifier, or a `private_key_jwt` assertion) and answers in the spec's format (its
-/// scope member and separator, form-encoded when its quirks say so), single-use codes bound to
-/// their redirect URI, refresh, and the user-info and further endpoints answered from fixtures
-/// behind a bearer-token check (and the spec's required headers).
+/// that reads requests the way the spec sends them (a form, a JSON object or the query string),
+/// checks the spec's client authentication (HTTP Basic, form body, a public client with its
+/// PKCE verifier, or a `private_key_jwt` assertion) and answers in the spec's format (its scope
+/// member and separator, form-encoded when its quirks say so), single-use codes bound to their
+/// redirect URI, refresh, revocation (RFC 7009, or GitHub's DELETE), and the user-info and
+/// further endpoints answered from fixtures behind a bearer-token check (and the spec's
+/// required headers).
 ///
 /// ```
 /// use oauth_kit_core::spec::ProviderSpec;

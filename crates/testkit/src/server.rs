@@ -9,8 +9,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 use oauth_kit_core::spec::ProviderSpec;
+use oauth_kit_core::{RevocationMethod, TokenEncoding};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use url::Url;
@@ -105,7 +106,15 @@ fn router(shared: &Arc<Shared>) -> Result<Router, String> {
     let mut routes: Vec<(String, MethodRouter<Arc<Shared>>)> = vec![
         (wire.authorize.path().to_owned(), get(authorize::authorize)),
         (wire.decision_path(), post(authorize::decide)),
-        (wire.token.path().to_owned(), post(token::token)),
+        (
+            wire.token.path().to_owned(),
+            if wire.dialect == Dialect::Spec && matches!(wire.token_encoding, TokenEncoding::Query)
+            {
+                get(token::token)
+            } else {
+                post(token::token)
+            },
+        ),
     ];
     match wire.dialect {
         Dialect::Bitbucket => {
@@ -137,7 +146,11 @@ fn router(shared: &Arc<Shared>) -> Result<Router, String> {
                 routes.push((url.path().to_owned(), handler));
             }
             if let Some(revocation) = &wire.revocation {
-                routes.push((revocation.path().to_owned(), post(token::revoke)));
+                let handler = match wire.revocation_method {
+                    RevocationMethod::DeleteJson { .. } => delete(token::revoke),
+                    _ => post(token::revoke),
+                };
+                routes.push((revocation.path().to_owned(), handler));
             }
         }
     }

@@ -4,14 +4,14 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use oauth_kit_core::spec::UserSource;
-use oauth_kit_core::{ClientAuth, JWT_BEARER_ASSERTION};
+use oauth_kit_core::{ClientAuth, JWT_BEARER_ASSERTION, RevocationMethod, TokenEncoding};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -193,29 +193,85 @@ fn assertion_names_client(jwt: &str, client_id: &str) -> bool {
         && claims.get("sub").and_then(Value::as_str) == Some(client_id)
 }
 
-/// The token endpoint, `POST /site/oauth2/access_token` on Bitbucket.
+/// Whether the body was sent as `application/json`.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// The parameters of a JSON object of strings (Atlassian's token requests).
+fn json_pairs(body: &[u8]) -> Option<Vec<(String, String)>> {
+    let Value::Object(members) = serde_json::from_slice(body).ok()? else {
+        return None;
+    };
+    members
+        .into_iter()
+        .map(|(key, value)| match value {
+            Value::String(text) => Some((key, text)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The parameters of a token request, read the way the provider sends them: a form body, a
+/// JSON object of strings, or the query string; a request in another shape is answered with
+/// the provider's error.
+fn token_params(
+    shared: &Shared,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<Vec<(String, String)>, Response> {
+    let encoding = match shared.wire.dialect {
+        Dialect::Bitbucket => TokenEncoding::Form,
+        Dialect::Spec => shared.wire.token_encoding,
+    };
+    let refused = |what: &str| {
+        respond::token_error(
+            shared,
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            &format!("The token request must be sent as {what}."),
+        )
+    };
+    match encoding {
+        TokenEncoding::Json => match json_pairs(body).filter(|_| is_json(headers)) {
+            Some(pairs) => Ok(pairs),
+            None => Err(refused("a JSON object of strings")),
+        },
+        TokenEncoding::Query => Ok(url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()),
+        _ if !is_form(headers) => Err(match shared.wire.dialect {
+            Dialect::Bitbucket => unsupported_grant(shared, None),
+            Dialect::Spec => refused("application/x-www-form-urlencoded"),
+        }),
+        _ => Ok(url::form_urlencoded::parse(body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()),
+    }
+}
+
+/// The token endpoint, `POST /site/oauth2/access_token` on Bitbucket (a GET for specs whose
+/// token requests carry their parameters in the query string).
 pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
+    RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    tracing::debug!(mock = %shared.wire.title, "mock: POST token endpoint");
+    tracing::debug!(mock = %shared.wire.title, "mock: token endpoint");
     shared.count(|c| c.token += 1);
-    if !is_form(&headers) {
-        shared.count(|c| c.last_token_form.clear());
-        return match shared.wire.dialect {
-            Dialect::Bitbucket => unsupported_grant(&shared, None),
-            Dialect::Spec => respond::token_error(
-                &shared,
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "The token request must be sent as application/x-www-form-urlencoded.",
-            ),
-        };
-    }
-    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let form = match token_params(&shared, &headers, query.as_deref(), &body) {
+        Ok(form) => form,
+        Err(response) => {
+            shared.count(|c| c.last_token_form.clear());
+            return response;
+        }
+    };
     let grant_type = field(&form, "grant_type");
     shared.count(|c| {
         c.last_token_form = form.iter().map(|(k, _)| k.clone()).collect();
@@ -263,44 +319,69 @@ pub(crate) async fn token(
     }
 }
 
-/// The RFC 7009 revocation endpoint of a spec that has one: the client authenticates as at the
-/// token endpoint, and the token (access or refresh) stops working. Unknown tokens are answered
-/// 200 too, as the RFC says.
+/// The revocation endpoint of a spec that has one: RFC 7009 (a form POST with the client
+/// authentication of the token endpoint) or GitHub's DELETE with HTTP Basic credentials and the
+/// token in a JSON member. The token (access or refresh) stops working; an unknown token is
+/// answered with success too, as RFC 7009 says.
 pub(crate) async fn revoke(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    tracing::debug!(mock = %shared.wire.title, "mock: POST revocation endpoint");
+    tracing::debug!(mock = %shared.wire.title, "mock: revocation endpoint");
     shared.count(|c| c.revoke += 1);
-    if !is_form(&headers) {
+    let token = match shared.wire.revocation_method {
+        RevocationMethod::DeleteJson { member } => {
+            let authenticated = basic_credentials(&headers).is_some_and(|(id, secret)| {
+                id == shared.client_id && secret == shared.client_secret
+            });
+            if !authenticated {
+                return respond::api_error(
+                    &shared,
+                    StatusCode::UNAUTHORIZED,
+                    "Client authentication failed.",
+                );
+            }
+            json_pairs(&body)
+                .filter(|_| is_json(&headers))
+                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == member))
+                .map(|(_, token)| token)
+        }
+        _ => {
+            if !is_form(&headers) {
+                return respond::token_error(
+                    &shared,
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "The revocation request must be sent as application/x-www-form-urlencoded.",
+                );
+            }
+            let form: Vec<(String, String)> = url::form_urlencoded::parse(&body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            if let Err(response) = authenticate_client(&shared, &headers, &form) {
+                return response;
+            }
+            field(&form, "token").map(str::to_owned)
+        }
+    };
+    let Some(token) = token else {
         return respond::token_error(
             &shared,
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            "The revocation request must be sent as application/x-www-form-urlencoded.",
-        );
-    }
-    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    if let Err(response) = authenticate_client(&shared, &headers, &form) {
-        return response;
-    }
-    let Some(token) = field(&form, "token") else {
-        return respond::token_error(
-            &shared,
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "The token parameter is missing.",
+            "The token to revoke is missing.",
         );
     };
     {
         let mut state = shared.lock();
-        state.access_tokens.remove(token);
-        state.refresh_tokens.remove(token);
+        state.access_tokens.remove(&token);
+        state.refresh_tokens.remove(&token);
     }
-    StatusCode::OK.into_response()
+    match shared.wire.revocation_method {
+        RevocationMethod::DeleteJson { .. } => StatusCode::NO_CONTENT.into_response(),
+        _ => StatusCode::OK.into_response(),
+    }
 }
 
 /// `grant_type=authorization_code`: a single-use code, bound to its redirect URI and, where

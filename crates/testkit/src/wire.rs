@@ -3,7 +3,7 @@
 //! [`MockBitbucket`](crate::MockBitbucket), from Bitbucket Cloud's fixed layout).
 
 use oauth_kit_core::spec::{HeaderSource, Pkce, ProviderSpec, UserSource};
-use oauth_kit_core::{ClientAuth, TokenQuirks};
+use oauth_kit_core::{ClientAuth, RevocationMethod, TokenEncoding, TokenQuirks};
 use url::Url;
 
 /// The response shapes a mock uses where providers differ in more than data: Bitbucket's exact
@@ -36,11 +36,15 @@ pub(crate) struct Wire {
     pub(crate) user_post: bool,
     /// The spec's further named endpoints on the mock.
     pub(crate) extra: Vec<(&'static str, Url)>,
-    /// The RFC 7009 revocation endpoint on the mock, when the provider has one that can be
-    /// pointed at the mock (its template is under `{base}` or `{api}`).
+    /// The revocation endpoint on the mock, when the provider has one that can be pointed at
+    /// the mock (its template is under `{base}` or `{api}`).
     pub(crate) revocation: Option<Url>,
+    /// How tokens are revoked there.
+    pub(crate) revocation_method: RevocationMethod,
     /// How clients must authenticate at the token endpoint.
     pub(crate) client_auth: ClientAuth,
+    /// How token requests carry their parameters.
+    pub(crate) token_encoding: TokenEncoding,
     /// PKCE support.
     pub(crate) pkce: Pkce,
     /// How token responses are written.
@@ -78,7 +82,9 @@ impl Wire {
             user_post: false,
             extra: vec![("emails", at("/2.0/user/emails")?)],
             revocation: None,
+            revocation_method: RevocationMethod::Rfc7009,
             client_auth: ClientAuth::Basic,
+            token_encoding: TokenEncoding::Form,
             pkce: Pkce::Unsupported,
             quirks: TokenQuirks::STRICT.scope_field("scopes"),
             scope_separator: ' ',
@@ -93,8 +99,9 @@ impl Wire {
     }
 
     /// The layout of `spec` on the mock at `base`: every template is resolved (`{base}` is the
-    /// mock, `{api}` the spec's API base moved onto the mock, each parameter its configured
-    /// value, its default, or `mock-{name}`), then moved onto the mock's origin keeping its path.
+    /// mock, `{api}` the spec's API base moved onto the mock, `{client_id}` the mock's client
+    /// id, each parameter its configured value, its default, or `mock-{name}`), then moved onto
+    /// the mock's origin keeping its path.
     pub(crate) fn from_spec(
         spec: &'static ProviderSpec,
         base: &Url,
@@ -122,6 +129,10 @@ impl Wire {
             .iter()
             .map(|(n, v)| ((*n).to_owned(), v.clone()))
             .collect();
+        vars.push((
+            "client_id".to_owned(),
+            percent_encoding::utf8_percent_encode(client_id, PATH_SEGMENT).to_string(),
+        ));
         vars.push((
             "base".to_owned(),
             base.as_str().trim_end_matches('/').to_owned(),
@@ -196,7 +207,9 @@ impl Wire {
             user_post: matches!(spec.user_source, UserSource::Post),
             extra,
             revocation,
+            revocation_method: spec.revocation_method,
             client_auth: spec.client_auth,
+            token_encoding: spec.token_encoding,
             pkce: spec.pkce,
             quirks: spec.token_quirks.clone(),
             scope_separator: spec.scope_separator,
@@ -230,6 +243,13 @@ impl Wire {
         self.extra.iter().find(|(n, _)| *n == name).map(|(_, u)| u)
     }
 }
+
+/// Characters kept as they are when the client id fills a path segment.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// `path` on the mock at `base`.
 fn join(base: &Url, path: &str) -> Result<Url, String> {

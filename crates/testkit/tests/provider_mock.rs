@@ -7,7 +7,8 @@ use std::sync::Arc;
 use oauth_kit_core::spec::{HeaderSource, Pkce, ProviderSpec, SpecParam, UserSource};
 use oauth_kit_core::{
     AuthorizationCode, AuthorizationRequest, AuthorizeOptions, ClientAuth, CsrfState, Error,
-    HttpClient, Nonce, OAuthProvider, PkceVerifier, Revocation, SpecProvider, TokenQuirks,
+    HttpClient, Nonce, OAuthProvider, OAuthToken, PkceVerifier, Revocation, RevocationMethod,
+    SpecProvider, TokenEncoding, TokenQuirks,
 };
 use oauth_kit_testkit::axum::routing::{MethodRouter, get};
 use oauth_kit_testkit::{
@@ -71,6 +72,36 @@ static PUBLIC: ProviderSpec = ProviderSpec {
     user_info_url: "{api}/me",
     client_auth: ClientAuth::None,
     pkce: Pkce::Required,
+    ..ProviderSpec::DEFAULT
+};
+
+static JSON_TOKEN: ProviderSpec = ProviderSpec {
+    id: "jsony",
+    title: "Jsony",
+    env_prefix: "JSONY",
+    authorization_url: "https://auth.jsony.example/authorize",
+    token_url: "https://auth.jsony.example/oauth/token",
+    api_url: "https://api.jsony.example",
+    user_info_url: "{api}/me",
+    client_auth: ClientAuth::FormBody,
+    token_encoding: TokenEncoding::Json,
+    ..ProviderSpec::DEFAULT
+};
+
+static QUERY_TOKEN: ProviderSpec = ProviderSpec {
+    id: "query",
+    title: "Query",
+    env_prefix: "QUERY",
+    authorization_url: "https://www.query.example/dialog/oauth",
+    token_url: "https://graph.query.example/oauth/access_token",
+    api_url: "https://graph.query.example",
+    user_info_url: "{api}/me",
+    client_auth: ClientAuth::FormBody,
+    token_encoding: TokenEncoding::Query,
+    revocation_url: Some("{api}/applications/{client_id}/token"),
+    revocation_method: RevocationMethod::DeleteJson {
+        member: "access_token",
+    },
     ..ProviderSpec::DEFAULT
 };
 
@@ -659,4 +690,91 @@ async fn debug_of_the_handle_and_the_config_hides_the_secret() {
     assert!(!format!("{config:?}").contains(MOCK_CLIENT_SECRET));
     let mock = MockProvider::start(&BASIC, config).await.expect("starts");
     assert!(!format!("{mock:?}").contains(MOCK_CLIENT_SECRET));
+}
+
+/// A login through the spec's provider pointed at `mock`.
+async fn login(mock: &MockProvider) -> (SpecProvider, OAuthToken) {
+    let provider = mock.provider_builder().build().expect("builds");
+    let state = CsrfState::generate().expect("random");
+    let verifier = PkceVerifier::generate().expect("random");
+    let challenge = verifier.challenge();
+    let options = AuthorizeOptions::default();
+    let request = AuthorizationRequest::new(REDIRECT_URI, &state, &options).with_pkce(&challenge);
+    let url = provider.authorization_url(&request).expect("url");
+    let back = mock.authorize(url.as_str()).await.expect("redirects");
+    let code = AuthorizationCode::new(param(&back, "code").expect("code"));
+    let token = provider
+        .exchange_code(&http(), &code, REDIRECT_URI, Some(&verifier))
+        .await
+        .expect("exchanges");
+    (provider, token)
+}
+
+#[tokio::test]
+async fn json_token_requests_are_read_and_forms_refused() {
+    let mock = start(&JSON_TOKEN).await;
+    let (provider, token) = login(&mock).await;
+    assert!(provider.user_info(&http(), &token).await.is_ok());
+    let counters = mock.counters();
+    assert_eq!(counters.last_client_auth, Some("client_secret_post"));
+    assert!(
+        counters
+            .last_token_form
+            .iter()
+            .any(|k| k == "code_verifier")
+    );
+    let code = code(&mock, &[]).await;
+    let client_id = mock.client_id();
+    let client_secret = mock.client_secret();
+    let form = client()
+        .post(mock.token_url())
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT_URI),
+            ("client_id", client_id.as_str()),
+            ("client_secret", client_secret.as_str()),
+        ])
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(form.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn query_token_requests_and_revocation_by_delete_work_end_to_end() {
+    let mock = start(&QUERY_TOKEN).await;
+    assert_eq!(
+        mock.revocation_url(),
+        Some(format!(
+            "{}/applications/{}/token",
+            mock.base_url(),
+            mock.client_id()
+        ))
+    );
+    let (provider, token) = login(&mock).await;
+    let http = http();
+    assert!(provider.user_info(&http, &token).await.is_ok());
+    let post = client()
+        .post(mock.token_url())
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let revoked = provider.revoke_token(&http, &token).await.expect("revokes");
+    assert!(matches!(revoked, Revocation::Revoked));
+    assert_eq!(mock.counters().revoke, 1);
+    let after = provider.user_info(&http, &token).await;
+    assert!(
+        matches!(after, Err(Error::HttpStatus { status: 401, .. })),
+        "{after:?}"
+    );
+    let anonymous = client()
+        .delete(mock.revocation_url().expect("revocation"))
+        .header("content-type", "application/json")
+        .body(json!({"access_token": "x"}).to_string())
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }

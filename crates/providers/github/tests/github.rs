@@ -410,3 +410,14 @@ fn missing_credentials_name_the_variable_and_the_app() {
     assert_eq!(setting, "GITHUB_CLIENT_ID");
     assert!(reason.contains("GitHub OAuth app"), "{reason}");
 }
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_github::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/user.json"),
+        r#"{"id": 9007199254740993}"#,
+    )
+    .endpoint("emails", include_str!("fixtures/emails.json"))
+    .minimal_endpoint("emails", "[]")
+    .error(401, include_str!("fixtures/error_401.json")),
+}
