@@ -293,6 +293,13 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// A shared store (for example Redis) could not be reached or did not answer in time.
+    /// Nothing was written; the same request can succeed once the store is back.
+    #[error("the store is unavailable: {reason}")]
+    StoreUnavailable {
+        /// What went wrong, without addresses or credentials (for example "timed out").
+        reason: String,
+    },
 }
 
 fn hint_suffix(hint: &Option<String>) -> String {
@@ -381,6 +388,12 @@ impl Error {
         matches!(self, Error::Timeout { .. })
     }
 
+    /// Whether a shared store could not be reached: a transient failure worth retrying later
+    /// (adapters answer 503, or redirect with `store_unavailable`).
+    pub fn is_store_unavailable(&self) -> bool {
+        matches!(self, Error::StoreUnavailable { .. })
+    }
+
     /// Whether the failure came from the callback's checks (state, cookie, provider, issuer).
     pub fn is_callback_rejection(&self) -> bool {
         matches!(
@@ -420,6 +433,7 @@ impl Error {
             Error::SessionTooLarge { .. } => "session_too_large",
             Error::UnknownProvider { .. } => "unknown_provider",
             Error::Timeout { .. } | Error::Connect { .. } => "provider_unavailable",
+            Error::StoreUnavailable { .. } => "store_unavailable",
             _ => match self.stage() {
                 Some(Stage::Token) => "token_error",
                 Some(Stage::UserInfo) => "user_info_error",

@@ -201,6 +201,9 @@ fn one_error_of_every_family() -> Vec<Error> {
         Error::Store {
             reason: "the store is full".to_owned(),
         },
+        Error::StoreUnavailable {
+            reason: "timed out".to_owned(),
+        },
     ]
 }
 

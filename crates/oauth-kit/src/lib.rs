@@ -12,6 +12,7 @@
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
+//! | `redis` | `redis` | `oauth-kit-redis` (state stores for several instances) |
 //!
 //! ```toml
 //! [dependencies]
@@ -173,6 +174,13 @@ pub mod axum {
 #[cfg(feature = "actix")]
 pub mod actix {
     pub use oauth_kit_actix::*;
+}
+
+/// Redis stores for several instances behind one URL (feature `redis`): re-export of
+/// `oauth-kit-redis`.
+#[cfg(feature = "redis")]
+pub mod redis {
+    pub use oauth_kit_redis::*;
 }
 
 /// The guides in `docs/`, compiled as doctests so that their examples cannot drift from the

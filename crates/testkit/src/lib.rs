@@ -74,6 +74,11 @@
 //!
 //! A server runs on the Tokio runtime that starts it; it stops when `shutdown` is called or the
 //! last clone of its handle is dropped.
+//!
+//! # A real Redis
+//!
+//! [`RedisServer`] runs a throw-away `redis-server` on a free loopback port for the tests of
+//! the Redis stores (it can be stopped, restarted and frozen to test faults).
 
 mod api;
 mod authorize;
@@ -84,6 +89,7 @@ mod extension;
 mod fault;
 mod logs;
 mod provider;
+mod redis_server;
 mod respond;
 mod server;
 mod spec_api;
@@ -111,6 +117,7 @@ use crate::server::{Handle, Layout};
 pub use crate::state::Counters;
 use crate::state::{FixtureSet, Setup};
 pub use logs::{CaptureGuard, LogCapture};
+pub use redis_server::RedisServer;
 
 /// A running mock of Bitbucket Cloud: the mock identity provider in Bitbucket's exact wire
 /// format, with users computed from [`MockUser`]s.

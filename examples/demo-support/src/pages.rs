@@ -32,6 +32,9 @@ pub fn error_message(code: &str) -> &'static str {
             "Bitbucket did not complete the login. Please try again later."
         }
         "provider_unavailable" => "Bitbucket is not reachable right now. Please try again later.",
+        "store_unavailable" => {
+            "The login service is briefly unavailable. Please try again shortly."
+        }
         "login_refused" => "This account is not allowed to log in here.",
         "rate_limited" => "Too many login attempts from here. Please wait a minute and try again.",
         "session_conflict" => {

@@ -71,6 +71,7 @@
 //! | `rate_limited` | this client address sent more callbacks that reach the token endpoint than `OAUTH_CALLBACK_RATE_LIMIT` allows (no token request was made) |
 //! | `session_conflict` | the request carried two session cookies (one may be planted from a sibling subdomain); nothing was logged in |
 //! | `session_too_large` | (Actix cookie sessions) the session would not fit in a cookie; an ERROR event says so |
+//! | `store_unavailable` | a shared store (Redis) was down or too slow; nothing was written, retrying later works |
 //! | `login_refused` or your code | the [`LoginHook`] refused the login |
 //! | `server_error` | anything else (the session could not be written, ...) |
 //!

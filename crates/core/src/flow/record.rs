@@ -3,7 +3,10 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::return_path::ReturnPath;
 use crate::pkce::PkceVerifier;
@@ -58,6 +61,16 @@ impl FlowRecord {
 
     pub(crate) fn state_bytes(&self) -> &[u8] {
         self.state.as_bytes()
+    }
+
+    /// The identity of this flow for replay detection: the SHA-256 digest of its state,
+    /// base64url-encoded (43 characters). It reveals nothing about the state, so a store may
+    /// keep it in a shared set (for example in Redis) to make [`StateStore::mark_used`] hold
+    /// across instances.
+    ///
+    /// [`StateStore::mark_used`]: super::StateStore::mark_used
+    pub fn replay_id(&self) -> String {
+        URL_SAFE_NO_PAD.encode(Sha256::digest(self.state.as_bytes()))
     }
 
     /// The PKCE verifier, if the provider supports PKCE.

@@ -28,6 +28,9 @@ pub enum Rejection {
     Session,
     /// The login could not be started: 500 `server_error` (details are logged).
     Internal,
+    /// A shared store (flow state or sessions, for example Redis) could not be reached or did
+    /// not answer in time: 503 `store_unavailable`. Retrying later can succeed.
+    Unavailable,
 }
 
 impl Rejection {
@@ -36,6 +39,10 @@ impl Rejection {
     pub fn from_begin_error(err: &Error) -> Self {
         match err {
             Error::UnknownProvider { .. } => Rejection::UnknownProvider,
+            Error::StoreUnavailable { .. } => {
+                tracing::error!(error = %err, "the login could not be started");
+                Rejection::Unavailable
+            }
             other => {
                 tracing::error!(error = %other, "the login could not be started");
                 Rejection::Internal
@@ -51,6 +58,7 @@ impl Rejection {
             Rejection::UnknownProvider => 404,
             Rejection::MethodNotAllowed => 405,
             Rejection::Session | Rejection::Internal => 500,
+            Rejection::Unavailable => 503,
         }
     }
 
@@ -64,6 +72,7 @@ impl Rejection {
             Rejection::CrossSite => "cross_site_request",
             Rejection::Session => "session_error",
             Rejection::Internal => "server_error",
+            Rejection::Unavailable => "store_unavailable",
         }
     }
 
@@ -77,6 +86,7 @@ impl Rejection {
             Rejection::CrossSite => "this request must come from this site",
             Rejection::Session => "the session is unavailable",
             Rejection::Internal => "the login could not be started",
+            Rejection::Unavailable => "the service is temporarily unavailable, try again shortly",
         }
     }
 
@@ -106,5 +116,20 @@ impl From<Denial> for Rejection {
 impl std::fmt::Display for Rejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} ({})", self.message(), self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unavailable_store_is_a_503_with_its_own_code() {
+        let rejection = Rejection::from_begin_error(&Error::StoreUnavailable {
+            reason: "redis did not answer in time".to_owned(),
+        });
+        assert_eq!(rejection, Rejection::Unavailable);
+        assert_eq!(rejection.status(), 503);
+        assert_eq!(rejection.body()["error"], "store_unavailable");
     }
 }

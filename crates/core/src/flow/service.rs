@@ -341,6 +341,11 @@ impl LoginService {
                 oauth_id = %LogSafe(&login.user.oauth_id),
                 "login completed"
             ),
+            // An unreachable store is the operator's problem, not the browser's: it is logged
+            // as an error.
+            Err(err) if err.is_store_unavailable() => {
+                tracing::error!(provider, code = err.code(), error = %err, "login failed")
+            }
             Err(err) => tracing::warn!(provider, code = err.code(), error = %err, "login failed"),
         }
         Completion {

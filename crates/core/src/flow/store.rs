@@ -9,7 +9,6 @@ use async_trait::async_trait;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cookie::{Cookie, CookieJar, Key};
-use sha2::{Digest, Sha256};
 
 use super::config::CookieKey;
 use super::record::FlowRecord;
@@ -71,7 +70,9 @@ pub trait StateStore: Send + Sync + fmt::Debug {
 /// callbacks cannot fill this memory; it is bounded to [`DEFAULT_REPLAY_CAP`] entries, and past
 /// that the oldest are forgotten first (their authorization codes were already redeemed, which
 /// the provider refuses a second time). For single use across instances, use a server-side
-/// store shared by all of them.
+/// store shared by all of them, or keep the sealed cookie and share the replay memory through
+/// a store that forwards to [`seal`](Self::seal) and [`unseal`](Self::unseal) and records
+/// [`FlowRecord::replay_id`] in a shared set (the `oauth-kit-redis` crate has one).
 pub struct CookieStore {
     key: Key,
     cookie_name: String,
@@ -157,7 +158,7 @@ impl StateStore for CookieStore {
     }
 
     async fn mark_used(&self, record: &FlowRecord, ttl: Duration) -> Result<(), Error> {
-        let digest = URL_SAFE_NO_PAD.encode(Sha256::digest(record.state_bytes()));
+        let digest = record.replay_id();
         let mut used = self.used.lock().map_err(|_| poisoned())?;
         if used.contains(&digest) {
             return Err(Error::FlowReplayed);
