@@ -22,6 +22,8 @@ const SECRET_READERS: &[&str] = &[
     "crates/core/src/spec/provider.rs",
     "crates/core/src/client.rs",
     "crates/core/src/flow/record.rs",
+    // The token store format: tokens are written in clear for server-side stores.
+    "crates/core/src/tokens/set.rs",
     "crates/oauth-kit/src/settings.rs",
     // The conformance suite reads the secrets of a run to search its logs and output for them.
     "crates/testkit/src/conformance.rs",

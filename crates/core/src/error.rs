@@ -22,6 +22,12 @@ pub enum Stage {
     Revoke,
     /// Fetching the user's profile.
     UserInfo,
+    /// Requesting a token with the client's own credentials (RFC 6749 section 4.4).
+    ClientCredentials,
+    /// Starting a device authorization (RFC 8628 section 3.1).
+    DeviceAuthorization,
+    /// Polling the token endpoint during a device authorization (RFC 8628 section 3.4).
+    DeviceToken,
 }
 
 impl fmt::Display for Stage {
@@ -32,6 +38,9 @@ impl fmt::Display for Stage {
             Stage::Refresh => "token refresh",
             Stage::Revoke => "token revocation",
             Stage::UserInfo => "user info",
+            Stage::ClientCredentials => "client credentials grant",
+            Stage::DeviceAuthorization => "device authorization",
+            Stage::DeviceToken => "device token polling",
         })
     }
 }
@@ -300,6 +309,60 @@ pub enum Error {
         /// What went wrong, without addresses or credentials (for example "timed out").
         reason: String,
     },
+    /// The token store failed or refused to keep another token set.
+    #[error("token store: {reason}")]
+    TokenStore {
+        /// What went wrong.
+        reason: String,
+    },
+    /// No usable token is kept for this user any more: send the user through the login again.
+    #[error("{provider}: {reason}; the user must log in again")]
+    LoginRequired {
+        /// The provider's registry name.
+        provider: String,
+        /// Why the kept tokens cannot be used.
+        reason: LoginRequiredReason,
+    },
+    /// The device code expired before the user approved the login (RFC 8628 `expired_token`,
+    /// or its `expires_in` passed while polling). Start a new device authorization.
+    #[error("{provider}: the device code expired before the user approved the login")]
+    DeviceCodeExpired {
+        /// The provider's registry name.
+        provider: String,
+    },
+    /// The device flow's own deadline passed before the user approved the login.
+    #[error("{provider}: the user did not approve the device login within {}", fmt_duration(*.waited))]
+    DeviceFlowTimedOut {
+        /// The provider's registry name.
+        provider: String,
+        /// How long the flow waited.
+        waited: Duration,
+    },
+}
+
+/// Why [`Error::LoginRequired`] was returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LoginRequiredReason {
+    /// No tokens are kept for this user (never logged in, logged out, or removed).
+    NoStoredToken,
+    /// The access token expired and there is no refresh token, or the provider cannot refresh.
+    NoRefreshToken,
+    /// The provider refused the refresh token (`invalid_grant`: expired, revoked or rotated
+    /// away). The kept tokens were removed.
+    RefreshRejected,
+}
+
+impl fmt::Display for LoginRequiredReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LoginRequiredReason::NoStoredToken => "no token is kept for this user",
+            LoginRequiredReason::NoRefreshToken => {
+                "the access token expired and cannot be refreshed"
+            }
+            LoginRequiredReason::RefreshRejected => "the provider refused the refresh token",
+        })
+    }
 }
 
 fn hint_suffix(hint: &Option<String>) -> String {
@@ -344,7 +407,10 @@ impl Error {
     /// The provider's name, for errors raised while talking to a provider.
     pub fn provider(&self) -> Option<&str> {
         match self {
-            Error::Unsupported { provider, .. } => Some(provider),
+            Error::Unsupported { provider, .. }
+            | Error::LoginRequired { provider, .. }
+            | Error::DeviceCodeExpired { provider }
+            | Error::DeviceFlowTimedOut { provider, .. } => Some(provider),
             _ => self.context().map(|c| c.provider.as_str()),
         }
     }
@@ -394,6 +460,12 @@ impl Error {
         matches!(self, Error::StoreUnavailable { .. })
     }
 
+    /// Whether the user has to log in again before the application can act for them
+    /// ([`Error::LoginRequired`]).
+    pub fn is_login_required(&self) -> bool {
+        matches!(self, Error::LoginRequired { .. })
+    }
+
     /// Whether the failure came from the callback's checks (state, cookie, provider, issuer).
     pub fn is_callback_rejection(&self) -> bool {
         matches!(
@@ -432,6 +504,9 @@ impl Error {
             Error::DuplicateSessionCookie => "session_conflict",
             Error::SessionTooLarge { .. } => "session_too_large",
             Error::UnknownProvider { .. } => "unknown_provider",
+            Error::LoginRequired { .. } => "login_required",
+            Error::DeviceCodeExpired { .. } => "device_code_expired",
+            Error::DeviceFlowTimedOut { .. } => "device_flow_timeout",
             Error::Timeout { .. } | Error::Connect { .. } => "provider_unavailable",
             Error::StoreUnavailable { .. } => "store_unavailable",
             _ => match self.stage() {

@@ -52,6 +52,7 @@
 //! | `ReturnPath::parse` | 0.3–0.7 µs |
 
 mod client;
+mod device;
 mod endpoint;
 mod error;
 mod http;
@@ -66,17 +67,25 @@ pub mod flow;
 pub mod sanitize;
 pub mod session;
 pub mod spec;
+pub mod tokens;
 
 /// The `url` crate, re-exported for provider crates and the [`provider_type!`] macro.
 pub use url;
 
 pub use async_trait::async_trait;
 pub use client::{AuthorizationStart, PendingLogin, ProviderClient};
+pub use device::{
+    DEFAULT_DEVICE_INTERVAL, DEFAULT_DEVICE_MAX_WAIT, DeviceAuthorization, DeviceFlow,
+    DevicePollEvent, SLOW_DOWN_STEP,
+};
 pub use endpoint::{is_loopback, parse_endpoint};
-pub use error::{Error, OAuthErrorBody, ProviderContext, Result, Stage, redacted_excerpt};
+pub use error::{
+    Error, LoginRequiredReason, OAuthErrorBody, ProviderContext, Result, Stage, redacted_excerpt,
+};
 pub use http::{BearerRequest, ClientAuth, HttpClient, HttpConfig, HttpResponse, USER_AGENT};
 pub use oauth2::{
-    ClientAssertion, JWT_BEARER_ASSERTION, OAuth2Client, RevocationMethod, TokenEncoding,
+    ClientAssertion, DEVICE_CODE_GRANT_TYPE, JWT_BEARER_ASSERTION, OAuth2Client, RevocationMethod,
+    TokenEncoding,
 };
 pub use pkce::{PkceChallenge, PkceVerifier, constant_time_eq};
 pub use provider::{
@@ -84,10 +93,14 @@ pub use provider::{
     ProviderRegistry, Revocation,
 };
 pub use secret::{
-    AccessToken, AuthorizationCode, ClientSecret, CsrfState, IdToken, Nonce, RefreshToken,
+    AccessToken, AuthorizationCode, ClientSecret, CsrfState, DeviceCode, IdToken, Nonce,
+    RefreshToken,
 };
 pub use spec::{ProviderSpec, SpecProvider};
 pub use token::{OAuthToken, TokenQuirks, parse_token_response};
+pub use tokens::{
+    ClientCredentials, KeepTokens, MemoryTokenStore, TokenKey, TokenManager, TokenSet, TokenStore,
+};
 pub use user::{OAuthUserInfo, non_empty};
 
 pub use flow::{

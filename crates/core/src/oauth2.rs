@@ -5,12 +5,16 @@ use std::sync::Arc;
 
 use url::Url;
 
+use crate::device::{DeviceAuthorization, parse_device_authorization};
 use crate::error::{Error, ProviderContext, Stage};
 use crate::http::{ClientAuth, HttpClient};
 use crate::pkce::PkceVerifier;
 use crate::provider::AuthorizationRequest;
-use crate::secret::{AuthorizationCode, ClientSecret, RefreshToken};
+use crate::secret::{AuthorizationCode, ClientSecret, DeviceCode, RefreshToken};
 use crate::token::{OAuthToken, TokenQuirks, oauth_error_body, parse_token_response};
+
+/// The `grant_type` of a device access token request (RFC 8628 section 3.4).
+pub const DEVICE_CODE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// Parameters the engine sets itself; an extra parameter with one of these names is dropped.
 const RESERVED_PARAMS: &[&str] = &[
@@ -113,6 +117,7 @@ pub struct OAuth2Client {
     authorize_url: Url,
     token_url: Url,
     revocation_url: Option<Url>,
+    device_authorization_url: Option<Url>,
     client_auth: ClientAuth,
     assertion: Option<Arc<dyn ClientAssertion>>,
     quirks: TokenQuirks,
@@ -138,6 +143,7 @@ impl OAuth2Client {
             authorize_url,
             token_url,
             revocation_url: None,
+            device_authorization_url: None,
             client_auth: ClientAuth::Basic,
             assertion: None,
             quirks: TokenQuirks::STRICT,
@@ -185,6 +191,12 @@ impl OAuth2Client {
         self
     }
 
+    /// Sets the RFC 8628 device authorization endpoint.
+    pub fn with_device_authorization_url(mut self, url: Url) -> Self {
+        self.device_authorization_url = Some(url);
+        self
+    }
+
     /// Sets the separator between scopes in the authorization URL (default a space).
     pub fn with_scope_separator(mut self, separator: char) -> Self {
         self.scope_separator = separator;
@@ -209,6 +221,11 @@ impl OAuth2Client {
     /// The token endpoint.
     pub fn token_url(&self) -> &Url {
         &self.token_url
+    }
+
+    /// The RFC 8628 device authorization endpoint, if configured.
+    pub fn device_authorization_url(&self) -> Option<&Url> {
+        self.device_authorization_url.as_ref()
     }
 
     /// The client authentication method.
@@ -310,6 +327,71 @@ impl OAuth2Client {
         Ok(token)
     }
 
+    /// Requests a token for the client itself (RFC 6749 section 4.4): the client-credentials
+    /// grant, authenticated like every token request. `scopes` are joined with the scope
+    /// separator; no `scope` parameter is sent when the list is empty.
+    pub async fn client_credentials(
+        &self,
+        http: &HttpClient,
+        scopes: &[String],
+    ) -> Result<OAuthToken, Error> {
+        let scope = self.join_scopes(scopes);
+        let mut form = vec![("grant_type", "client_credentials")];
+        if let Some(scope) = &scope {
+            form.push(("scope", scope));
+        }
+        self.token_request(http, Stage::ClientCredentials, form)
+            .await
+    }
+
+    /// Starts a device authorization (RFC 8628 section 3.1) at the configured device
+    /// authorization endpoint, and parses its answer.
+    ///
+    /// Fails with [`Error::Unsupported`] when no endpoint is configured.
+    pub async fn device_authorization(
+        &self,
+        http: &HttpClient,
+        scopes: &[String],
+    ) -> Result<DeviceAuthorization, Error> {
+        let context = ProviderContext::new(&self.provider, Stage::DeviceAuthorization);
+        let Some(url) = &self.device_authorization_url else {
+            return Err(Error::Unsupported {
+                provider: self.provider.clone(),
+                operation: "the device authorization grant",
+            });
+        };
+        let scope = self.join_scopes(scopes);
+        let mut form = Vec::new();
+        if let Some(scope) = &scope {
+            form.push(("scope", scope.as_str()));
+        }
+        let response = self
+            .post(http, &context, url, form, TokenEncoding::Form)
+            .await?;
+        parse_device_authorization(
+            &context,
+            response.status,
+            response.content_type(),
+            &response.body,
+        )
+    }
+
+    /// Sends one device access token request (RFC 8628 section 3.4). While the user has not
+    /// decided, the provider answers with an OAuth error (`authorization_pending`,
+    /// `slow_down`, ...), returned as [`Error::OAuth`]; [`DeviceFlow`](crate::DeviceFlow)
+    /// turns those answers into waiting.
+    pub async fn poll_device_token(
+        &self,
+        http: &HttpClient,
+        device_code: &DeviceCode,
+    ) -> Result<OAuthToken, Error> {
+        let form = vec![
+            ("grant_type", DEVICE_CODE_GRANT_TYPE),
+            ("device_code", device_code.secret()),
+        ];
+        self.token_request(http, Stage::DeviceToken, form).await
+    }
+
     /// Revokes a token at the RFC 7009 endpoint.
     pub async fn revoke(
         &self,
@@ -355,6 +437,16 @@ impl OAuth2Client {
             }),
             None => Err(response.status_error(&context)),
         }
+    }
+
+    fn join_scopes(&self, scopes: &[String]) -> Option<String> {
+        let mut kept: Vec<&str> = Vec::new();
+        for scope in scopes.iter().map(|s| s.trim()) {
+            if !scope.is_empty() && !kept.contains(&scope) {
+                kept.push(scope);
+            }
+        }
+        (!kept.is_empty()).then(|| kept.join(&self.scope_separator.to_string()))
     }
 
     async fn token_request(

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use url::Url;
 
+use crate::device::DeviceAuthorization;
 use crate::error::Error;
 use crate::http::HttpClient;
 use crate::pkce::{PkceChallenge, PkceVerifier};
@@ -29,6 +30,12 @@ pub struct Capabilities {
     pub authorization_response_iss: bool,
     /// OpenID Connect (a `nonce` is sent and an ID token expected).
     pub openid_connect: bool,
+    /// The client-credentials grant (RFC 6749 section 4.4): tokens for the application
+    /// itself, see [`OAuthProvider::client_credentials`].
+    pub client_credentials: bool,
+    /// The device authorization grant (RFC 8628) for devices and command-line tools, see
+    /// [`OAuthProvider::device_authorization`].
+    pub device_flow: bool,
 }
 
 impl Capabilities {
@@ -39,6 +46,8 @@ impl Capabilities {
         revocation: false,
         authorization_response_iss: false,
         openid_connect: false,
+        client_credentials: false,
+        device_flow: false,
     };
 
     /// Sets PKCE support.
@@ -68,6 +77,18 @@ impl Capabilities {
     /// Sets OpenID Connect support.
     pub const fn openid_connect(mut self, yes: bool) -> Self {
         self.openid_connect = yes;
+        self
+    }
+
+    /// Sets client-credentials grant support.
+    pub const fn client_credentials(mut self, yes: bool) -> Self {
+        self.client_credentials = yes;
+        self
+    }
+
+    /// Sets device authorization grant support.
+    pub const fn device_flow(mut self, yes: bool) -> Self {
+        self.device_flow = yes;
         self
     }
 }
@@ -214,6 +235,59 @@ pub trait OAuthProvider: Send + Sync + fmt::Debug {
         Err(Error::Unsupported {
             provider: self.name().to_owned(),
             operation: "token refresh",
+        })
+    }
+
+    /// Whether a failed refresh means the refresh token is no longer usable, so that the user
+    /// must log in again. The default recognises RFC 6749's `invalid_grant`; a provider that
+    /// answers a dead refresh token differently says so here.
+    fn refresh_rejected(&self, error: &Error) -> bool {
+        error
+            .oauth_error()
+            .is_some_and(|body| body.error == "invalid_grant")
+    }
+
+    /// Requests a token for the application itself with the client-credentials grant (RFC
+    /// 6749 section 4.4). Providers without it answer [`Error::Unsupported`] (the default).
+    async fn client_credentials(
+        &self,
+        http: &HttpClient,
+        scopes: &[String],
+    ) -> Result<OAuthToken, Error> {
+        let _ = (http, scopes);
+        Err(Error::Unsupported {
+            provider: self.name().to_owned(),
+            operation: "the client credentials grant",
+        })
+    }
+
+    /// Starts a device authorization (RFC 8628 section 3.1): the codes and the URL to show
+    /// the user. Providers without the device flow answer [`Error::Unsupported`] (the
+    /// default). [`DeviceFlow`](crate::DeviceFlow) drives the whole flow.
+    async fn device_authorization(
+        &self,
+        http: &HttpClient,
+        scopes: &[String],
+    ) -> Result<DeviceAuthorization, Error> {
+        let _ = (http, scopes);
+        Err(Error::Unsupported {
+            provider: self.name().to_owned(),
+            operation: "the device authorization grant",
+        })
+    }
+
+    /// Sends one device access token request (RFC 8628 section 3.4). A pending or refused
+    /// authorization comes back as [`Error::OAuth`] with the provider's error code
+    /// (`authorization_pending`, `slow_down`, `access_denied`, `expired_token`).
+    async fn poll_device_token(
+        &self,
+        http: &HttpClient,
+        authorization: &DeviceAuthorization,
+    ) -> Result<OAuthToken, Error> {
+        let _ = (http, authorization);
+        Err(Error::Unsupported {
+            provider: self.name().to_owned(),
+            operation: "the device authorization grant",
         })
     }
 

@@ -69,6 +69,11 @@ secret_newtype!(
     /// An OpenID Connect `nonce`.
     Nonce
 );
+secret_newtype!(
+    /// The `device_code` of a device authorization (RFC 8628): it stands for the login until
+    /// the user approves it, so it is kept out of logs.
+    DeviceCode
+);
 
 #[cfg(test)]
 mod tests {
@@ -85,6 +90,7 @@ mod tests {
             format!("{:?}", AuthorizationCode::new(value)),
             format!("{:?}", CsrfState::new(value)),
             format!("{:?}", Nonce::new(value)),
+            format!("{:?}", DeviceCode::new(value)),
         ];
         for p in printed {
             assert!(!p.contains(value), "{p}");

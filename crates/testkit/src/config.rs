@@ -3,6 +3,8 @@
 use std::fmt;
 use std::net::SocketAddr;
 
+use crate::device::MockDevice;
+
 /// The client id of the default OAuth consumer (the reference fixtures' value).
 pub const DEFAULT_CLIENT_ID: &str = "bbClientKey123";
 
@@ -60,6 +62,8 @@ pub struct MockConfig {
     /// The scopes granted to tokens, in the order the token response lists them. `/2.0/user`
     /// needs `account` and `/2.0/user/emails` needs `email`; without them they answer 403.
     pub scopes: Vec<String>,
+    /// How the RFC 8628 device endpoints answer (Bitbucket itself has no device flow).
+    pub device: MockDevice,
 }
 
 impl Default for MockConfig {
@@ -73,6 +77,7 @@ impl Default for MockConfig {
             addr: None,
             callback_url: None,
             scopes: vec!["account".to_owned(), "email".to_owned()],
+            device: MockDevice::default(),
         }
     }
 }
@@ -88,6 +93,7 @@ impl fmt::Debug for MockConfig {
             .field("addr", &self.addr)
             .field("callback_url", &self.callback_url)
             .field("scopes", &self.scopes)
+            .field("device", &self.device)
             .finish()
     }
 }

@@ -52,6 +52,15 @@
 //!   a form body. Codes are single use and bound to their `redirect_uri` (and PKCE challenge).
 //!   Errors use the provider's bodies, e.g. Bitbucket's
 //!   `{"error_description": "The specified code is not valid.", "error": "invalid_grant"}`.
+//! - The token endpoint also serves the client-credentials grant (Bitbucket's, and a spec's
+//!   that declares it). What a refresh does with the refresh token is set with
+//!   [`RefreshTokens`]: reused (Bitbucket's behaviour), rotated, or left out of the answer;
+//!   `revoke_refresh_tokens` makes every refresh fail as after a user removed the app's
+//!   access.
+//! - An RFC 8628 device authorization endpoint with its token grant and a verification page:
+//!   at the spec's `device_authorization_url` on a [`MockProvider`], and, although Bitbucket
+//!   has no device flow, on [`MockBitbucket`] too. See [`MockDevice`] for its scripted answers
+//!   (approval on the second poll by default) and its enforcement of the polling interval.
 //! - The API needs `Authorization: Bearer`; a token in the query string is refused (and
 //!   recorded in [`Counters::token_in_query`]).
 //!
@@ -85,8 +94,10 @@ mod authorize;
 mod avatar;
 mod config;
 pub mod conformance;
+mod device;
 mod extension;
 mod fault;
+mod grants;
 mod logs;
 mod provider;
 mod redis_server;
@@ -108,8 +119,10 @@ pub use axum;
 pub use crate::config::{
     Consent, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MockConfig, MockEmail, MockUser,
 };
+pub use crate::device::{DeviceAnswer, MockDevice};
 pub use crate::extension::{IssuedGrant, MockContext, MockExtension};
 pub use crate::fault::{Endpoint, Fault};
+pub use crate::grants::RefreshTokens;
 pub use crate::provider::{
     MOCK_CLIENT_ID, MOCK_CLIENT_SECRET, MockClientAssertion, MockProvider, MockProviderConfig,
 };
@@ -181,6 +194,7 @@ impl MockBitbucket {
             fixtures: FixtureSet::default(),
             spec: None,
             extensions: Vec::new(),
+            device: config.device,
         };
         let handle = server::start(config.addr, false, Layout::Bitbucket, setup).await?;
         Ok(Self {
@@ -211,6 +225,36 @@ impl MockBitbucket {
     /// The REST API root, `{base_url}/2.0`.
     pub fn api_url(&self) -> String {
         format!("{}/2.0", self.inner.shared.base_url)
+    }
+
+    /// The RFC 8628 device authorization endpoint,
+    /// `{base_url}/site/oauth2/device_authorization` (a mock addition: Bitbucket has no device
+    /// flow).
+    pub fn device_authorization_url(&self) -> String {
+        format!("{}/site/oauth2/device_authorization", self.inner.base_url())
+    }
+
+    /// The page where users enter a device login's code, `{base_url}/site/oauth2/device`.
+    pub fn device_verification_url(&self) -> String {
+        format!("{}/site/oauth2/device", self.inner.base_url())
+    }
+
+    /// Changes how device codes issued from now on are answered.
+    pub fn set_device(&self, device: MockDevice) {
+        self.inner.set_device(device);
+    }
+
+    /// Changes what refresh requests do with refresh tokens (Bitbucket's
+    /// [`RefreshTokens::Reuse`] by default).
+    pub fn set_refresh_tokens(&self, behaviour: RefreshTokens) {
+        self.inner.set_refresh_tokens(behaviour);
+    }
+
+    /// Revokes every refresh token issued so far, as a user removing the app's access would:
+    /// refreshing with one is answered like Bitbucket answers an unknown refresh token
+    /// (`invalid_request`, "Invalid refresh_token").
+    pub fn revoke_refresh_tokens(&self) {
+        self.inner.revoke_refresh_tokens();
     }
 
     /// The OAuth consumer's key.

@@ -14,8 +14,10 @@ use oauth_kit_core::{ClientAssertion, ClientAuth, ClientSecret, Error, SpecProvi
 use url::Url;
 
 use crate::config::Consent;
+use crate::device::MockDevice;
 use crate::extension::MockExtension;
 use crate::fault::{Endpoint, Fault};
+use crate::grants::RefreshTokens;
 use crate::server::{self, Handle, Layout};
 use crate::state::{Counters, FixtureSet, Setup, Shared, random_url_safe};
 
@@ -52,6 +54,7 @@ pub struct MockProviderConfig {
     params: Vec<(String, String)>,
     fixtures: FixtureSet,
     extensions: Vec<Arc<dyn MockExtension>>,
+    device: MockDevice,
 }
 
 impl fmt::Debug for MockProviderConfig {
@@ -67,6 +70,7 @@ impl fmt::Debug for MockProviderConfig {
             .field("endpoints", &self.fixtures.endpoints.keys())
             .field("errors", &self.fixtures.errors.keys())
             .field("extensions", &self.extensions)
+            .field("device", &self.device)
             .finish_non_exhaustive()
     }
 }
@@ -90,7 +94,14 @@ impl MockProviderConfig {
                 ..FixtureSet::default()
             },
             extensions: Vec::new(),
+            device: MockDevice::default(),
         }
+    }
+
+    /// How the RFC 8628 device endpoint answers, for a spec that declares one.
+    pub fn device(mut self, device: MockDevice) -> Self {
+        self.device = device;
+        self
     }
 
     /// The body of the spec's further endpoint `name` (as named in its `extra_endpoints`).
@@ -249,6 +260,7 @@ impl MockProvider {
             fixtures: config.fixtures,
             spec: Some(spec),
             extensions: config.extensions,
+            device: config.device,
         };
         let layout = Layout::Spec {
             spec,
@@ -353,6 +365,7 @@ impl MockProvider {
                 "TOKEN_URL" => builder.token_url(value),
                 "API_URL" => builder.api_url(value),
                 "USERINFO_URL" => builder.user_info_url(value),
+                "DEVICE_AUTHORIZATION_URL" => builder.device_authorization_url(value),
                 param => builder.param(param.to_ascii_lowercase(), value),
             };
         }
@@ -412,6 +425,9 @@ impl MockProvider {
         if let Some(api) = self.api_url() {
             vars.push(("API_URL".to_owned(), api));
         }
+        if let Some(device) = &wire.device_authorization {
+            vars.push(("DEVICE_AUTHORIZATION_URL".to_owned(), device.to_string()));
+        }
         if wire.user_info_override {
             if let Some(user) = self.user_info_url() {
                 vars.push(("USERINFO_URL".to_owned(), user));
@@ -441,6 +457,33 @@ impl MockProvider {
     /// URI, or [`Consent::Interactive`], which shows a page).
     pub async fn authorize(&self, authorization_url: &str) -> io::Result<Url> {
         follow_authorization(authorization_url).await
+    }
+
+    /// The spec's RFC 8628 device authorization endpoint on the mock, if it declares one.
+    pub fn device_authorization_url(&self) -> Option<String> {
+        self.inner
+            .shared
+            .wire
+            .device_authorization
+            .as_ref()
+            .map(ToString::to_string)
+    }
+
+    /// Changes how device codes issued from now on are answered.
+    pub fn set_device(&self, device: MockDevice) {
+        self.inner.set_device(device);
+    }
+
+    /// Changes what refresh requests do with refresh tokens ([`RefreshTokens::Reuse`] by
+    /// default).
+    pub fn set_refresh_tokens(&self, behaviour: RefreshTokens) {
+        self.inner.set_refresh_tokens(behaviour);
+    }
+
+    /// Revokes every refresh token issued so far: a refresh with one is answered
+    /// `invalid_grant`.
+    pub fn revoke_refresh_tokens(&self) {
+        self.inner.revoke_refresh_tokens();
     }
 
     /// Replaces the user-info fixture.

@@ -17,11 +17,13 @@ use tokio::sync::watch;
 use url::Url;
 
 use crate::config::Consent;
+use crate::device::MockDevice;
 use crate::extension::MockContext;
 use crate::fault::{Endpoint, Fault};
+use crate::grants::RefreshTokens;
 use crate::state::{Counters, Setup, Shared};
 use crate::wire::{self, Dialect, Wire};
-use crate::{api, authorize, avatar, spec_api, token};
+use crate::{api, authorize, avatar, device, spec_api, token};
 
 /// Which layout a server speaks.
 pub(crate) enum Layout {
@@ -116,6 +118,12 @@ fn router(shared: &Arc<Shared>) -> Result<Router, String> {
             },
         ),
     ];
+    if let (Some(device_url), Some(verification)) =
+        (&wire.device_authorization, wire.device_verification_path())
+    {
+        routes.push((device_url.path().to_owned(), post(device::authorize)));
+        routes.push((verification, get(device::page).post(device::decide)));
+    }
     match wire.dialect {
         Dialect::Bitbucket => {
             if let Some(user) = &wire.user_info {
@@ -232,6 +240,21 @@ impl Handle {
         let mut state = self.shared.lock();
         state.scopes = scopes;
         state.grant_requested_scopes = false;
+    }
+
+    /// Changes how device codes issued from now on are answered.
+    pub(crate) fn set_device(&self, device: MockDevice) {
+        self.shared.lock().device = device;
+    }
+
+    /// Changes what refresh requests do with refresh tokens.
+    pub(crate) fn set_refresh_tokens(&self, behaviour: RefreshTokens) {
+        self.shared.lock().refresh_policy = behaviour;
+    }
+
+    /// Forgets every refresh token issued so far.
+    pub(crate) fn revoke_refresh_tokens(&self) {
+        self.shared.lock().refresh_tokens.clear();
     }
 
     /// Expires every access token issued so far.

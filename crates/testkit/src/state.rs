@@ -6,9 +6,13 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use oauth_kit_core::spec::ProviderSpec;
 
+use std::collections::HashSet;
+
 use crate::config::{Consent, MockUser};
+use crate::device::{DeviceGrant, MockDevice};
 use crate::extension::MockExtension;
 use crate::fault::{Endpoint, Fault};
+use crate::grants::RefreshTokens;
 use crate::wire::Wire;
 
 /// A snapshot of what a mock has seen, from [`MockBitbucket::counters`](crate::MockBitbucket::counters)
@@ -30,6 +34,15 @@ pub struct Counters {
     pub token_authorization_code: u64,
     /// Token requests whose form said `grant_type=refresh_token`.
     pub token_refresh: u64,
+    /// Token requests whose form said `grant_type=client_credentials`.
+    pub token_client_credentials: u64,
+    /// Device token polls (`grant_type=urn:ietf:params:oauth:grant-type:device_code`).
+    pub token_device_code: u64,
+    /// Device authorization requests.
+    pub device_authorization: u64,
+    /// Device token polls that came sooner than the code's interval after the previous one
+    /// (each was answered `slow_down`).
+    pub device_polls_too_early: u64,
     /// `GET /2.0/user` requests (the user-info endpoint, GET or POST).
     pub user: u64,
     /// `GET /2.0/user/emails` requests (each page counts): the endpoint named `emails`.
@@ -110,6 +123,12 @@ pub(crate) struct State {
     pub(crate) codes: HashMap<String, CodeGrant>,
     pub(crate) access_tokens: HashMap<String, TokenGrant>,
     pub(crate) refresh_tokens: HashMap<String, TokenGrant>,
+    /// Refresh tokens replaced by rotation; using one again is answered `invalid_grant`.
+    pub(crate) rotated_refresh_tokens: HashSet<String>,
+    pub(crate) refresh_policy: RefreshTokens,
+    pub(crate) device: MockDevice,
+    /// Device codes waiting for a decision, by device code.
+    pub(crate) devices: HashMap<String, DeviceGrant>,
     pub(crate) counters: Counters,
 }
 
@@ -153,6 +172,7 @@ pub(crate) struct Setup {
     pub(crate) fixtures: FixtureSet,
     pub(crate) spec: Option<&'static ProviderSpec>,
     pub(crate) extensions: Vec<Arc<dyn MockExtension>>,
+    pub(crate) device: MockDevice,
 }
 
 impl Shared {
@@ -178,6 +198,10 @@ impl Shared {
                 codes: HashMap::new(),
                 access_tokens: HashMap::new(),
                 refresh_tokens: HashMap::new(),
+                rotated_refresh_tokens: HashSet::new(),
+                refresh_policy: RefreshTokens::default(),
+                device: setup.device,
+                devices: HashMap::new(),
                 counters: Counters::default(),
             }),
         }

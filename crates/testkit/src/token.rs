@@ -21,6 +21,10 @@ use crate::fault::{self, Endpoint};
 use crate::respond;
 use crate::state::{CodeGrant, Shared, TokenGrant, random_alphanumeric, random_url_safe};
 use crate::wire::Dialect;
+use crate::{device, grants};
+
+/// The RFC 8628 device access token grant type.
+const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// Seconds an access token is said to live, as Bitbucket says.
 const EXPIRES_IN: u64 = 7200;
@@ -34,7 +38,8 @@ struct TokenResponse<'a> {
     access_token: &'a str,
     scopes: String,
     expires_in: u64,
-    refresh_token: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<&'a str>,
     token_type: &'static str,
     state: &'static str,
 }
@@ -278,9 +283,20 @@ pub(crate) async fn token(
         match grant_type {
             Some("authorization_code") => c.token_authorization_code += 1,
             Some("refresh_token") => c.token_refresh += 1,
+            Some("client_credentials") => c.token_client_credentials += 1,
             _ => {}
         }
     });
+
+    // The device grant checks its client itself: on Bitbucket's layout it also serves public
+    // clients (client_id in the form, no secret).
+    if grant_type == Some(DEVICE_CODE_GRANT) && shared.wire.device_authorization.is_some() {
+        let fault = shared.fault(Endpoint::Token);
+        if let Some(response) = fault::respond(&shared, Endpoint::Token, fault.as_ref()).await {
+            return response;
+        }
+        return device::token(&shared, &headers, &form);
+    }
 
     let method = match authenticate_client(&shared, &headers, &form) {
         Ok(method) => method,
@@ -296,24 +312,12 @@ pub(crate) async fn token(
     match grant_type {
         Some("authorization_code") => exchange_code(&shared, &form),
         Some("refresh_token") if shared.wire.refresh => {
-            let refresh_token = field(&form, "refresh_token").unwrap_or_default();
-            let Some(grant) = shared.lock().refresh_tokens.get(refresh_token).cloned() else {
-                return match shared.wire.dialect {
-                    Dialect::Bitbucket => respond::oauth_error(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_request",
-                        "Invalid refresh_token",
-                    ),
-                    Dialect::Spec => respond::token_error(
-                        &shared,
-                        StatusCode::BAD_REQUEST,
-                        "invalid_grant",
-                        "The refresh token is invalid.",
-                    ),
-                };
-            };
-            // Refresh tokens are not rotated (as on Bitbucket): the same one comes back.
-            issue(&shared, grant, refresh_token, "refresh_token", &[])
+            // Refresh tokens are not rotated by default (as on Bitbucket): the same one comes
+            // back. Tests can switch to rotation or to answers without a refresh token.
+            grants::refresh(&shared, field(&form, "refresh_token").unwrap_or_default())
+        }
+        Some("client_credentials") if shared.wire.client_credentials => {
+            grants::client_credentials(&shared)
         }
         other => unsupported_grant(&shared, other),
     }
@@ -439,7 +443,7 @@ fn exchange_code(shared: &Shared, form: &[(String, String)]) -> Response {
     issue(
         shared,
         grant,
-        &refresh_token,
+        Some(&refresh_token),
         "authorization_code",
         &code.params,
     )
@@ -470,11 +474,12 @@ fn verify_pkce(code: &CodeGrant, verifier: Option<&str>) -> Result<(), &'static 
     }
 }
 
-/// Issues a new access token for `grant` and answers with the token response.
-fn issue(
+/// Issues a new access token for `grant` and answers with the token response (without a
+/// `refresh_token` member when `refresh_token` is `None`).
+pub(crate) fn issue(
     shared: &Shared,
     grant: TokenGrant,
-    refresh_token: &str,
+    refresh_token: Option<&str>,
     grant_type: &'static str,
     authorization_params: &[(String, String)],
 ) -> Response {
@@ -513,7 +518,7 @@ fn issue(
 fn issue_spec(
     shared: &Shared,
     grant: TokenGrant,
-    refresh_token: &str,
+    refresh_token: Option<&str>,
     grant_type: &'static str,
     authorization_params: &[(String, String)],
 ) -> Response {
@@ -538,7 +543,7 @@ fn issue_spec(
             Value::from(SPEC_EXPIRES_IN)
         },
     );
-    if wire.refresh {
+    if let Some(refresh_token) = refresh_token.filter(|_| wire.refresh) {
         body.insert(
             "refresh_token".to_owned(),
             Value::String(refresh_token.to_owned()),

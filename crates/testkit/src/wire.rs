@@ -59,6 +59,10 @@ pub(crate) struct Wire {
     pub(crate) error_pointer: &'static str,
     /// Whether the refresh-token grant is offered.
     pub(crate) refresh: bool,
+    /// The client-credentials grant (RFC 6749 section 4.4).
+    pub(crate) client_credentials: bool,
+    /// The RFC 8628 device authorization endpoint, if the mock serves one.
+    pub(crate) device_authorization: Option<Url>,
     /// Whether providers are pointed at the mock with a base URL (self-hostable specs).
     pub(crate) self_hosted: bool,
     /// Whether providers need an explicit user-info URL (its template is not under the API or
@@ -92,6 +96,9 @@ impl Wire {
             user_headers: Vec::new(),
             error_pointer: "/error/message",
             refresh: true,
+            client_credentials: true,
+            // Not Bitbucket's: a generic RFC 8628 endpoint the mock adds.
+            device_authorization: Some(at("/site/oauth2/device_authorization")?),
             self_hosted: false,
             user_info_override: false,
             params: Vec::new(),
@@ -179,6 +186,10 @@ impl Wire {
             Some(template) if follows(template) => Some(resolve(template, &vars, base)?),
             _ => None,
         };
+        let device_authorization = spec
+            .device_authorization_url
+            .map(|template| resolve(template, &vars, base))
+            .transpose()?;
         let user_headers = spec
             .user_headers
             .iter()
@@ -217,6 +228,8 @@ impl Wire {
             user_headers,
             error_pointer: spec.error_message.first().copied().unwrap_or("/message"),
             refresh: spec.capabilities.refresh,
+            client_credentials: spec.capabilities.client_credentials,
+            device_authorization,
             self_hosted,
             params: resolved,
         })
@@ -225,6 +238,15 @@ impl Wire {
     /// The path of the interactive consent page's form target.
     pub(crate) fn decision_path(&self) -> String {
         format!("{}/decision", self.authorize.path().trim_end_matches('/'))
+    }
+
+    /// The path of the page where users enter a device login's code.
+    pub(crate) fn device_verification_path(&self) -> Option<String> {
+        let device = self.device_authorization.as_ref()?;
+        Some(match self.dialect {
+            Dialect::Bitbucket => "/site/oauth2/device".to_owned(),
+            Dialect::Spec => format!("{}/verify", device.path().trim_end_matches('/')),
+        })
     }
 
     /// Whether the PKCE parameters of requests are checked at all.

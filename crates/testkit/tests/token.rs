@@ -280,11 +280,11 @@ async fn json_body_is_refused_as_unsupported_grant_type_none() {
 async fn unsupported_grant_type_is_named_in_the_error() {
     let mock = MockBitbucket::start().await.expect("mock starts");
     let (status, body) =
-        json(token_request(&mock, &client(), &[("grant_type", "client_credentials")]).await).await;
+        json(token_request(&mock, &client(), &[("grant_type", "password")]).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(
         body,
-        json!({"error_description": "Unsupported grant type: client_credentials", "error": "invalid_grant"})
+        json!({"error_description": "Unsupported grant type: password", "error": "invalid_grant"})
     );
 }
 

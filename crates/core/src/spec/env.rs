@@ -50,6 +50,7 @@ pub(super) fn builder_from_lookup<P>(
         token_url: get("TOKEN_URL"),
         api_url: get("API_URL"),
         user_info_url: get("USERINFO_URL"),
+        device_authorization_url: get("DEVICE_AUTHORIZATION_URL"),
         params: Vec::new(),
         allow_http: false,
         assertion: None,

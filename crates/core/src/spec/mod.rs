@@ -183,6 +183,14 @@ pub struct ProviderSpec {
     pub revocation_url: Option<&'static str>,
     /// How a token is revoked at [`revocation_url`](Self::revocation_url).
     pub revocation_method: RevocationMethod,
+    /// The RFC 8628 device authorization endpoint, if the provider has the device flow
+    /// (template). Setting it declares [`Capabilities::device_flow`].
+    pub device_authorization_url: Option<&'static str>,
+    /// Token-endpoint errors, beyond RFC 6749's `invalid_grant`, with which the provider
+    /// refuses a dead refresh token: `(error code, text the description contains)`, the text
+    /// `""` matching any description. A refresh refused this way makes the
+    /// [`TokenManager`](crate::TokenManager) ask for a new login.
+    pub refused_refresh: &'static [(&'static str, &'static str)],
     /// Further named endpoints (templates) for the [`UserStep`], such as `("emails",
     /// "{api}/user/emails")`.
     pub extra_endpoints: &'static [(&'static str, &'static str)],
@@ -248,6 +256,8 @@ impl ProviderSpec {
         user_info_url: "",
         revocation_url: None,
         revocation_method: RevocationMethod::Rfc7009,
+        device_authorization_url: None,
+        refused_refresh: &[],
         extra_endpoints: &[],
         manage_url: None,
         params: &[],
@@ -280,6 +290,7 @@ impl ProviderSpec {
         self.capabilities
             .pkce(!matches!(self.pkce, Pkce::Unsupported))
             .revocation(self.revocation_url.is_some())
+            .device_flow(self.device_authorization_url.is_some())
     }
 
     /// The environment variable `{PREFIX}_{suffix}`.
@@ -441,6 +452,30 @@ macro_rules! provider_type {
                 token: &$crate::OAuthToken,
             ) -> Result<$crate::OAuthUserInfo, $crate::Error> {
                 $crate::OAuthProvider::user_info(&self.0, http, token).await
+            }
+            fn refresh_rejected(&self, error: &$crate::Error) -> bool {
+                $crate::OAuthProvider::refresh_rejected(&self.0, error)
+            }
+            async fn client_credentials(
+                &self,
+                http: &$crate::HttpClient,
+                scopes: &[String],
+            ) -> Result<$crate::OAuthToken, $crate::Error> {
+                $crate::OAuthProvider::client_credentials(&self.0, http, scopes).await
+            }
+            async fn device_authorization(
+                &self,
+                http: &$crate::HttpClient,
+                scopes: &[String],
+            ) -> Result<$crate::DeviceAuthorization, $crate::Error> {
+                $crate::OAuthProvider::device_authorization(&self.0, http, scopes).await
+            }
+            async fn poll_device_token(
+                &self,
+                http: &$crate::HttpClient,
+                authorization: &$crate::DeviceAuthorization,
+            ) -> Result<$crate::OAuthToken, $crate::Error> {
+                $crate::OAuthProvider::poll_device_token(&self.0, http, authorization).await
             }
         }
     };

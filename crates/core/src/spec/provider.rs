@@ -10,6 +10,7 @@ use url::Url;
 
 use super::context::UserContext;
 use super::{Pkce, ProviderSpec, UserSource};
+use crate::device::DeviceAuthorization;
 use crate::endpoint::parse_endpoint;
 use crate::error::{Error, ProviderContext, Stage, redacted_excerpt};
 use crate::http::{ClientAuth, HttpClient};
@@ -342,6 +343,70 @@ impl OAuthProvider for SpecProvider {
         Ok(Revocation::Revoked)
     }
 
+    /// `invalid_grant`, or one of the spec's
+    /// [`refused_refresh`](crate::ProviderSpec::refused_refresh) answers.
+    fn refresh_rejected(&self, error: &Error) -> bool {
+        error.oauth_error().is_some_and(|body| {
+            body.error == "invalid_grant"
+                || self.spec.refused_refresh.iter().any(|(code, text)| {
+                    body.error == *code
+                        && body
+                            .error_description
+                            .as_deref()
+                            .unwrap_or_default()
+                            .contains(text)
+                })
+        })
+    }
+
+    /// Requests a token for the client itself when the spec declares
+    /// [`Capabilities::client_credentials`], with the spec's client authentication.
+    async fn client_credentials(
+        &self,
+        http: &HttpClient,
+        scopes: &[String],
+    ) -> Result<OAuthToken, Error> {
+        if !self.spec.capabilities.client_credentials {
+            return Err(Error::Unsupported {
+                provider: self.name.clone(),
+                operation: "the client credentials grant",
+            });
+        }
+        self.oauth.client_credentials(http, scopes).await
+    }
+
+    /// Starts a device authorization at the spec's endpoint, requesting `scopes` or, when
+    /// empty, the configured scopes.
+    async fn device_authorization(
+        &self,
+        http: &HttpClient,
+        scopes: &[String],
+    ) -> Result<DeviceAuthorization, Error> {
+        let scopes = if scopes.is_empty() {
+            &self.scopes
+        } else {
+            scopes
+        };
+        self.oauth.device_authorization(http, scopes).await
+    }
+
+    /// Sends one device token poll with the spec's client authentication.
+    async fn poll_device_token(
+        &self,
+        http: &HttpClient,
+        authorization: &DeviceAuthorization,
+    ) -> Result<OAuthToken, Error> {
+        if self.oauth.device_authorization_url().is_none() {
+            return Err(Error::Unsupported {
+                provider: self.name.clone(),
+                operation: "the device authorization grant",
+            });
+        }
+        self.oauth
+            .poll_device_token(http, &authorization.device_code)
+            .await
+    }
+
     /// Fetches the user (GET or POST of the user-info endpoint, or the token response), maps it
     /// with the spec's mapping, and runs the spec's further step if it has one.
     async fn user_info(
@@ -370,6 +435,7 @@ pub struct ProviderBuilder<P = SpecProvider> {
     pub(super) token_url: Option<String>,
     pub(super) api_url: Option<String>,
     pub(super) user_info_url: Option<String>,
+    pub(super) device_authorization_url: Option<String>,
     pub(super) params: Vec<(String, String)>,
     pub(super) allow_http: bool,
     pub(super) assertion: Option<Arc<dyn ClientAssertion>>,
@@ -404,6 +470,7 @@ impl<P> Clone for ProviderBuilder<P> {
             token_url: self.token_url.clone(),
             api_url: self.api_url.clone(),
             user_info_url: self.user_info_url.clone(),
+            device_authorization_url: self.device_authorization_url.clone(),
             params: self.params.clone(),
             allow_http: self.allow_http,
             assertion: self.assertion.clone(),
@@ -432,6 +499,7 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
             token_url: None,
             api_url: None,
             user_info_url: None,
+            device_authorization_url: None,
             params: Vec::new(),
             allow_http: false,
             assertion: None,
@@ -496,6 +564,12 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
     /// Overrides the user-info endpoint.
     pub fn user_info_url(mut self, url: impl Into<String>) -> Self {
         self.user_info_url = Some(url.into());
+        self
+    }
+
+    /// Overrides the RFC 8628 device authorization endpoint of a spec that has one.
+    pub fn device_authorization_url(mut self, url: impl Into<String>) -> Self {
+        self.device_authorization_url = Some(url.into());
         self
     }
 
@@ -585,6 +659,9 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
         .with_revocation_method(spec.revocation_method);
         if let Some(revocation) = urls.revocation {
             oauth = oauth.with_revocation_url(revocation);
+        }
+        if let Some(device) = urls.device_authorization {
+            oauth = oauth.with_device_authorization_url(device);
         }
         if let Some(assertion) = self.assertion {
             oauth = oauth.with_client_assertion(assertion);
@@ -726,6 +803,24 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
             .revocation_url
             .map(|t| self.template(t, &vars, "revocation_url", "REVOCATION_URL"))
             .transpose()?;
+        let device_authorization = match (
+            &self.device_authorization_url,
+            spec.device_authorization_url,
+        ) {
+            (Some(_), None) => {
+                return Err(Error::config(
+                    self.setting("device_authorization_url", "DEVICE_AUTHORIZATION_URL"),
+                    format!("{} has no device authorization endpoint", spec.title),
+                ));
+            }
+            (None, None) => None,
+            (value, Some(template)) => Some(endpoint(
+                value,
+                template,
+                "device_authorization_url",
+                "DEVICE_AUTHORIZATION_URL",
+            )?),
+        };
         let extra = spec
             .extra_endpoints
             .iter()
@@ -738,6 +833,7 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
             authorize,
             token,
             revocation,
+            device_authorization,
             extra,
         })
     }
@@ -786,6 +882,7 @@ struct Endpoints {
     authorize: Url,
     token: Url,
     revocation: Option<Url>,
+    device_authorization: Option<Url>,
     extra: Vec<(&'static str, Url)>,
 }
 

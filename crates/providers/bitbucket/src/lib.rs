@@ -95,7 +95,10 @@ pub static SPEC: ProviderSpec = ProviderSpec {
     scopes: &["account", "email"],
     pkce: Pkce::Unsupported,
     token_quirks: TokenQuirks::STRICT.scope_field("scopes"),
-    capabilities: Capabilities::NONE.refresh(true),
+    // Client credentials: a token for the consumer's owner (a private consumer). No device flow.
+    capabilities: Capabilities::NONE.refresh(true).client_credentials(true),
+    // A revoked or unknown refresh token is answered `invalid_request` "Invalid refresh_token".
+    refused_refresh: &[("invalid_request", "refresh_token")],
     error_message: &["/error/message"],
     error_detail: &["/error/detail"],
     hints: user::USER_HINTS,

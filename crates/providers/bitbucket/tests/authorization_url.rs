@@ -106,9 +106,13 @@ fn authorize_url_override_is_used() {
 }
 
 #[test]
-fn capabilities_declare_refresh_only() {
+fn capabilities_declare_refresh_and_client_credentials_only() {
     let provider = provider();
-    assert_eq!(provider.capabilities(), Capabilities::NONE.refresh(true));
+    assert_eq!(
+        provider.capabilities(),
+        Capabilities::NONE.refresh(true).client_credentials(true)
+    );
+    assert!(!provider.capabilities().device_flow);
     assert!(!provider.capabilities().pkce);
     assert_eq!(provider.name(), "bitbucket");
     assert_eq!(provider.default_scopes(), ["account", "email"]);
