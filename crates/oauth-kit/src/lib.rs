@@ -212,6 +212,10 @@ pub mod guides {
     #[doc = include_str!("../../../docs/security.md")]
     pub struct Security;
 
+    /// `docs/tokens.md`.
+    #[doc = include_str!("../../../docs/tokens.md")]
+    pub struct Tokens;
+
     /// `docs/writing-a-provider.md`.
     #[doc = include_str!("../../../docs/writing-a-provider.md")]
     pub struct WritingAProvider;
