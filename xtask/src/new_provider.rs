@@ -74,6 +74,14 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../templates/provider/userinfo.json.tmpl"),
     ),
     (
+        "crates/providers/{{name}}/tests/fixtures/userinfo_minimal.json",
+        include_str!("../templates/provider/userinfo_minimal.json.tmpl"),
+    ),
+    (
+        "crates/providers/{{name}}/tests/fixtures/error_401.json",
+        include_str!("../templates/provider/error_401.json.tmpl"),
+    ),
+    (
         "docs/providers/{{name}}.md",
         include_str!("../templates/provider/guide.md.tmpl"),
     ),

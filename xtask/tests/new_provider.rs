@@ -206,7 +206,15 @@ fn scaffolded_provider_builds_passes_its_tests_and_lints_and_joins_the_facade() 
             "--check",
         ],
     );
-    cargo_ok(copy, &target_dir, &["test", "-p", "oauth-kit-acme-id"]);
+    // The generated conformance suite writes its first snapshots, as `cargo insta accept` would.
+    let test = ["test", "-p", "oauth-kit-acme-id"];
+    let output = cargo_with(copy, &target_dir, &test, &[("INSTA_UPDATE", "always")]);
+    assert!(output.status.success(), "{}", describe(&test, &output));
+    let tests = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        tests.contains("conformance::no_secret_in_debug_or_trace_logs ... ok"),
+        "{tests}"
+    );
     cargo_ok(
         copy,
         &target_dir,
