@@ -9,6 +9,7 @@
 //! |---|---|---|
 //! | `bitbucket` (default) | [`bitbucket`] | `oauth-kit-bitbucket` |
 //! | `github` | `github` | `oauth-kit-github` |
+//! | `gitlab` | `gitlab` | `oauth-kit-gitlab` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -146,6 +147,8 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_bitbucket::SPEC);
     #[cfg(feature = "github")]
     specs.push(&oauth_kit_github::SPEC);
+    #[cfg(feature = "gitlab")]
+    specs.push(&oauth_kit_gitlab::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -160,6 +163,12 @@ pub mod bitbucket {
 #[cfg(feature = "github")]
 pub mod github {
     pub use oauth_kit_github::*;
+}
+
+/// GitLab (feature `gitlab`): re-export of `oauth-kit-gitlab`.
+#[cfg(feature = "gitlab")]
+pub mod gitlab {
+    pub use oauth_kit_gitlab::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
