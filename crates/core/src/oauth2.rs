@@ -228,6 +228,11 @@ impl OAuth2Client {
         self.device_authorization_url.as_ref()
     }
 
+    /// The revocation endpoint, if any.
+    pub fn revocation_url(&self) -> Option<&Url> {
+        self.revocation_url.as_ref()
+    }
+
     /// The client authentication method.
     pub fn client_auth(&self) -> ClientAuth {
         self.client_auth

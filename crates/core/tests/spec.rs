@@ -1025,3 +1025,26 @@ async fn a_step_source_finds_the_user_and_maps_it_with_the_spec() {
     let err = provider.user_info(&http, &token).await.unwrap_err();
     assert!(matches!(err, Error::InvalidResponse { .. }), "{err:?}");
 }
+
+#[test]
+fn the_revocation_endpoint_is_overridden_like_the_others() {
+    let mut vars = GITLAB_CREDENTIALS.to_vec();
+    vars.push(("GITLAB_REVOCATION_URL", "http://127.0.0.1:9/revoke"));
+    let provider = SpecProvider::from_lookup(&GITLAB_LIKE, lookup(&vars)).unwrap();
+    assert_eq!(
+        provider.oauth2().revocation_url().map(url::Url::as_str),
+        Some("http://127.0.0.1:9/revoke")
+    );
+    vars.pop();
+    vars.push(("GITLAB_REVOCATION_URL", "http://gitlab.internal/revoke"));
+    let err = SpecProvider::from_lookup(&GITLAB_LIKE, lookup(&vars));
+    assert_eq!(setting(err), "GITLAB_REVOCATION_URL");
+    let builder = SpecProvider::builder(&GITLAB_LIKE, "k", ClientSecret::new("s"))
+        .revocation_url("https://revoke.example/oauth/revoke")
+        .build()
+        .unwrap();
+    assert_eq!(
+        builder.oauth2().revocation_url().map(url::Url::as_str),
+        Some("https://revoke.example/oauth/revoke")
+    );
+}

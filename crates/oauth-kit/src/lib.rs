@@ -10,6 +10,7 @@
 //! | `bitbucket` (default) | [`bitbucket`] | `oauth-kit-bitbucket` |
 //! | `github` | `github` | `oauth-kit-github` |
 //! | `gitlab` | `gitlab` | `oauth-kit-gitlab` |
+//! | `discord` | `discord` | `oauth-kit-discord` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -149,6 +150,8 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_github::SPEC);
     #[cfg(feature = "gitlab")]
     specs.push(&oauth_kit_gitlab::SPEC);
+    #[cfg(feature = "discord")]
+    specs.push(&oauth_kit_discord::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -169,6 +172,12 @@ pub mod github {
 #[cfg(feature = "gitlab")]
 pub mod gitlab {
     pub use oauth_kit_gitlab::*;
+}
+
+/// Discord (feature `discord`): re-export of `oauth-kit-discord`.
+#[cfg(feature = "discord")]
+pub mod discord {
+    pub use oauth_kit_discord::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)

@@ -51,6 +51,7 @@ pub(super) fn builder_from_lookup<P>(
         api_url: get("API_URL"),
         user_info_url: get("USERINFO_URL"),
         device_authorization_url: get("DEVICE_AUTHORIZATION_URL"),
+        revocation_url: get("REVOCATION_URL"),
         params: Vec::new(),
         allow_http: false,
         assertion: None,

@@ -85,6 +85,7 @@ impl SpecProvider {
     /// | `{PREFIX}_AUTHORIZE_URL`, `_TOKEN_URL` | endpoint overrides |
     /// | `{PREFIX}_API_URL` | the base of every API call |
     /// | `{PREFIX}_USERINFO_URL` | the user-info endpoint override |
+    /// | `{PREFIX}_REVOCATION_URL` | the revocation endpoint override (specs with revocation) |
     /// | `{PREFIX}_{PARAM}` | each template parameter of the spec (`MICROSOFT_TENANT`) |
     ///
     /// Empty variables count as unset. Every error is an [`Error::Config`] naming the variable.
@@ -436,6 +437,7 @@ pub struct ProviderBuilder<P = SpecProvider> {
     pub(super) api_url: Option<String>,
     pub(super) user_info_url: Option<String>,
     pub(super) device_authorization_url: Option<String>,
+    pub(super) revocation_url: Option<String>,
     pub(super) params: Vec<(String, String)>,
     pub(super) allow_http: bool,
     pub(super) assertion: Option<Arc<dyn ClientAssertion>>,
@@ -471,6 +473,7 @@ impl<P> Clone for ProviderBuilder<P> {
             api_url: self.api_url.clone(),
             user_info_url: self.user_info_url.clone(),
             device_authorization_url: self.device_authorization_url.clone(),
+            revocation_url: self.revocation_url.clone(),
             params: self.params.clone(),
             allow_http: self.allow_http,
             assertion: self.assertion.clone(),
@@ -500,6 +503,7 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
             api_url: None,
             user_info_url: None,
             device_authorization_url: None,
+            revocation_url: None,
             params: Vec::new(),
             allow_http: false,
             assertion: None,
@@ -570,6 +574,13 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
     /// Overrides the RFC 8628 device authorization endpoint of a spec that has one.
     pub fn device_authorization_url(mut self, url: impl Into<String>) -> Self {
         self.device_authorization_url = Some(url.into());
+        self
+    }
+
+    /// Overrides the revocation endpoint of a spec that has one (a spec without revocation
+    /// ignores it).
+    pub fn revocation_url(mut self, url: impl Into<String>) -> Self {
+        self.revocation_url = Some(url.into());
         self
     }
 
@@ -801,7 +812,7 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
         };
         let revocation = spec
             .revocation_url
-            .map(|t| self.template(t, &vars, "revocation_url", "REVOCATION_URL"))
+            .map(|t| endpoint(&self.revocation_url, t, "revocation_url", "REVOCATION_URL"))
             .transpose()?;
         let device_authorization = match (
             &self.device_authorization_url,
