@@ -252,3 +252,12 @@ fn the_default_endpoints_are_discord_s_versioned_api() {
         Some("https://discord.com/api/v10/oauth2/token/revoke")
     );
 }
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_discord::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/user.json"),
+        r#"{"id": "80351110224678912", "avatar": null, "global_name": null}"#,
+    )
+    .error(401, include_str!("fixtures/error_401.json")),
+}

@@ -290,3 +290,12 @@ async fn an_expired_token_carries_gitlab_s_message() {
         (401, Some("401 Unauthorized"))
     );
 }
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_gitlab::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/user.json"),
+        r#"{"id": 7301}"#,
+    )
+    .error(401, include_str!("fixtures/error_401.json")),
+}
