@@ -11,6 +11,7 @@
 //! | `github` | `github` | `oauth-kit-github` |
 //! | `gitlab` | `gitlab` | `oauth-kit-gitlab` |
 //! | `discord` | `discord` | `oauth-kit-discord` |
+//! | `facebook` | `facebook` | `oauth-kit-facebook` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -152,6 +153,8 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_gitlab::SPEC);
     #[cfg(feature = "discord")]
     specs.push(&oauth_kit_discord::SPEC);
+    #[cfg(feature = "facebook")]
+    specs.push(&oauth_kit_facebook::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -178,6 +181,12 @@ pub mod gitlab {
 #[cfg(feature = "discord")]
 pub mod discord {
     pub use oauth_kit_discord::*;
+}
+
+/// Facebook (feature `facebook`): re-export of `oauth-kit-facebook`.
+#[cfg(feature = "facebook")]
+pub mod facebook {
+    pub use oauth_kit_facebook::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
