@@ -12,6 +12,8 @@
 //! | `gitlab` | `gitlab` | `oauth-kit-gitlab` |
 //! | `discord` | `discord` | `oauth-kit-discord` |
 //! | `facebook` | `facebook` | `oauth-kit-facebook` |
+//! | `x` | `x` | `oauth-kit-x` |
+//! | `twitch` | `twitch` | `oauth-kit-twitch` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -155,6 +157,10 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_discord::SPEC);
     #[cfg(feature = "facebook")]
     specs.push(&oauth_kit_facebook::SPEC);
+    #[cfg(feature = "x")]
+    specs.push(&oauth_kit_x::SPEC);
+    #[cfg(feature = "twitch")]
+    specs.push(&oauth_kit_twitch::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -187,6 +193,18 @@ pub mod discord {
 #[cfg(feature = "facebook")]
 pub mod facebook {
     pub use oauth_kit_facebook::*;
+}
+
+/// X (feature `x`): re-export of `oauth-kit-x`.
+#[cfg(feature = "x")]
+pub mod x {
+    pub use oauth_kit_x::*;
+}
+
+/// Twitch (feature `twitch`): re-export of `oauth-kit-twitch`.
+#[cfg(feature = "twitch")]
+pub mod twitch {
+    pub use oauth_kit_twitch::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
