@@ -14,6 +14,10 @@
 //! | `facebook` | `facebook` | `oauth-kit-facebook` |
 //! | `x` | `x` | `oauth-kit-x` |
 //! | `twitch` | `twitch` | `oauth-kit-twitch` |
+//! | `spotify` | `spotify` | `oauth-kit-spotify` |
+//! | `reddit` | `reddit` | `oauth-kit-reddit` |
+//! | `atlassian` | `atlassian` | `oauth-kit-atlassian` |
+//! | `bitbucket-dc` | `bitbucket_dc` | `oauth-kit-bitbucket-dc` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -161,6 +165,14 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_x::SPEC);
     #[cfg(feature = "twitch")]
     specs.push(&oauth_kit_twitch::SPEC);
+    #[cfg(feature = "spotify")]
+    specs.push(&oauth_kit_spotify::SPEC);
+    #[cfg(feature = "reddit")]
+    specs.push(&oauth_kit_reddit::SPEC);
+    #[cfg(feature = "atlassian")]
+    specs.push(&oauth_kit_atlassian::SPEC);
+    #[cfg(feature = "bitbucket-dc")]
+    specs.push(&oauth_kit_bitbucket_dc::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -205,6 +217,30 @@ pub mod x {
 #[cfg(feature = "twitch")]
 pub mod twitch {
     pub use oauth_kit_twitch::*;
+}
+
+/// Spotify (feature `spotify`): re-export of `oauth-kit-spotify`.
+#[cfg(feature = "spotify")]
+pub mod spotify {
+    pub use oauth_kit_spotify::*;
+}
+
+/// Reddit (feature `reddit`): re-export of `oauth-kit-reddit`.
+#[cfg(feature = "reddit")]
+pub mod reddit {
+    pub use oauth_kit_reddit::*;
+}
+
+/// Atlassian (feature `atlassian`): re-export of `oauth-kit-atlassian`.
+#[cfg(feature = "atlassian")]
+pub mod atlassian {
+    pub use oauth_kit_atlassian::*;
+}
+
+/// Bitbucket Data Center (feature `bitbucket-dc`): re-export of `oauth-kit-bitbucket-dc`.
+#[cfg(feature = "bitbucket-dc")]
+pub mod bitbucket_dc {
+    pub use oauth_kit_bitbucket_dc::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)

@@ -12,6 +12,13 @@ fn every_catalog_provider_registers_from_its_environment() {
     for spec in &catalog {
         vars.insert(spec.env_var("CLIENT_ID"), format!("{}-client-id", spec.id));
         vars.insert(spec.env_var("CLIENT_SECRET"), "client-secret".to_owned());
+        // A self-hosted-only provider (Bitbucket Data Center) has no default instance.
+        if spec.base_url == Some("") {
+            vars.insert(
+                spec.env_var("BASE_URL"),
+                format!("https://{}.example.com", spec.id),
+            );
+        }
         for param in spec.params.iter().filter(|p| p.default.is_none()) {
             vars.insert(
                 spec.env_var(&param.name.to_ascii_uppercase()),
