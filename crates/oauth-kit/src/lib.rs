@@ -21,7 +21,7 @@
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
-//! | `redis` | `redis` | `oauth-kit-redis` (state stores for several instances) |
+//! | `redis` | `redis` | `oauth-kit-redis` (state stores for several instances; with `axum` or `actix`, that adapter's Redis session store too) |
 //!
 //! ```toml
 //! [dependencies]

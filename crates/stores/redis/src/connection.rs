@@ -135,7 +135,7 @@ impl RedisConfig {
         &self.url
     }
 
-    fn check_url(&self) -> Result<redis::Client, Error> {
+    pub(crate) fn check_url(&self) -> Result<redis::Client, Error> {
         redis::Client::open(self.url.as_str()).map_err(|_| {
             Error::config(
                 "OAUTH_REDIS_URL",
@@ -303,7 +303,7 @@ fn timed_out() -> Error {
 
 /// Maps a client error to a core error whose text names the kind of failure only (never the
 /// URL, a key or a value).
-fn classify(err: &RedisError) -> Error {
+pub(crate) fn classify(err: &RedisError) -> Error {
     let transient = matches!(
         err.kind(),
         ErrorKind::IoError

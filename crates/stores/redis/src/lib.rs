@@ -44,11 +44,26 @@
 //! reconnection. Keys start with a prefix (default `oauth-kit:`). Redis 6.2 or later is needed
 //! (`GETDEL`, `EXAT`).
 //!
+//! # Sessions
+//!
+//! - Feature `tower-sessions`: [`RedisSessionStore`], a tower-sessions store for the Axum
+//!   adapter (`oauth.session_layer_with(RedisSessionStore::new(redis))`).
+//! - Feature `actix-session`: `RedisConfig::actix_session_store`, actix-session's own Redis store
+//!   with the key prefix and a bound on every call, for the Actix adapter
+//!   (`oauth.server_side_sessions(true).session_middleware_with(store)`).
+//!
+//! With either, a session is seen by every instance and a logout ends it everywhere. When Redis
+//! fails, the adapters answer 503 `store_unavailable` (the failure redirect on the callback).
+//!
 //! `docs/deployment.md` compares one instance, several instances with the sealed cookie, and
 //! several instances with Redis.
 
+#[cfg(feature = "actix-session")]
+mod actix_sessions;
 mod connection;
 mod replay;
+#[cfg(feature = "tower-sessions")]
+mod sessions;
 mod state;
 
 pub use connection::{
@@ -56,6 +71,11 @@ pub use connection::{
 };
 pub use replay::SharedReplayCookieStore;
 pub use state::{EXPIRED_GRACE, RedisStateStore};
+
+#[cfg(feature = "actix-session")]
+pub use actix_sessions::ActixRedisSessionStore;
+#[cfg(feature = "tower-sessions")]
+pub use sessions::RedisSessionStore;
 
 /// The redis-rs client this crate is built on.
 pub use redis;
