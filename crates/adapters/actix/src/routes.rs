@@ -16,7 +16,7 @@ use oauth_kit_core::{BeginOptions, Error, FlowCookie, LoginHook, LoginService, L
 
 use crate::extract::AuthRejection;
 use crate::live::LiveSessions;
-use crate::session::{DuplicateSessionCookies, SessionLayer};
+use crate::session::{DuplicateSessionCookies, SessionLayer, StoreFailures};
 
 /// The default name of the session cookie set by [`OAuth::session_middleware`]
 /// ([`FlowConfig::session_cookie_name`](oauth_kit_core::FlowConfig::session_cookie_name)
@@ -226,7 +226,11 @@ impl OAuth {
                     .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
             )
             .build();
-        SessionLayer::new(middleware, name)
+        let failures = StoreFailures {
+            prefix: config.public_prefix(),
+            failure_location: config.failure_location(Rejection::Unavailable.code()),
+        };
+        SessionLayer::new(middleware, name, failures)
     }
 
     /// Whether the session belongs to a live login (always true with a server-side store).
@@ -422,7 +426,7 @@ async fn head_not_allowed() -> HttpResponse {
 }
 
 /// A 303 with `Cache-Control: no-store`.
-fn redirect(location: &str) -> HttpResponse {
+pub(crate) fn redirect(location: &str) -> HttpResponse {
     // Locations come from the validated return path, the configured failure path or the
     // provider URL built by the engine; an invalid header value is answered with a 500.
     match HeaderValue::from_str(location) {

@@ -6,12 +6,15 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use actix_session::SessionMiddleware;
-use actix_session::storage::SessionStore;
+use actix_session::storage::{LoadError, SaveError, SessionStore, UpdateError};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::error::InternalError;
 use actix_web::http::header::{COOKIE, HeaderValue};
-use actix_web::{Error, HttpMessage};
-use oauth_kit_core::flow::{cookie_count, remove_cookie};
+use actix_web::{Error, HttpMessage, HttpResponse, ResponseError};
+use oauth_kit_core::flow::{Rejection, cookie_count, remove_cookie};
+
+use crate::extract::AuthRejection;
 
 /// Marks a request that carried several session cookies; they were removed, so the request
 /// has no session, and the callback refuses to log in with it.
@@ -23,16 +26,36 @@ pub(crate) struct DuplicateSessionCookies;
 /// actix-session's `SessionMiddleware` with the adapter's cookie settings, behind a guard that
 /// drops every session cookie of a request that carries more than one (a cookie planted from a
 /// sibling subdomain must not be able to choose the session).
+///
+/// When the session store fails (a server-side store such as Redis that is down or too slow),
+/// actix-session fails the request with an empty 500; this layer answers instead with 503
+/// `store_unavailable` JSON, or, on the login callback, with the failure redirect and
+/// `error=store_unavailable`, and logs an error event. Nothing of the session is written.
 pub struct SessionLayer<Store: SessionStore> {
     inner: SessionMiddleware<Store>,
     cookie_name: Rc<str>,
+    failures: Rc<StoreFailures>,
+}
+
+/// How a failed session store is answered.
+#[derive(Debug)]
+pub(crate) struct StoreFailures {
+    /// The routes' prefix as the browser sees it; callbacks are `{prefix}/{provider}/callback`.
+    pub(crate) prefix: String,
+    /// The failure location with `error=store_unavailable`.
+    pub(crate) failure_location: String,
 }
 
 impl<Store: SessionStore> SessionLayer<Store> {
-    pub(crate) fn new(inner: SessionMiddleware<Store>, cookie_name: &str) -> Self {
+    pub(crate) fn new(
+        inner: SessionMiddleware<Store>,
+        cookie_name: &str,
+        failures: StoreFailures,
+    ) -> Self {
         Self {
             inner,
             cookie_name: Rc::from(cookie_name),
+            failures: Rc::new(failures),
         }
     }
 }
@@ -64,7 +87,14 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         let inner = self.inner.new_transform(service);
         let cookie_name = self.cookie_name.clone();
-        Box::pin(async move { inner.await.map(|inner| SessionGuard { inner, cookie_name }) })
+        let failures = self.failures.clone();
+        Box::pin(async move {
+            inner.await.map(|inner| SessionGuard {
+                inner,
+                cookie_name,
+                failures,
+            })
+        })
     }
 }
 
@@ -72,6 +102,7 @@ where
 pub struct SessionGuard<S> {
     inner: S,
     cookie_name: Rc<str>,
+    failures: Rc<StoreFailures>,
 }
 
 impl<S> std::fmt::Debug for SessionGuard<S> {
@@ -85,10 +116,11 @@ impl<S> std::fmt::Debug for SessionGuard<S> {
 impl<S, B> Service<ServiceRequest> for SessionGuard<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    S::Future: 'static,
 {
     type Response = ServiceResponse<B>;
     type Error = Error;
-    type Future = S::Future;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Error>>>>;
 
     forward_ready!(inner);
 
@@ -124,6 +156,58 @@ where
             }
             request.extensions_mut().insert(DuplicateSessionCookies);
         }
-        self.inner.call(request)
+        let callback = self.failures.is_callback(request.path());
+        let failures = self.failures.clone();
+        let response = self.inner.call(request);
+        Box::pin(async move {
+            match response.await {
+                // The answer replaces actix-session's empty 500: an error that renders as it.
+                Err(err) if is_store_failure(&err) => {
+                    let answer = failures.answer(&err, callback);
+                    Err(
+                        InternalError::from_response("the session store is unavailable", answer)
+                            .into(),
+                    )
+                }
+                other => other,
+            }
+        })
     }
+}
+
+impl StoreFailures {
+    /// Whether `path` is a login callback.
+    fn is_callback(&self, path: &str) -> bool {
+        path.strip_prefix(self.prefix.as_str())
+            .and_then(|rest| rest.strip_suffix("/callback"))
+            .is_some_and(|provider| provider.starts_with('/') && !provider[1..].contains('/'))
+    }
+
+    /// The answer to a request whose session store failed.
+    fn answer(&self, err: &Error, callback: bool) -> HttpResponse {
+        tracing::error!(
+            error = %err,
+            code = "store_unavailable",
+            "the session store is unavailable"
+        );
+        if callback {
+            let mut response = crate::routes::redirect(&self.failure_location);
+            response.headers_mut().insert(
+                actix_web::http::header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            );
+            response
+        } else {
+            AuthRejection(Rejection::Unavailable).error_response()
+        }
+    }
+}
+
+/// Whether actix-session failed the request because its store failed (these are the errors
+/// its middleware wraps store failures in).
+fn is_store_failure(err: &Error) -> bool {
+    err.as_error::<InternalError<LoadError>>().is_some()
+        || err.as_error::<InternalError<SaveError>>().is_some()
+        || err.as_error::<InternalError<UpdateError>>().is_some()
+        || err.as_error::<InternalError<anyhow::Error>>().is_some()
 }

@@ -50,10 +50,7 @@ pub(crate) async fn session_user(parts: &mut Parts) -> Result<Option<SessionUser
     let user = session
         .get::<SessionUser>(SESSION_USER_KEY)
         .await
-        .map_err(|err| {
-            tracing::error!(error = %err, "the session could not be read");
-            AuthRejection(Rejection::Session)
-        })?;
+        .map_err(|err| AuthRejection(session_rejection(&err, "the session could not be read")))?;
     let Some(user) = user else {
         return Ok(None);
     };
@@ -69,6 +66,27 @@ pub(crate) async fn session_user(parts: &mut Parts) -> Result<Option<SessionUser
         return Ok(None);
     }
     Ok(Some(user))
+}
+
+/// The rejection for a failed session operation, logged as an error: 503
+/// `store_unavailable` when the session store's backend failed (Redis down or too slow, for
+/// example), 500 `session_error` otherwise.
+pub(crate) fn session_rejection(err: &tower_sessions::session::Error, what: &str) -> Rejection {
+    if is_backend_failure(err) {
+        tracing::error!(error = %err, code = "store_unavailable", "{what}: the session store is unavailable");
+        Rejection::Unavailable
+    } else {
+        tracing::error!(error = %err, "{what}");
+        Rejection::Session
+    }
+}
+
+/// Whether a session error comes from the store's backend (as opposed to encoding).
+pub(crate) fn is_backend_failure(err: &tower_sessions::session::Error) -> bool {
+    matches!(
+        err,
+        tower_sessions::session::Error::Store(tower_sessions::session_store::Error::Backend(_))
+    )
 }
 
 /// The absolute session lifetime, put in the request's extensions by the session layer.

@@ -230,14 +230,26 @@ async fn finish_login(
         oauth.inner.keep_raw_data,
     )
     .await?;
+    // The session is saved here rather than by the session layer after the response, so that
+    // a store failure (Redis down or slow) becomes this login's failure redirect instead of an
+    // empty 500, and nothing is left half-written.
     let written = async {
         session.cycle_id().await?;
-        session.insert(SESSION_USER_KEY, user).await
+        session.insert(SESSION_USER_KEY, user).await?;
+        session.save().await
     };
-    written.await.map_err(|err| {
-        tracing::error!(error = %err, "the session could not be written after a login");
-        "server_error".to_owned()
-    })
+    if let Err(err) = written.await {
+        session.clear().await;
+        let rejection = crate::extract::session_rejection(
+            &err,
+            "the session could not be written after a login",
+        );
+        return Err(match rejection {
+            Rejection::Unavailable => rejection.code().to_owned(),
+            _ => "server_error".to_owned(),
+        });
+    }
+    Ok(())
 }
 
 async fn logout(State(oauth): State<OAuth>, session: Session, headers: HeaderMap) -> Response {
@@ -251,6 +263,18 @@ async fn logout(State(oauth): State<OAuth>, session: Session, headers: HeaderMap
         tracing::warn!("a cross-site logout request was refused");
         return crate::extract::AuthRejection(Rejection::CrossSite).into_response();
     }
+    // The stored session is deleted first: if the store fails, the answer says so (503) and
+    // the browser keeps its cookie, so the logout can be retried; a session must not outlive
+    // a logout that looked successful.
+    if session.id().is_some() {
+        if let Err(err) = session.delete().await {
+            let rejection =
+                crate::extract::session_rejection(&err, "the session could not be ended at logout");
+            return crate::extract::AuthRejection(rejection).into_response();
+        }
+    }
+    // Flushed (emptied, deleted, without an id), the session's cookie is removed by the
+    // session layer.
     if let Err(err) = session.flush().await {
         tracing::error!(error = %err, "the session could not be flushed at logout");
     }

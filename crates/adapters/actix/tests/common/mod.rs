@@ -268,10 +268,24 @@ impl Browser {
                 .collect();
             request = request.insert_header((header::COOKIE, header.join("; ")));
         }
-        let response = test::call_service(app, request.to_request()).await;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = test::read_body(response).await;
+        // An error of a middleware is rendered as the server would render it.
+        let (status, headers, body) = match test::try_call_service(app, request.to_request()).await
+        {
+            Ok(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                (status, headers, test::read_body(response).await)
+            }
+            Err(err) => {
+                let response = err.error_response();
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = actix_web::body::to_bytes(response.into_body())
+                    .await
+                    .unwrap_or_default();
+                (status, headers, body)
+            }
+        };
         let reply = Reply {
             status,
             headers,
