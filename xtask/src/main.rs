@@ -3,7 +3,8 @@
 //! Commands: `ci` (what `.ci/run` runs), `demo` (runs the Axum demo), `docs` (checks every
 //! relative link in `docs/` and `README.md`), `bench` (the core criterion benchmarks),
 //! `features` (each facade feature alone), `new-provider NAME` (scaffolds a provider crate),
-//! `fuzz` (coverage-guided fuzzing of the parsers, see docs/security.md).
+//! `fuzz` (coverage-guided fuzzing of the parsers, see docs/security.md), `session-load` and
+//! `redis-load` (load checks of the demos, see docs/deployment.md).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -13,6 +14,7 @@ use std::process::{Command, ExitCode};
 mod docs;
 mod fuzz;
 mod new_provider;
+mod redis_load;
 mod tidy;
 
 fn main() -> ExitCode {
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
         Some("bench") => run("cargo", &["bench", "-p", "oauth-kit-core"]),
         Some("features") => features(),
         Some("session-load") => session_load(&args[1..]),
+        Some("redis-load") => redis_load::redis_load(&args[1..]),
         Some("new-provider") => new_provider::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("help") | None => {
@@ -52,6 +55,10 @@ fn print_help() {
          session-load [LOGINS] [CAP]\n\
          \x20       scripted logins (default 200000) against both demos with OAUTH_SESSION_CAP\n\
          \x20       (default 1000); fails when their memory keeps growing after the cap\n\
+         redis-load [--logins N] [--concurrency C] [--adapter axum|actix|both]\n\
+         \x20       two instances of each demo behind one URL sharing one redis-server: N logins\n\
+         \x20       (default 10000, C at once, default 32) begun on one instance and completed on\n\
+         \x20       the other; fails on any crossed or lost session\n\
          fuzz [--target T] [--execs N] [--seconds S] [--max-len L]\n\
          \x20       coverage-guided fuzzing of every parser with libFuzzer (stable toolchain,\n\
          \x20       needs a C++ compiler); N executions per target, 100000 by default\n\

@@ -158,7 +158,12 @@ impl AuthRequest {
         };
         {
             let mut state = shared.lock();
-            let user = state.current_user.clone();
+            // A `login_hint` that names a known account logs that account in for this one
+            // authorization, as a person typing their name at the provider would; otherwise
+            // the current user.
+            let user = param(&self.params, "login_hint")
+                .and_then(|hint| state.users.iter().find(|u| u.is_named(hint)))
+                .map_or_else(|| state.current_user.clone(), |u| u.uuid.clone());
             state.codes.insert(
                 code.clone(),
                 CodeGrant {

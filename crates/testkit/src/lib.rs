@@ -305,7 +305,9 @@ impl MockBitbucket {
 
     /// Logs in, at the browser, the account whose username, uuid, account id or nickname is
     /// `username`; codes issued from now on act for it. Returns `false`, changing nothing, if
-    /// no account matches.
+    /// no account matches. An authorization request whose `login_hint` names an account acts
+    /// for that account instead (for that one request), so concurrent tests can log in as
+    /// different users.
     pub fn set_current_user(&self, username: &str) -> bool {
         let mut state = self.inner.shared.lock();
         let Some(uuid) = state

@@ -203,3 +203,44 @@ async fn added_users_can_log_in() {
     assert_eq!(emails["size"], 0);
     assert_eq!(emails["values"], json!([]));
 }
+
+#[tokio::test]
+async fn a_login_hint_naming_an_account_logs_that_account_in_for_one_authorization() {
+    let mock = MockBitbucket::start().await.expect("mock starts");
+    let client = client();
+    let mut url = authorize_url(&mock, REDIRECT_URI, "hinted");
+    url.query_pairs_mut().append_pair("login_hint", "Tomás F Q");
+    let response = client
+        .get(url.as_str())
+        .send()
+        .await
+        .expect("authorize answers");
+    let code = query_param(&location(&response), "code").expect("a code");
+    let response = token_request(
+        &mock,
+        &client,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT_URI),
+        ],
+    )
+    .await;
+    let (_, token) = json(response).await;
+    let token = token["access_token"].as_str().expect("a token").to_owned();
+    let (_, user) = json(api_get(&client, &format!("{}/user", mock.api_url()), &token).await).await;
+    assert_eq!(user["display_name"], "Tomás Ferreira Quist");
+
+    // Unknown hints, and requests without one, act for the current user.
+    let mut url = authorize_url(&mock, REDIRECT_URI, "unknown");
+    url.query_pairs_mut().append_pair("login_hint", "nobody");
+    let response = client
+        .get(url.as_str())
+        .send()
+        .await
+        .expect("authorize answers");
+    assert!(query_param(&location(&response), "code").is_some());
+    let token = common::access_token(&mock, &client).await;
+    let (_, user) = json(api_get(&client, &format!("{}/user", mock.api_url()), &token).await).await;
+    assert_eq!(user["username"], "mira-ol");
+}

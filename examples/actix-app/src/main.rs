@@ -11,7 +11,8 @@ use actix_web::http::header::ContentType;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use demo_support::{Demo, Settings};
-use oauth_kit_actix::{CurrentUser, OAuth, OptionalUser, VerifiedUser};
+use oauth_kit_actix::actix_session::storage::SessionStore;
+use oauth_kit_actix::{CurrentUser, OAuth, OptionalUser, SessionLayer, VerifiedUser};
 
 #[derive(Clone)]
 struct AppState {
@@ -35,6 +36,39 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let settings = Settings::from_env()?;
     let demo = Demo::start(&settings).await?;
     let oauth = OAuth::new(demo.service.clone());
+    // With OAUTH_REDIS_URL, the sessions live in Redis too (actix-session's Redis store), so
+    // every instance sees them and a logout ends them everywhere.
+    match &settings.redis {
+        Some(redis) => {
+            let store = redis
+                .actix_session_store()
+                .await
+                .map_err(|err| format!("OAUTH_REDIS_URL: cannot use Redis: {err}"))?;
+            let oauth = oauth.server_side_sessions(true);
+            serve(&settings, demo, oauth, move |oauth: &OAuth| {
+                oauth.session_middleware_with(store.clone())
+            })
+            .await
+        }
+        None => {
+            serve(&settings, demo, oauth, |oauth: &OAuth| {
+                oauth.session_middleware()
+            })
+            .await
+        }
+    }
+}
+
+/// Runs the server with the session middleware that `sessions` builds for each worker.
+async fn serve<Store>(
+    settings: &Settings,
+    demo: Demo,
+    oauth: OAuth,
+    sessions: impl Fn(&OAuth) -> SessionLayer<Store> + Clone + Send + 'static,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    Store: SessionStore + 'static,
+{
     let state = web::Data::new(AppState {
         prefix: demo.service.config().public_prefix(),
         providers: demo.providers(),
@@ -55,7 +89,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                         headers.add((*name, *value))
                     }),
             )
-            .wrap(oauth.session_middleware())
+            .wrap(sessions(&oauth))
     })
     // SIGINT and SIGTERM stop the server; requests in flight get a few seconds to finish.
     .shutdown_timeout(5)
@@ -66,7 +100,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     .keep_alive(std::time::Duration::from_secs(60))
     .max_connections(settings.max_connections)
     .bind(settings.app_addr)?;
-    demo.announce(&settings);
+    demo.announce(settings);
     server.run().await?;
     Ok(())
 }

@@ -15,6 +15,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use demo_support::{Demo, Settings};
 use oauth_kit::axum::{CurrentUser, OAuth, OptionalUser, ServeOptions, VerifiedUser, serve};
+use oauth_kit::redis::RedisSessionStore;
 
 #[derive(Clone)]
 struct AppState {
@@ -50,8 +51,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .with_state(state)
         // The pages and `/me`: not cached, not framed, no scripts (demo_support::PAGE_HEADERS).
         .layer(middleware::map_response(page_headers))
-        .merge(oauth.router())
-        .layer(oauth.session_layer());
+        .merge(oauth.router());
+    // With OAUTH_REDIS_URL, the sessions live in Redis too, so every instance sees them.
+    let app = match demo.redis.clone() {
+        Some(redis) => app.layer(oauth.session_layer_with(RedisSessionStore::new(redis))),
+        None => app.layer(oauth.session_layer()),
+    };
 
     let listener = tokio::net::TcpListener::bind(settings.app_addr).await?;
     demo.announce(&settings);

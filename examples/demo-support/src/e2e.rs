@@ -92,6 +92,9 @@ pub async fn launch_on(
         "OAUTH_ROUTE_PREFIX",
         "OAUTH_SUCCESS_REDIRECT",
         "OAUTH_FAILURE_REDIRECT",
+        "OAUTH_REDIS_URL",
+        "OAUTH_REDIS_KEY_PREFIX",
+        "OAUTH_REDIS_TIMEOUT_MS",
     ] {
         cmd.env_remove(name);
     }

@@ -2,7 +2,9 @@
 //! read from the environment, the provider set-up (real Bitbucket, or the built-in mock when no
 //! credentials are set), the HTML pages and the JSON shape of `/me`.
 //!
-//! The [`e2e`] module holds the end-to-end suite that runs unchanged against every demo binary.
+//! The [`e2e`] module holds the end-to-end suite that runs unchanged against every demo binary;
+//! [`instances`] the suite of two instances behind one URL sharing one Redis; [`load`] the
+//! load check behind `cargo xtask redis-load`.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -13,14 +15,18 @@
 //! ```
 
 pub mod e2e;
+pub mod instances;
+pub mod load;
 mod pages;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use oauth_kit::{
     ClientSecret, Error, FlowConfig, LoginService, ProviderRegistry, ProviderSettings, SessionUser,
 };
 use oauth_kit_bitbucket::BitbucketProvider;
+use oauth_kit_redis::{RedisConfig, RedisConnection};
 use oauth_kit_testkit::{Consent, MockBitbucket, MockConfig, MockUser};
 
 pub use pages::{error_message, escape_html, home_page, login_page};
@@ -41,6 +47,9 @@ pub struct Settings {
     pub header_read_timeout: std::time::Duration,
     /// `APP_MAX_CONNECTIONS`, default 1024: connections served at once.
     pub max_connections: usize,
+    /// `OAUTH_REDIS_URL` (with `OAUTH_REDIS_KEY_PREFIX` and `OAUTH_REDIS_TIMEOUT_MS`): when
+    /// set, the login state and the sessions live in this Redis, shared by every instance.
+    pub redis: Option<RedisConfig>,
 }
 
 impl Settings {
@@ -77,6 +86,7 @@ impl Settings {
             use_mock: oauth_kit::catalog()
                 .iter()
                 .all(|spec| var(&spec.env_var("CLIENT_ID")).is_none()),
+            redis: RedisConfig::from_env()?,
         })
     }
 }
@@ -88,6 +98,9 @@ pub struct Demo {
     pub service: LoginService,
     /// The in-process mock Bitbucket, when no credentials were set.
     pub mock: Option<MockBitbucket>,
+    /// The Redis connection, when `OAUTH_REDIS_URL` is set: the login service keeps its flow
+    /// state there, and the demo its sessions.
+    pub redis: Option<RedisConnection>,
 }
 
 impl Demo {
@@ -135,8 +148,23 @@ impl Demo {
         } else {
             (ProviderSettings::from_env().registry()?, None)
         };
-        let service = LoginService::new(registry, config)?;
-        Ok(Self { service, mock })
+        let mut builder = LoginService::builder(registry, config);
+        let redis = match &settings.redis {
+            // A Redis that does not answer stops the start-up with a message naming it.
+            Some(redis) => Some(redis.clone().connect().await.map_err(|err| {
+                Error::config("OAUTH_REDIS_URL", format!("cannot use Redis: {err}"))
+            })?),
+            None => None,
+        };
+        if let Some(redis) = &redis {
+            builder = builder.store(Arc::new(redis.state_store()));
+        }
+        let service = builder.build()?;
+        Ok(Self {
+            service,
+            mock,
+            redis,
+        })
     }
 
     /// The registered providers as (registry name, title), for the home page's buttons.
@@ -169,6 +197,13 @@ impl Demo {
                 providers = ?self.service.registry().names().collect::<Vec<_>>(),
                 "using the providers configured in the environment"
             ),
+        }
+        if let Some(redis) = &self.redis {
+            tracing::info!(
+                key_prefix = redis.key_prefix(),
+                "OAUTH_REDIS_URL is set: login state and sessions are kept in Redis, shared by \
+                 every instance"
+            );
         }
         for (provider, url) in self.service.callback_urls() {
             tracing::info!(%provider, callback_url = %url, "register this callback URL with the provider");
