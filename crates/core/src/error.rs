@@ -28,6 +28,12 @@ pub enum Stage {
     DeviceAuthorization,
     /// Polling the token endpoint during a device authorization (RFC 8628 section 3.4).
     DeviceToken,
+    /// Fetching the OpenID Connect discovery document.
+    Discovery,
+    /// Fetching the issuer's signing keys (JWKS).
+    Jwks,
+    /// Validating the OpenID Connect ID token.
+    IdToken,
 }
 
 impl fmt::Display for Stage {
@@ -41,6 +47,9 @@ impl fmt::Display for Stage {
             Stage::ClientCredentials => "client credentials grant",
             Stage::DeviceAuthorization => "device authorization",
             Stage::DeviceToken => "device token polling",
+            Stage::Discovery => "discovery",
+            Stage::Jwks => "key set (JWKS)",
+            Stage::IdToken => "ID token validation",
         })
     }
 }
@@ -200,6 +209,34 @@ pub enum Error {
         /// The transport error, with any URL removed.
         #[source]
         source: reqwest::Error,
+    },
+    /// The ID token failed one of the checks of OpenID Connect Core §3.1.3.7; `kind` says
+    /// which.
+    #[error("{context} failed: the ID token {kind}")]
+    IdToken {
+        /// Provider and stage.
+        context: ProviderContext,
+        /// The check that failed.
+        kind: crate::oidc::IdTokenError,
+    },
+    /// The user-info endpoint answered for another subject than the ID token's `sub`.
+    #[error("{context} failed: the user-info `sub` differs from the ID token's")]
+    SubjectMismatch {
+        /// Provider and stage.
+        context: ProviderContext,
+    },
+    /// The discovery document names another issuer than the configured one: a configuration
+    /// error (check the issuer URL, including any trailing `/`).
+    #[error(
+        "{context} failed: the discovery document names the issuer `{found}`, not the configured `{expected}`"
+    )]
+    DiscoveryIssuerMismatch {
+        /// Provider and stage.
+        context: ProviderContext,
+        /// The configured issuer.
+        expected: String,
+        /// The document's issuer (control characters removed, at most 200 characters).
+        found: String,
     },
     /// The provider does not offer this operation.
     #[error("{provider} does not support {operation}")]
@@ -399,7 +436,10 @@ impl Error {
             | Error::Timeout { context, .. }
             | Error::Redirect { context, .. }
             | Error::Connect { context, .. }
-            | Error::Transport { context, .. } => Some(context),
+            | Error::Transport { context, .. }
+            | Error::IdToken { context, .. }
+            | Error::SubjectMismatch { context }
+            | Error::DiscoveryIssuerMismatch { context, .. } => Some(context),
             _ => None,
         }
     }
@@ -509,9 +549,14 @@ impl Error {
             Error::DeviceFlowTimedOut { .. } => "device_flow_timeout",
             Error::Timeout { .. } | Error::Connect { .. } => "provider_unavailable",
             Error::StoreUnavailable { .. } => "store_unavailable",
+            Error::IdToken { kind, .. } => kind.code(),
+            Error::SubjectMismatch { .. } => "subject_mismatch",
+            Error::DiscoveryIssuerMismatch { .. } => "discovery_issuer_mismatch",
             _ => match self.stage() {
                 Some(Stage::Token) => "token_error",
                 Some(Stage::UserInfo) => "user_info_error",
+                Some(Stage::Discovery) => "discovery_error",
+                Some(Stage::Jwks) => "jwks_error",
                 _ => "server_error",
             },
         }

@@ -328,6 +328,13 @@ impl HttpClient {
         self.send(context, request).await
     }
 
+    /// GETs a public document (an OpenID Connect discovery document, a JWKS) without
+    /// credentials. Never retried; returns the response whatever its status.
+    pub async fn get(&self, context: &ProviderContext, url: &Url) -> Result<HttpResponse, Error> {
+        let request = self.inner.client.get(url.clone());
+        self.send(context, request).await
+    }
+
     /// GETs with the access token in `Authorization: Bearer` (and nowhere else), retrying 429
     /// and 503 answers up to [`HttpConfig::max_retries`] times when `Retry-After` is absent or
     /// short. Returns the final response whatever its status.

@@ -64,6 +64,7 @@ mod token;
 mod user;
 
 pub mod flow;
+pub mod oidc;
 pub mod sanitize;
 pub mod session;
 pub mod spec;
@@ -89,8 +90,8 @@ pub use oauth2::{
 };
 pub use pkce::{PkceChallenge, PkceVerifier, constant_time_eq};
 pub use provider::{
-    AuthorizationRequest, AuthorizeOptions, Capabilities, OAuthProvider, ProviderName,
-    ProviderRegistry, Revocation,
+    AuthorizationRequest, AuthorizeOptions, Capabilities, LoginContext, OAuthProvider,
+    ProviderName, ProviderRegistry, Revocation,
 };
 pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, CsrfState, DeviceCode, IdToken, Nonce,

@@ -233,6 +233,15 @@ impl OAuth2Client {
         self.revocation_url.as_ref()
     }
 
+    /// A copy with other authorization and token endpoints (the ones discovery found).
+    pub(crate) fn with_endpoints(&self, authorize_url: Url, token_url: Url) -> Self {
+        Self {
+            authorize_url,
+            token_url,
+            ..self.clone()
+        }
+    }
+
     /// The client authentication method.
     pub fn client_auth(&self) -> ClientAuth {
         self.client_auth

@@ -36,6 +36,10 @@ pub struct Capabilities {
     /// The device authorization grant (RFC 8628) for devices and command-line tools, see
     /// [`OAuthProvider::device_authorization`].
     pub device_flow: bool,
+    /// The authorization response comes back as a cross-site form POST
+    /// (`response_mode=form_post`, Apple): adapters accept a POST callback, and the flow
+    /// cookie is `SameSite=None; Secure` so that the browser sends it with that POST.
+    pub form_post: bool,
 }
 
 impl Capabilities {
@@ -48,6 +52,7 @@ impl Capabilities {
         openid_connect: false,
         client_credentials: false,
         device_flow: false,
+        form_post: false,
     };
 
     /// Sets PKCE support.
@@ -89,6 +94,41 @@ impl Capabilities {
     /// Sets device authorization grant support.
     pub const fn device_flow(mut self, yes: bool) -> Self {
         self.device_flow = yes;
+        self
+    }
+
+    /// Sets `response_mode=form_post`.
+    pub const fn form_post(mut self, yes: bool) -> Self {
+        self.form_post = yes;
+        self
+    }
+}
+
+/// What the login flow knows about a login when it asks the provider for the user: the
+/// OpenID Connect nonce it sent, read back from this browser's flow record.
+///
+/// ```
+/// use oauth_kit_core::{LoginContext, Nonce};
+/// let nonce = Nonce::new("n-0S6_WzA2Mj");
+/// let login = LoginContext::new().with_nonce(Some(&nonce));
+/// assert!(login.nonce.is_some());
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct LoginContext<'a> {
+    /// The nonce sent in the authorization request; an ID token must carry exactly this one.
+    pub nonce: Option<&'a Nonce>,
+}
+
+impl<'a> LoginContext<'a> {
+    /// A context without a nonce.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the nonce.
+    pub fn with_nonce(mut self, nonce: Option<&'a Nonce>) -> Self {
+        self.nonce = nonce;
         self
     }
 }
@@ -213,6 +253,16 @@ pub trait OAuthProvider: Send + Sync + fmt::Debug {
         None
     }
 
+    /// Makes the provider ready for a login: an OpenID Connect provider fetches (once, then
+    /// from its cache) its discovery document, which gives its endpoints and capabilities. The
+    /// login flow calls it before [`authorization_url`](Self::authorization_url) and before
+    /// the callback's issuer check; call it yourself first when you use a provider without the
+    /// flow. The default does nothing.
+    async fn prepare(&self, http: &HttpClient) -> Result<(), Error> {
+        let _ = http;
+        Ok(())
+    }
+
     /// Builds the URL the browser is sent to.
     fn authorization_url(&self, request: &AuthorizationRequest<'_>) -> Result<Url, Error>;
 
@@ -302,11 +352,27 @@ pub trait OAuthProvider: Send + Sync + fmt::Debug {
     }
 
     /// Fetches the user the token belongs to, normalized.
+    ///
+    /// An OpenID Connect provider validates the ID token here without a nonce; the login flow
+    /// calls [`login_user`](Self::login_user) instead, with the nonce it sent.
     async fn user_info(
         &self,
         http: &HttpClient,
         token: &OAuthToken,
     ) -> Result<OAuthUserInfo, Error>;
+
+    /// The user of a login that the flow completes: like [`user_info`](Self::user_info), with
+    /// what the flow knows about the login (the nonce of an OpenID Connect login, which the ID
+    /// token must carry). The default ignores the context and calls `user_info`.
+    async fn login_user(
+        &self,
+        http: &HttpClient,
+        token: &OAuthToken,
+        login: &LoginContext<'_>,
+    ) -> Result<OAuthUserInfo, Error> {
+        let _ = login;
+        self.user_info(http, token).await
+    }
 }
 
 /// A provider registry name: 1 to 32 characters from `a-z`, `0-9`, `-` and `_`.

@@ -99,6 +99,7 @@ mod extension;
 mod fault;
 mod grants;
 mod logs;
+mod oidc;
 mod provider;
 mod redis_server;
 mod respond;
@@ -130,6 +131,10 @@ use crate::server::{Handle, Layout};
 pub use crate::state::Counters;
 use crate::state::{FixtureSet, Setup};
 pub use logs::{CaptureGuard, LogCapture};
+pub use oidc::{
+    DEFAULT_OIDC_CLIENT_ID, DEFAULT_OIDC_CLIENT_SECRET, MockAlg, MockOidc, OidcConfig,
+    OidcCounters, OidcFault,
+};
 pub use redis_server::RedisServer;
 
 /// A running mock of Bitbucket Cloud: the mock identity provider in Bitbucket's exact wire

@@ -7,7 +7,11 @@ use std::time::Duration;
 ///
 /// Attributes: `HttpOnly`, `SameSite=Lax` (Strict would drop the cookie on the provider's
 /// redirect back), `Secure` exactly when the redirect base URL is https, `Path` = the route
-/// prefix as the browser sees it ([`FlowConfig::cookie_path`]), `Max-Age` = the state TTL (0 to clear). `Debug` redacts the value.
+/// prefix as the browser sees it ([`FlowConfig::cookie_path`]), `Max-Age` = the state TTL (0 to
+/// clear). For a provider that answers with a cross-site form POST (`response_mode=form_post`)
+/// the cookie is `SameSite=None; Secure` instead, because browsers send no `Lax` cookie with a
+/// cross-site POST; the state in it still binds the callback to this browser. `Debug` redacts
+/// the value.
 ///
 /// [`FlowConfig::cookie_path`]: crate::FlowConfig::cookie_path
 #[derive(Clone, PartialEq, Eq)]
@@ -17,6 +21,7 @@ pub struct FlowCookie {
     path: String,
     max_age: Duration,
     secure: bool,
+    cross_site: bool,
 }
 
 impl FlowCookie {
@@ -33,7 +38,15 @@ impl FlowCookie {
             path: path.to_owned(),
             max_age,
             secure,
+            cross_site: false,
         }
+    }
+
+    /// The same cookie for a form-post provider: `SameSite=None` and always `Secure`.
+    pub(crate) fn cross_site(mut self, yes: bool) -> Self {
+        self.cross_site = yes;
+        self.secure |= yes;
+        self
     }
 
     /// The cookie's name.
@@ -61,6 +74,11 @@ impl FlowCookie {
         self.secure
     }
 
+    /// The `SameSite` attribute: `Lax`, or `None` for a form-post provider.
+    pub fn same_site(&self) -> &'static str {
+        if self.cross_site { "None" } else { "Lax" }
+    }
+
     /// Whether this cookie removes the flow cookie.
     pub fn is_removal(&self) -> bool {
         self.max_age.is_zero()
@@ -81,11 +99,12 @@ impl FlowCookie {
     /// ```
     pub fn to_header_value(&self) -> String {
         let mut out = format!(
-            "{}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax",
+            "{}={}; Path={}; Max-Age={}; HttpOnly; SameSite={}",
             self.name,
             self.value,
             self.path,
-            self.max_age.as_secs()
+            self.max_age.as_secs(),
+            self.same_site()
         );
         if self.secure {
             out.push_str("; Secure");
@@ -102,6 +121,7 @@ impl fmt::Debug for FlowCookie {
             .field("path", &self.path)
             .field("max_age", &self.max_age)
             .field("secure", &self.secure)
+            .field("same_site", &self.same_site())
             .finish()
     }
 }

@@ -15,7 +15,9 @@ use super::store::{CookieStore, StateStore};
 use crate::error::{Error, ProviderContext, Stage};
 use crate::http::{HttpClient, HttpConfig};
 use crate::pkce::{PkceVerifier, constant_time_eq};
-use crate::provider::{AuthorizationRequest, AuthorizeOptions, OAuthProvider, ProviderRegistry};
+use crate::provider::{
+    AuthorizationRequest, AuthorizeOptions, LoginContext, OAuthProvider, ProviderRegistry,
+};
 use crate::sanitize::LogSafe;
 use crate::secret::{AuthorizationCode, CsrfState, Nonce};
 use crate::token::OAuthToken;
@@ -244,6 +246,23 @@ impl LoginService {
         )
     }
 
+    /// The cookie that clears the flow cookie of a login with `provider`: the same attributes
+    /// as the cookie that `begin` set (`SameSite=None; Secure` for a form-post provider).
+    pub fn clear_cookie_for(&self, provider: &str) -> FlowCookie {
+        self.clear_cookie()
+            .cross_site(self.uses_form_post(provider))
+    }
+
+    /// Whether `provider` answers with a cross-site form POST (`response_mode=form_post`):
+    /// adapters accept a POST callback only for such providers, and pass its form body to
+    /// [`complete`](Self::complete) in place of the query string.
+    pub fn uses_form_post(&self, provider: &str) -> bool {
+        self.inner
+            .registry
+            .get(provider)
+            .is_some_and(|p| p.capabilities().form_post)
+    }
+
     /// Starts a login: generates the state (and a PKCE verifier and nonce where the provider
     /// uses them), stores the flow record, and builds the authorization URL.
     pub async fn begin(
@@ -253,6 +272,9 @@ impl LoginService {
     ) -> Result<BeginOutcome, Error> {
         let provider_impl = self.provider(provider)?;
         let config = &self.inner.config;
+        // OpenID Connect discovery (once; then from the cache) gives endpoints and
+        // capabilities.
+        provider_impl.prepare(&self.inner.http).await?;
         let capabilities = provider_impl.capabilities();
 
         let state = CsrfState::generate()?;
@@ -297,7 +319,8 @@ impl LoginService {
             &config.cookie_path(),
             config.state_ttl(),
             config.cookie_secure(config.cookie_name()),
-        );
+        )
+        .cross_site(capabilities.form_post);
         tracing::debug!(provider = provider_impl.name(), "login started");
         Ok(BeginOutcome {
             authorization_url,
@@ -305,16 +328,19 @@ impl LoginService {
         })
     }
 
-    /// Completes a login from the callback's raw query string and the flow cookie.
+    /// Completes a login from the callback's raw query string (or, for a form-post provider,
+    /// the POST's `application/x-www-form-urlencoded` body) and the flow cookie.
     ///
     /// The checks run in this order, each with its own error: the query parses (no repeated
     /// `code`, `state`, `error` or `iss`); `state` is present; the flow cookie is present and
     /// intact; the state matches (constant time); the flow has not expired; it was started for
-    /// this provider; `iss` matches where the provider declares RFC 9207 support; the flow was
-    /// not completed before ([`StateStore::mark_used`]); the provider did not answer `error=`;
-    /// a code is present. Only then the code is exchanged and the user fetched, within one
-    /// deadline ([`FlowConfig::login_timeout`]). No token request is made for a callback that
-    /// failed a check.
+    /// this provider; `iss` matches where the provider declares RFC 9207 support (for an
+    /// OpenID Connect provider, after its discovery document is read, from the cache when it
+    /// was read before); the flow was not completed before ([`StateStore::mark_used`]); the
+    /// provider did not answer `error=`; a code is present. Only then the code is exchanged
+    /// and the user fetched (for OpenID Connect: the ID token validated with the nonce of this
+    /// browser's flow record), within one deadline ([`FlowConfig::login_timeout`]). No token
+    /// request is made for a callback that failed a check.
     pub async fn complete(
         &self,
         provider: &str,
@@ -350,7 +376,7 @@ impl LoginService {
         }
         Completion {
             result,
-            clear_cookie: matched.then(|| self.clear_cookie()),
+            clear_cookie: matched.then(|| self.clear_cookie_for(provider)),
         }
     }
 
@@ -441,9 +467,12 @@ impl LoginService {
         )
         .await
         .map_err(|_| timed_out(Stage::Token))??;
-        let user = tokio::time::timeout_at(deadline, provider_impl.user_info(http, &token))
-            .await
-            .map_err(|_| timed_out(Stage::UserInfo))??;
+        let nonce = record.nonce();
+        let login = LoginContext::new().with_nonce(nonce.as_ref());
+        let user =
+            tokio::time::timeout_at(deadline, provider_impl.login_user(http, &token, &login))
+                .await
+                .map_err(|_| timed_out(Stage::UserInfo))??;
         // The return path is checked against the policy again: a custom store's contents are
         // not trusted to produce a `Location` header.
         let return_to = ReturnPath::parse_or(
@@ -486,6 +515,9 @@ impl LoginService {
         if record.provider() != provider.name() {
             return Err(Error::ProviderMismatch);
         }
+        // Discovery may declare RFC 9207 support; it is read before the check (and is no
+        // token request).
+        provider.prepare(&self.inner.http).await?;
         if provider.capabilities().authorization_response_iss {
             let expected = provider.issuer().unwrap_or_default();
             let matches = params.iss.as_deref().is_some_and(|iss| {

@@ -55,6 +55,9 @@ pub(super) fn builder_from_lookup<P>(
         params: Vec::new(),
         allow_http: false,
         assertion: None,
+        issuer: get("ISSUER").map(|i| i.trim().to_owned()),
+        jwks_refetch_interval: crate::oidc::DEFAULT_JWKS_REFETCH_INTERVAL,
+        clock_leeway: crate::oidc::DEFAULT_CLOCK_LEEWAY,
         output: PhantomData,
     };
     for param in spec.params {

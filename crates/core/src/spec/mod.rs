@@ -42,6 +42,7 @@
 
 mod context;
 mod env;
+mod openid;
 mod profile;
 mod provider;
 
@@ -59,6 +60,7 @@ use crate::token::TokenQuirks;
 use crate::user::OAuthUserInfo;
 
 pub use context::UserContext;
+pub use openid::{OpenIdSpec, OpenIdUserInfo};
 pub use profile::{Profile, map_standard_claims};
 pub use provider::{ProviderBuilder, SpecProvider};
 
@@ -73,6 +75,21 @@ pub enum Pkce {
     /// Required (S256): every login flow sends a challenge, and public clients
     /// ([`ClientAuth::None`]) are allowed.
     Required,
+    /// S256 when the OpenID Connect discovery document lists it in
+    /// `code_challenge_methods_supported`, else none (only for specs with an
+    /// [`OpenIdSpec`]).
+    FromDiscovery,
+}
+
+/// How the authorization response comes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResponseMode {
+    /// A redirect with the parameters in the query string (the OAuth 2.0 default).
+    Query,
+    /// A cross-site form POST to the callback (`response_mode=form_post`; Apple). The flow
+    /// cookie is then `SameSite=None; Secure` and the adapters accept a POST callback.
+    FormPost,
 }
 
 /// Where the user's profile comes from.
@@ -236,6 +253,11 @@ pub struct ProviderSpec {
     pub map_user: MapUser,
     /// A further step for providers that need more calls.
     pub user_step: Option<UserStep>,
+    /// OpenID Connect: the issuer, discovery and ID-token validation. A spec with
+    /// `capabilities.openid_connect` and no `openid` gets [`OpenIdSpec::DEFAULT`].
+    pub openid: Option<OpenIdSpec>,
+    /// How the authorization response comes back.
+    pub response_mode: ResponseMode,
 }
 
 impl ProviderSpec {
@@ -283,14 +305,32 @@ impl ProviderSpec {
         },
         map_user: map_standard_claims,
         user_step: None,
+        openid: None,
+        response_mode: ResponseMode::Query,
     };
 
     /// The capabilities of an instance of this spec.
+    ///
+    /// For an OpenID Connect spec this is what is known before discovery: PKCE with
+    /// [`Pkce::FromDiscovery`], revocation and RFC 9207 `iss` may be switched on by the
+    /// discovery document of the instance's issuer.
     pub const fn capabilities(&self) -> Capabilities {
         self.capabilities
-            .pkce(!matches!(self.pkce, Pkce::Unsupported))
+            .pkce(matches!(self.pkce, Pkce::Supported | Pkce::Required))
             .revocation(self.revocation_url.is_some())
             .device_flow(self.device_authorization_url.is_some())
+            .openid_connect(self.capabilities.openid_connect || self.openid.is_some())
+            .form_post(matches!(self.response_mode, ResponseMode::FormPost))
+    }
+
+    /// The OpenID Connect description in force: `openid`, or the defaults for a spec that only
+    /// declares the `openid_connect` capability.
+    pub const fn openid_spec(&self) -> Option<OpenIdSpec> {
+        match self.openid {
+            Some(openid) => Some(openid),
+            None if self.capabilities.openid_connect => Some(OpenIdSpec::DEFAULT),
+            None => None,
+        }
     }
 
     /// The environment variable `{PREFIX}_{suffix}`.
@@ -416,6 +456,9 @@ macro_rules! provider_type {
             fn issuer(&self) -> Option<&str> {
                 $crate::OAuthProvider::issuer(&self.0)
             }
+            async fn prepare(&self, http: &$crate::HttpClient) -> Result<(), $crate::Error> {
+                $crate::OAuthProvider::prepare(&self.0, http).await
+            }
             fn authorization_url(
                 &self,
                 request: &$crate::AuthorizationRequest<'_>,
@@ -476,6 +519,14 @@ macro_rules! provider_type {
                 authorization: &$crate::DeviceAuthorization,
             ) -> Result<$crate::OAuthToken, $crate::Error> {
                 $crate::OAuthProvider::poll_device_token(&self.0, http, authorization).await
+            }
+            async fn login_user(
+                &self,
+                http: &$crate::HttpClient,
+                token: &$crate::OAuthToken,
+                login: &$crate::LoginContext<'_>,
+            ) -> Result<$crate::OAuthUserInfo, $crate::Error> {
+                $crate::OAuthProvider::login_user(&self.0, http, token, login).await
             }
         }
     };

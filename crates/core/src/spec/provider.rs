@@ -4,20 +4,23 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 use url::Url;
 
 use super::context::UserContext;
-use super::{Pkce, ProviderSpec, UserSource};
+use super::openid::{Discovered, OpenIdState, OpenIdUserInfo, Pinned};
+use super::{Pkce, ProviderSpec, ResponseMode, UserSource};
 use crate::device::DeviceAuthorization;
 use crate::endpoint::parse_endpoint;
 use crate::error::{Error, ProviderContext, Stage, redacted_excerpt};
 use crate::http::{ClientAuth, HttpClient};
 use crate::oauth2::{ClientAssertion, OAuth2Client};
+use crate::oidc::{DEFAULT_CLOCK_LEEWAY, DEFAULT_JWKS_REFETCH_INTERVAL};
 use crate::pkce::PkceVerifier;
 use crate::provider::{
-    AuthorizationRequest, Capabilities, OAuthProvider, ProviderName, Revocation,
+    AuthorizationRequest, Capabilities, LoginContext, OAuthProvider, ProviderName, Revocation,
 };
 use crate::secret::{AuthorizationCode, ClientSecret, RefreshToken};
 use crate::token::OAuthToken;
@@ -36,12 +39,15 @@ const TOKEN_MEMBERS: &[&str] = &["access_token", "refresh_token", "id_token"];
 pub struct SpecProvider {
     spec: &'static ProviderSpec,
     name: String,
+    /// The engine; for an OpenID Connect instance, the template that discovery completes with
+    /// the endpoints (until then its endpoints are the issuer URL and are never used).
     oauth: OAuth2Client,
     base: Option<Url>,
     api: Option<Url>,
     user_info: Option<Url>,
     extra: Vec<(&'static str, Url)>,
     scopes: Vec<String>,
+    openid: Option<Arc<OpenIdState>>,
 }
 
 impl fmt::Debug for SpecProvider {
@@ -53,6 +59,7 @@ impl fmt::Debug for SpecProvider {
             .field("api", &self.api.as_ref().map(Url::as_str))
             .field("user_info", &self.user_info.as_ref().map(Url::as_str))
             .field("scopes", &self.scopes)
+            .field("openid", &self.openid)
             .finish_non_exhaustive()
     }
 }
@@ -121,14 +128,17 @@ impl SpecProvider {
         &self.scopes
     }
 
-    /// The authorization endpoint.
+    /// The authorization endpoint. For an OpenID Connect instance, the discovered one once
+    /// [`OAuthProvider::prepare`] has run; before that, the issuer URL (no request is ever sent
+    /// there: the flow runs discovery first).
     pub fn authorize_url(&self) -> &Url {
-        self.oauth.authorize_url()
+        self.oauth2().authorize_url()
     }
 
-    /// The token endpoint.
+    /// The token endpoint (for an OpenID Connect instance, as for
+    /// [`authorize_url`](Self::authorize_url)).
     pub fn token_url(&self) -> &Url {
-        self.oauth.token_url()
+        self.oauth2().token_url()
     }
 
     /// The instance's base URL, for self-hostable providers.
@@ -136,18 +146,19 @@ impl SpecProvider {
         self.base.as_ref()
     }
 
-    /// The base of every API call. Panics never; providers without an API answer the token
-    /// endpoint's origin.
+    /// The base of every API call. Providers without an API answer the token endpoint's
+    /// origin, OpenID Connect providers without one their issuer.
     pub fn api_url(&self) -> &Url {
         self.api.as_ref().unwrap_or_else(|| self.oauth.token_url())
     }
 
-    /// The user-info endpoint (the token endpoint for providers that put the user in the token
-    /// response).
+    /// The user-info endpoint: configured, from the spec, or discovered; the token endpoint
+    /// for providers that put the user in the token response.
     pub fn user_info_url(&self) -> &Url {
-        self.user_info
-            .as_ref()
-            .unwrap_or_else(|| self.oauth.token_url())
+        let discovered = self.discovered().and_then(|d| d.user_info.as_ref());
+        discovered
+            .or(self.user_info.as_ref())
+            .unwrap_or_else(|| self.token_url())
     }
 
     /// A further endpoint named in the spec's `extra_endpoints`.
@@ -155,13 +166,50 @@ impl SpecProvider {
         self.extra.iter().find(|(n, _)| *n == name).map(|(_, u)| u)
     }
 
-    /// The engine with this instance's credentials and endpoints.
+    /// The engine with this instance's credentials and endpoints (for an OpenID Connect
+    /// instance, as for [`authorize_url`](Self::authorize_url)).
     pub fn oauth2(&self) -> &OAuth2Client {
-        &self.oauth
+        self.discovered().map_or(&self.oauth, |d| &d.oauth)
+    }
+
+    /// Whether the endpoints are known: always for providers without discovery, after
+    /// [`OAuthProvider::prepare`] for OpenID Connect ones.
+    pub fn is_discovered(&self) -> bool {
+        self.openid.is_none() || self.discovered().is_some()
+    }
+
+    /// The OpenID Connect issuer of the instance.
+    pub fn issuer_url(&self) -> Option<&str> {
+        self.openid.as_ref().map(|o| o.issuer.as_str())
+    }
+
+    /// The discovered OpenID Connect metadata, once discovery has run.
+    pub fn provider_metadata(&self) -> Option<&crate::oidc::ProviderMetadata> {
+        self.discovered().map(|d| &d.metadata)
+    }
+
+    /// How many times the JWKS was fetched (0 before discovery and for other providers).
+    pub fn jwks_fetch_count(&self) -> u64 {
+        self.discovered().map_or(0, |d| d.jwks.fetch_count())
+    }
+
+    fn discovered(&self) -> Option<&Discovered> {
+        self.openid.as_ref().and_then(|o| o.discovered())
+    }
+
+    /// The engine, running discovery first for an OpenID Connect instance.
+    async fn client(&self, http: &HttpClient) -> Result<&OAuth2Client, Error> {
+        match &self.openid {
+            Some(openid) => Ok(&openid.discover(http, &self.name, &self.oauth).await?.oauth),
+            None => Ok(&self.oauth),
+        }
     }
 
     fn supports_pkce(&self) -> bool {
-        !matches!(self.spec.pkce, Pkce::Unsupported)
+        match self.discovered() {
+            Some(discovered) => discovered.pkce,
+            None => matches!(self.spec.pkce, Pkce::Supported | Pkce::Required),
+        }
     }
 
     /// Fetches and maps the user (the body of [`OAuthProvider::user_info`]).
@@ -169,11 +217,14 @@ impl SpecProvider {
         let context = ctx.context();
         let raw = match self.spec.user_source {
             UserSource::Get | UserSource::Post => {
-                let response = ctx
-                    .send(
-                        self.user_info_url(),
-                        matches!(self.spec.user_source, UserSource::Post),
+                let url = self.user_info.as_ref().ok_or_else(|| {
+                    Error::config(
+                        "provider spec",
+                        format!("{} has no user-info endpoint", self.spec.id),
                     )
+                })?;
+                let response = ctx
+                    .send(url, matches!(self.spec.user_source, UserSource::Post))
                     .await?;
                 if !response.is_success() {
                     return Err(ctx.status_error(&response));
@@ -227,6 +278,11 @@ impl SpecProvider {
                 return Ok(user);
             }
         };
+        self.finish_user(ctx, raw).await
+    }
+
+    /// Maps `raw` with the spec's mapping and runs its further step.
+    async fn finish_user(&self, ctx: &UserContext<'_>, raw: Value) -> Result<OAuthUserInfo, Error> {
         let user = self.map_raw(raw)?;
         match self.spec.user_step {
             Some(step) => step(ctx, user).await,
@@ -249,6 +305,41 @@ impl SpecProvider {
         user.raw_data = raw;
         Ok(user)
     }
+
+    /// The user of an OpenID Connect login: the validated ID token's claims, merged with the
+    /// user-info endpoint's answer when the spec asks for it and there is one.
+    async fn openid_user(
+        &self,
+        openid: &OpenIdState,
+        http: &HttpClient,
+        token: &OAuthToken,
+        login: &LoginContext<'_>,
+    ) -> Result<OAuthUserInfo, Error> {
+        let discovered = openid.discover(http, &self.name, &self.oauth).await?;
+        let mut claims = openid
+            .claims(discovered, http, &self.name, self.client_id(), token, login)
+            .await?;
+        let ctx = UserContext::new(self, http, token);
+        if let (OpenIdUserInfo::Merge, Some(url)) = (openid.spec.user_info, &discovered.user_info) {
+            let response = ctx
+                .send(url, matches!(self.spec.user_source, UserSource::Post))
+                .await?;
+            if !response.is_success() {
+                return Err(ctx.status_error(&response));
+            }
+            let info: Value = response.json(&ctx.context())?;
+            let Value::Object(info) = info else {
+                return Err(ctx.invalid(&response, "the body is not a JSON object"));
+            };
+            if info.get("sub") != claims.get("sub") {
+                return Err(Error::SubjectMismatch {
+                    context: ctx.context(),
+                });
+            }
+            claims.extend(info);
+        }
+        self.finish_user(&ctx, Value::Object(claims)).await
+    }
 }
 
 #[async_trait::async_trait]
@@ -257,17 +348,51 @@ impl OAuthProvider for SpecProvider {
         &self.name
     }
 
+    /// The spec's capabilities; for an OpenID Connect instance after discovery, PKCE (with
+    /// [`Pkce::FromDiscovery`]), revocation and RFC 9207 `iss` as the discovery document says.
     fn capabilities(&self) -> Capabilities {
-        self.spec.capabilities()
+        let mut capabilities = self.spec.capabilities();
+        if self.openid.is_some() {
+            capabilities.openid_connect = true;
+        }
+        if let Some(discovered) = self.discovered() {
+            capabilities.pkce = discovered.pkce;
+            capabilities.revocation = discovered.oauth.revocation_url().is_some();
+            capabilities.authorization_response_iss |= discovered
+                .metadata
+                .authorization_response_iss_parameter_supported;
+        }
+        capabilities
     }
 
     fn default_scopes(&self) -> Vec<String> {
         self.spec.scopes.iter().map(|s| (*s).to_owned()).collect()
     }
 
+    /// The configured OpenID Connect issuer (RFC 9207 compares the callback's `iss` with it).
+    fn issuer(&self) -> Option<&str> {
+        self.issuer_url()
+    }
+
+    /// Runs OpenID Connect discovery once (later calls answer from the cache); nothing for
+    /// other providers.
+    async fn prepare(&self, http: &HttpClient) -> Result<(), Error> {
+        self.client(http).await.map(|_| ())
+    }
+
     /// Builds the authorization URL with the configured scopes. A PKCE challenge is sent only
-    /// when the spec supports PKCE, a nonce only for OpenID Connect providers.
+    /// when the provider supports PKCE, a nonce only for OpenID Connect providers, and
+    /// `response_mode=form_post` for form-post providers. An OpenID Connect instance needs
+    /// [`prepare`](OAuthProvider::prepare) first.
     fn authorization_url(&self, request: &AuthorizationRequest<'_>) -> Result<Url, Error> {
+        if !self.is_discovered() {
+            return Err(Error::config(
+                self.name.clone(),
+                "the OpenID Connect endpoints are not discovered yet: call \
+                 `OAuthProvider::prepare` first",
+            ));
+        }
+        let oauth = self.oauth2();
         let mut request = *request;
         if !self.supports_pkce() && request.pkce_challenge.take().is_some() {
             tracing::debug!(
@@ -275,11 +400,8 @@ impl OAuthProvider for SpecProvider {
                 "the provider does not support PKCE; the code challenge is not sent"
             );
         }
-        if !self.spec.capabilities.openid_connect {
+        if self.openid.is_none() {
             request.nonce = None;
-        }
-        if self.spec.authorize_params.is_empty() {
-            return Ok(self.oauth.authorization_url(&request, &self.scopes));
         }
         let mut options = request.options.clone();
         for (name, value) in self.spec.authorize_params {
@@ -292,11 +414,16 @@ impl OAuthProvider for SpecProvider {
             }
         }
         request.options = &options;
-        Ok(self.oauth.authorization_url(&request, &self.scopes))
+        let mut url = oauth.authorization_url(&request, &self.scopes);
+        if matches!(self.spec.response_mode, ResponseMode::FormPost) {
+            url.query_pairs_mut()
+                .append_pair("response_mode", "form_post");
+        }
+        Ok(url)
     }
 
-    /// POSTs the code with the spec's client authentication. Never retried; a verifier is sent
-    /// only when the spec supports PKCE.
+    /// POSTs the code with the provider's client authentication. Never retried; a verifier is
+    /// sent only when the provider supports PKCE.
     async fn exchange_code(
         &self,
         http: &HttpClient,
@@ -304,14 +431,15 @@ impl OAuthProvider for SpecProvider {
         redirect_uri: &str,
         pkce_verifier: Option<&PkceVerifier>,
     ) -> Result<OAuthToken, Error> {
+        let oauth = self.client(http).await?;
         let verifier = pkce_verifier.filter(|_| self.supports_pkce());
-        self.oauth
+        oauth
             .exchange_code(http, code, redirect_uri, verifier)
             .await
     }
 
-    /// Refreshes with the spec's client authentication; the refresh token used is kept when
-    /// the answer carries none.
+    /// Refreshes with the provider's client authentication; the refresh token used is kept
+    /// when the answer carries none.
     async fn refresh_token(
         &self,
         http: &HttpClient,
@@ -323,22 +451,24 @@ impl OAuthProvider for SpecProvider {
                 operation: "token refresh",
             });
         }
-        self.oauth.refresh(http, refresh_token).await
+        self.client(http).await?.refresh(http, refresh_token).await
     }
 
-    /// Revokes the access token at the spec's RFC 7009 endpoint, or answers
-    /// [`Revocation::Unsupported`] with the spec's management page without a request.
+    /// Revokes the access token at the RFC 7009 endpoint (the spec's, or the discovered one),
+    /// or answers [`Revocation::Unsupported`] with the spec's management page without a
+    /// request.
     async fn revoke_token(
         &self,
         http: &HttpClient,
         token: &OAuthToken,
     ) -> Result<Revocation, Error> {
-        if self.spec.revocation_url.is_none() {
+        let oauth = self.client(http).await?;
+        if oauth.revocation_url().is_none() {
             return Ok(Revocation::Unsupported {
                 manage_url: self.spec.manage_url.map(str::to_owned),
             });
         }
-        self.oauth
+        oauth
             .revoke(http, token.access_token.secret(), Some("access_token"))
             .await?;
         Ok(Revocation::Revoked)
@@ -373,7 +503,10 @@ impl OAuthProvider for SpecProvider {
                 operation: "the client credentials grant",
             });
         }
-        self.oauth.client_credentials(http, scopes).await
+        self.client(http)
+            .await?
+            .client_credentials(http, scopes)
+            .await
     }
 
     /// Starts a device authorization at the spec's endpoint, requesting `scopes` or, when
@@ -388,7 +521,10 @@ impl OAuthProvider for SpecProvider {
         } else {
             scopes
         };
-        self.oauth.device_authorization(http, scopes).await
+        self.client(http)
+            .await?
+            .device_authorization(http, scopes)
+            .await
     }
 
     /// Sends one device token poll with the spec's client authentication.
@@ -397,26 +533,45 @@ impl OAuthProvider for SpecProvider {
         http: &HttpClient,
         authorization: &DeviceAuthorization,
     ) -> Result<OAuthToken, Error> {
-        if self.oauth.device_authorization_url().is_none() {
+        let oauth = self.client(http).await?;
+        if oauth.device_authorization_url().is_none() {
             return Err(Error::Unsupported {
                 provider: self.name.clone(),
                 operation: "the device authorization grant",
             });
         }
-        self.oauth
+        oauth
             .poll_device_token(http, &authorization.device_code)
             .await
     }
 
     /// Fetches the user (GET or POST of the user-info endpoint, or the token response), maps it
-    /// with the spec's mapping, and runs the spec's further step if it has one.
+    /// with the spec's mapping, and runs the spec's further step if it has one. An OpenID
+    /// Connect instance validates the ID token first, without a nonce (see
+    /// [`login_user`](OAuthProvider::login_user)).
     async fn user_info(
         &self,
         http: &HttpClient,
         token: &OAuthToken,
     ) -> Result<OAuthUserInfo, Error> {
-        let ctx = UserContext::new(self, http, token);
-        self.fetch_user(&ctx).await
+        self.login_user(http, token, &LoginContext::new()).await
+    }
+
+    /// Like [`user_info`](OAuthProvider::user_info); an OpenID Connect instance requires the
+    /// ID token to carry the login's nonce.
+    async fn login_user(
+        &self,
+        http: &HttpClient,
+        token: &OAuthToken,
+        login: &LoginContext<'_>,
+    ) -> Result<OAuthUserInfo, Error> {
+        match &self.openid {
+            Some(openid) => self.openid_user(openid, http, token, login).await,
+            None => {
+                let ctx = UserContext::new(self, http, token);
+                self.fetch_user(&ctx).await
+            }
+        }
     }
 }
 
@@ -441,6 +596,9 @@ pub struct ProviderBuilder<P = SpecProvider> {
     pub(super) params: Vec<(String, String)>,
     pub(super) allow_http: bool,
     pub(super) assertion: Option<Arc<dyn ClientAssertion>>,
+    pub(super) issuer: Option<String>,
+    pub(super) jwks_refetch_interval: Duration,
+    pub(super) clock_leeway: Duration,
     pub(super) output: PhantomData<fn() -> P>,
 }
 
@@ -453,6 +611,7 @@ impl<P> fmt::Debug for ProviderBuilder<P> {
             .field("client_secret", &self.client_secret)
             .field("scopes", &self.scopes)
             .field("base_url", &self.base_url)
+            .field("issuer", &self.issuer)
             .finish_non_exhaustive()
     }
 }
@@ -477,6 +636,9 @@ impl<P> Clone for ProviderBuilder<P> {
             params: self.params.clone(),
             allow_http: self.allow_http,
             assertion: self.assertion.clone(),
+            issuer: self.issuer.clone(),
+            jwks_refetch_interval: self.jwks_refetch_interval,
+            clock_leeway: self.clock_leeway,
             output: PhantomData,
         }
     }
@@ -507,6 +669,9 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
             params: Vec::new(),
             allow_http: false,
             assertion: None,
+            issuer: None,
+            jwks_refetch_interval: DEFAULT_JWKS_REFETCH_INTERVAL,
+            clock_leeway: DEFAULT_CLOCK_LEEWAY,
             output: PhantomData,
         }
     }
@@ -590,6 +755,28 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
         self
     }
 
+    /// Sets the OpenID Connect issuer (`{PREFIX}_ISSUER`), for example
+    /// `https://sso.example.com/realms/main`. It is compared byte for byte with the discovery
+    /// document's `issuer` and every ID token's `iss`, so keep a trailing `/` where the
+    /// provider has one (Auth0).
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Sets the least time between two JWKS refetches caused by unknown key ids (default
+    /// 60 s). The first unknown key id after a fetch always refetches at once.
+    pub fn jwks_refetch_interval(mut self, interval: Duration) -> Self {
+        self.jwks_refetch_interval = interval;
+        self
+    }
+
+    /// Sets the clock skew tolerated on the ID token's `exp`, `iat` and `nbf` (default 60 s).
+    pub fn clock_leeway(mut self, leeway: Duration) -> Self {
+        self.clock_leeway = leeway;
+        self
+    }
+
     /// Signs a JWT for every token request (`private_key_jwt`, or Apple's generated client
     /// secret); the client secret may then be empty.
     pub fn client_assertion(mut self, assertion: Arc<dyn ClientAssertion>) -> Self {
@@ -655,31 +842,74 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
                 format!("{}: a public client needs PKCE", spec.id),
             ));
         }
-        let urls = self.resolve()?;
+        let openid_spec = spec.openid_spec();
+        let urls = self.resolve(openid_spec.is_some())?;
+        let issuer = match &openid_spec {
+            Some(openid) => Some(self.resolve_issuer(openid, &urls.vars)?),
+            None => None,
+        };
+        let placeholder = |url: &Option<Url>| match (url, &issuer) {
+            (Some(url), _) => Ok(url.clone()),
+            (None, Some((_, issuer))) => Ok(issuer.clone()),
+            (None, None) => Err(Error::config(
+                "provider spec",
+                format!("{}: no endpoint", spec.id),
+            )),
+        };
         let mut oauth = OAuth2Client::new(
             name.clone(),
             client_id,
             ClientSecret::new(secret),
-            urls.authorize,
-            urls.token,
+            placeholder(&urls.authorize)?,
+            placeholder(&urls.token)?,
         )
         .with_client_auth(spec.client_auth)
         .with_quirks(spec.token_quirks.clone())
         .with_scope_separator(spec.scope_separator)
         .with_token_encoding(spec.token_encoding)
         .with_revocation_method(spec.revocation_method);
-        if let Some(revocation) = urls.revocation {
-            oauth = oauth.with_revocation_url(revocation);
+        if let Some(revocation) = &urls.revocation {
+            oauth = oauth.with_revocation_url(revocation.clone());
         }
         if let Some(device) = urls.device_authorization {
             oauth = oauth.with_device_authorization_url(device);
         }
-        if let Some(assertion) = self.assertion {
+        if let Some(assertion) = self.assertion.clone() {
             oauth = oauth.with_client_assertion(assertion);
         }
-        let scopes = self
+        let mut scopes = self
             .scopes
+            .clone()
             .unwrap_or_else(|| spec.scopes.iter().map(|s| (*s).to_owned()).collect());
+        let openid = match (openid_spec, issuer) {
+            (Some(openid), Some((issuer, _))) => {
+                // An OpenID Connect login without the `openid` scope gets no ID token.
+                if !scopes.iter().any(|s| s == "openid") {
+                    scopes.insert(0, "openid".to_owned());
+                }
+                let jwks = openid
+                    .jwks_url
+                    .map(|t| self.template(t, &urls.vars, "jwks_url", "JWKS_URL"))
+                    .transpose()?;
+                let pinned = Pinned {
+                    authorize: urls.authorize.clone(),
+                    token: urls.token.clone(),
+                    user_info: urls.user_info.clone(),
+                    revocation: urls.revocation.clone(),
+                    jwks,
+                };
+                Some(Arc::new(OpenIdState::new(
+                    openid,
+                    spec.pkce,
+                    issuer,
+                    self.allow_http,
+                    pinned,
+                    self.jwks_refetch_interval,
+                    self.clock_leeway,
+                )))
+            }
+            _ => None,
+        };
         Ok(P::from(SpecProvider {
             spec,
             name,
@@ -689,11 +919,53 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
             user_info: urls.user_info,
             extra: urls.extra,
             scopes,
+            openid,
         }))
     }
 
+    /// The OpenID Connect issuer, as configured (kept byte for byte) and parsed.
+    fn resolve_issuer(
+        &self,
+        openid: &super::OpenIdSpec,
+        vars: &[(String, String)],
+    ) -> Result<(String, Url), Error> {
+        let setting = self.setting("issuer", "ISSUER");
+        let value = match (&self.issuer, openid.issuer) {
+            (Some(value), _) => value.trim().to_owned(),
+            (None, Some(template)) => {
+                let mut value = template.to_owned();
+                for (name, v) in vars {
+                    value = value.replace(&format!("{{{name}}}"), v);
+                }
+                value
+            }
+            (None, None) => {
+                return Err(Error::config(
+                    setting,
+                    "not set; use the issuer URL of your OpenID provider, such as \
+                     https://sso.example.com/realms/main (its discovery document is at \
+                     {issuer}/.well-known/openid-configuration)",
+                ));
+            }
+        };
+        if value.is_empty() {
+            return Err(Error::config(
+                setting,
+                "empty; use the issuer URL of your OpenID provider",
+            ));
+        }
+        let url = parse_endpoint(&setting, &value, self.allow_http)?;
+        if url.query().is_some() || value.contains('{') {
+            return Err(Error::config(
+                setting,
+                "the issuer must be an https URL without a query or a placeholder",
+            ));
+        }
+        Ok((value, url))
+    }
+
     /// Resolves every endpoint from the spec's templates and the overrides.
-    fn resolve(&self) -> Result<Endpoints, Error> {
+    fn resolve(&self, openid: bool) -> Result<Endpoints, Error> {
         let spec = self.spec;
         let client_id =
             percent_encoding::utf8_percent_encode(self.client_id.trim(), PATH_SEGMENT).to_string();
@@ -799,13 +1071,20 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
                 Some(url) => self.parse(url, option, suffix),
                 None => self.template(template, &vars, option, suffix),
             };
-        let authorize = endpoint(
+        // An OpenID Connect spec may leave endpoints empty: discovery gives them.
+        let optional = |value: &Option<String>, template: &str, option: &str, suffix: &str| match (
+            value, template,
+        ) {
+            (None, "") if openid => Ok(None),
+            (value, template) => endpoint(value, template, option, suffix).map(Some),
+        };
+        let authorize = optional(
             &self.authorize_url,
             spec.authorization_url,
             "authorize_url",
             "AUTHORIZE_URL",
         )?;
-        let token = endpoint(&self.token_url, spec.token_url, "token_url", "TOKEN_URL")?;
+        let token = optional(&self.token_url, spec.token_url, "token_url", "TOKEN_URL")?;
         let user_info = match (&self.user_info_url, spec.user_info_url) {
             (None, "") => None,
             (value, template) => Some(endpoint(value, template, "user_info_url", "USERINFO_URL")?),
@@ -846,6 +1125,7 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
             revocation,
             device_authorization,
             extra,
+            vars,
         })
     }
 
@@ -890,11 +1170,12 @@ struct Endpoints {
     base: Option<Url>,
     api: Option<Url>,
     user_info: Option<Url>,
-    authorize: Url,
-    token: Url,
+    authorize: Option<Url>,
+    token: Option<Url>,
     revocation: Option<Url>,
     device_authorization: Option<Url>,
     extra: Vec<(&'static str, Url)>,
+    vars: Vec<(String, String)>,
 }
 
 /// The context of errors raised by `provider` at `stage`.

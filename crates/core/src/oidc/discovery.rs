@@ -1,0 +1,138 @@
+//! OpenID Connect Discovery 1.0: the issuer's `/.well-known/openid-configuration`.
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::error::{Error, ProviderContext, Stage};
+use crate::http::HttpClient;
+
+/// The discovery URL of `issuer`: the issuer with exactly one `/` before
+/// `.well-known/openid-configuration`, so that an issuer ending with `/` (Auth0) works too.
+pub fn discovery_url(issuer: &str) -> String {
+    format!(
+        "{}/.well-known/openid-configuration",
+        issuer.trim().trim_end_matches('/')
+    )
+}
+
+/// The members of a discovery document that oauth-kit uses (OpenID Connect Discovery 1.0
+/// §3, RFC 8414, RFC 9207). Absent lists are empty; absent endpoints are `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ProviderMetadata {
+    /// The issuer identifier; it must equal the configured issuer byte for byte.
+    pub issuer: String,
+    /// The authorization endpoint.
+    #[serde(default)]
+    pub authorization_endpoint: Option<String>,
+    /// The token endpoint.
+    #[serde(default)]
+    pub token_endpoint: Option<String>,
+    /// The user-info endpoint.
+    #[serde(default)]
+    pub userinfo_endpoint: Option<String>,
+    /// The JWKS with the issuer's signing keys.
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
+    /// The RFC 7009 revocation endpoint.
+    #[serde(default)]
+    pub revocation_endpoint: Option<String>,
+    /// The RP-initiated logout endpoint.
+    #[serde(default)]
+    pub end_session_endpoint: Option<String>,
+    /// The scopes the issuer supports.
+    #[serde(default)]
+    pub scopes_supported: Vec<String>,
+    /// The response modes (`query`, `fragment`, `form_post`).
+    #[serde(default)]
+    pub response_modes_supported: Vec<String>,
+    /// The PKCE methods; absent means PKCE must not be assumed.
+    #[serde(default)]
+    pub code_challenge_methods_supported: Option<Vec<String>>,
+    /// The client authentication methods; absent means `client_secret_basic`.
+    #[serde(default)]
+    pub token_endpoint_auth_methods_supported: Option<Vec<String>>,
+    /// The ID-token signature algorithms.
+    #[serde(default)]
+    pub id_token_signing_alg_values_supported: Vec<String>,
+    /// Whether the authorization response carries `iss` (RFC 9207).
+    #[serde(default)]
+    pub authorization_response_iss_parameter_supported: bool,
+}
+
+impl ProviderMetadata {
+    /// Whether PKCE with S256 is listed.
+    pub fn supports_s256(&self) -> bool {
+        self.code_challenge_methods_supported
+            .as_ref()
+            .is_some_and(|m| m.iter().any(|m| m == "S256"))
+    }
+
+    /// The client authentication methods, with the specification's default
+    /// (`client_secret_basic`) when the document lists none.
+    pub fn token_auth_methods(&self) -> Vec<&str> {
+        match &self.token_endpoint_auth_methods_supported {
+            Some(methods) if !methods.is_empty() => methods.iter().map(String::as_str).collect(),
+            _ => vec!["client_secret_basic"],
+        }
+    }
+}
+
+/// Fetches `issuer`'s discovery document and checks that its `issuer` equals `issuer` byte for
+/// byte, or equals `tenant_issuer` (an issuer template such as Microsoft's
+/// `https://login.microsoftonline.com/{tenantid}/v2.0`) when one is given.
+///
+/// A different issuer is [`Error::DiscoveryIssuerMismatch`]: a configuration error.
+pub async fn fetch_metadata(
+    http: &HttpClient,
+    provider: &str,
+    issuer: &str,
+    tenant_issuer: Option<&str>,
+) -> Result<ProviderMetadata, Error> {
+    let context = ProviderContext::new(provider, Stage::Discovery);
+    let url = Url::parse(&discovery_url(issuer))
+        .map_err(|e| Error::config("issuer", format!("no discovery URL can be built: {e}")))?;
+    let response = http.get(&context, &url).await?;
+    let metadata: ProviderMetadata = response.json(&context)?;
+    let accepted = metadata.issuer == issuer || tenant_issuer.is_some_and(|t| metadata.issuer == t);
+    if !accepted {
+        return Err(Error::DiscoveryIssuerMismatch {
+            context,
+            expected: issuer.to_owned(),
+            found: metadata
+                .issuer
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(200)
+                .collect(),
+        });
+    }
+    Ok(metadata)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discovery_url_has_exactly_one_slash() {
+        for issuer in [
+            "https://id.example/realms/a",
+            "https://id.example/realms/a/",
+        ] {
+            assert_eq!(
+                discovery_url(issuer),
+                "https://id.example/realms/a/.well-known/openid-configuration"
+            );
+        }
+    }
+
+    #[test]
+    fn absent_auth_methods_mean_client_secret_basic() {
+        let metadata: ProviderMetadata =
+            serde_json::from_str(r#"{"issuer":"https://id.example"}"#).expect("parses");
+        assert_eq!(metadata.token_auth_methods(), ["client_secret_basic"]);
+        assert!(!metadata.supports_s256());
+        assert!(!metadata.authorization_response_iss_parameter_supported);
+    }
+}

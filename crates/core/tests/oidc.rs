@@ -1,0 +1,291 @@
+//! OpenID Connect in the spec machinery, against the testkit's mock issuer: discovery once,
+//! signatures with every allowed algorithm, the JWKS refetch policy, the nonce from this
+//! browser's flow record with both stores, and client authentication from discovery.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use oauth_kit_core::oidc::IdTokenError;
+use oauth_kit_core::spec::{OpenIdSpec, Pkce, ProviderSpec};
+use oauth_kit_core::{
+    BeginOptions, ClientSecret, Completion, CookieKey, Error, FlowConfig, HttpClient, LoginService,
+    MemoryStore, OAuthProvider, ProviderRegistry, SpecProvider,
+};
+use oauth_kit_testkit::{MockAlg, MockOidc, OidcConfig, OidcFault};
+
+static OIDC: ProviderSpec = ProviderSpec {
+    id: "oidc",
+    title: "OpenID Connect",
+    env_prefix: "OIDC",
+    scopes: &["openid", "email", "profile"],
+    pkce: Pkce::Required,
+    openid: Some(OpenIdSpec::DEFAULT),
+    ..ProviderSpec::DEFAULT
+};
+
+fn provider(mock: &MockOidc) -> SpecProvider {
+    SpecProvider::builder(
+        &OIDC,
+        mock.client_id(),
+        ClientSecret::new(mock.client_secret()),
+    )
+    .issuer(mock.issuer())
+    .build()
+    .unwrap()
+}
+
+fn service(provider: SpecProvider, memory_store: bool) -> LoginService {
+    let config = FlowConfig::builder("http://localhost:8000")
+        .cookie_key(
+            CookieKey::new(b"oidc-tests-cookie-key-0123456789-abcdefghijkl".to_vec()).unwrap(),
+        )
+        .build()
+        .unwrap();
+    let registry = ProviderRegistry::new().with(provider).unwrap();
+    let mut builder = LoginService::builder(registry, config);
+    if memory_store {
+        builder = builder.store(Arc::new(MemoryStore::new(1000)));
+    }
+    builder.build().unwrap()
+}
+
+/// A whole login: `begin`, the mock's authorization answer, `complete` with the flow cookie.
+async fn login(service: &LoginService) -> Completion {
+    let begin = service
+        .begin("oidc", BeginOptions::default())
+        .await
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = client
+        .get(begin.authorization_url.clone())
+        .send()
+        .await
+        .unwrap();
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    let query = url::Url::parse(&location)
+        .unwrap()
+        .query()
+        .unwrap_or("")
+        .to_owned();
+    let cookie = format!("{}={}", begin.cookie.name(), begin.cookie.value());
+    service
+        .complete_with_cookie_headers("oidc", &query, [cookie.as_str()])
+        .await
+}
+
+fn id_token_error(completion: Completion) -> IdTokenError {
+    match completion.result {
+        Err(Error::IdToken { kind, .. }) => kind,
+        other => panic!("expected an ID-token error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn login_maps_id_token_claims_merged_with_user_info() {
+    let mock = MockOidc::start().await.unwrap();
+    let service = service(provider(&mock), false);
+    let login = login(&service).await.result.unwrap();
+    assert_eq!(login.user.provider, "oidc");
+    assert_eq!(login.user.oauth_id, "248289761001");
+    assert_eq!(login.user.email.as_deref(), Some("ada@example.com"));
+    assert!(login.user.email_verified);
+    assert_eq!(login.user.username.as_deref(), Some("ada"));
+    assert_eq!(login.user.last_name.as_deref(), Some("Lovelace"));
+    assert!(login.user.raw_data.get("nonce").is_none());
+    let counters = mock.counters();
+    assert_eq!((counters.token, counters.userinfo), (1, 1));
+    assert!(counters.last_token_had_verifier);
+    assert!(counters.last_authorize_params.iter().any(|p| p == "nonce"));
+}
+
+#[tokio::test]
+async fn discovery_and_jwks_are_fetched_once_for_many_logins() {
+    let mock = MockOidc::start().await.unwrap();
+    let service = service(provider(&mock), false);
+    for _ in 0..3 {
+        login(&service).await.result.unwrap();
+    }
+    let counters = mock.counters();
+    assert_eq!(
+        (counters.discovery, counters.jwks, counters.token),
+        (1, 1, 3)
+    );
+}
+
+#[tokio::test]
+async fn every_allowed_algorithm_verifies() {
+    let mock = MockOidc::start().await.unwrap();
+    let service = service(provider(&mock), false);
+    for alg in [
+        MockAlg::RS256,
+        MockAlg::PS256,
+        MockAlg::ES256,
+        MockAlg::EdDSA,
+    ] {
+        mock.set_signing_alg(alg);
+        let result = login(&service).await.result;
+        assert!(result.is_ok(), "{alg:?}: {result:?}");
+    }
+}
+
+#[tokio::test]
+async fn nonce_comes_from_this_browsers_flow_record_with_both_stores() {
+    for memory_store in [false, true] {
+        let mock = MockOidc::start().await.unwrap();
+        let service = service(provider(&mock), memory_store);
+        assert!(login(&service).await.result.is_ok());
+        mock.set_fault(OidcFault::Nonce("another-browsers-nonce".into()));
+        assert_eq!(
+            id_token_error(login(&service).await),
+            IdTokenError::NonceMismatch
+        );
+        mock.clear_faults();
+        mock.set_fault(OidcFault::NoNonce);
+        assert_eq!(
+            id_token_error(login(&service).await),
+            IdTokenError::NonceMissing
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_key_id_refetches_once_at_once_then_is_rate_limited() {
+    let mock = MockOidc::start().await.unwrap();
+    let provider = SpecProvider::builder(
+        &OIDC,
+        mock.client_id(),
+        ClientSecret::new(mock.client_secret()),
+    )
+    .issuer(mock.issuer())
+    .jwks_refetch_interval(Duration::from_secs(3600))
+    .build()
+    .unwrap();
+    let service = service(provider, false);
+    login(&service).await.result.unwrap();
+    assert_eq!(mock.counters().jwks, 1);
+    mock.set_fault(OidcFault::UnknownKid);
+    assert_eq!(
+        id_token_error(login(&service).await),
+        IdTokenError::UnknownKey
+    );
+    assert_eq!(mock.counters().jwks, 2, "one refetch at once");
+    for _ in 0..5 {
+        assert_eq!(
+            id_token_error(login(&service).await),
+            IdTokenError::UnknownKey
+        );
+    }
+    assert_eq!(
+        mock.counters().jwks,
+        2,
+        "no further refetch within the interval"
+    );
+}
+
+#[tokio::test]
+async fn refetch_interval_zero_allows_a_refetch_per_unknown_key_id() {
+    let mock = MockOidc::start().await.unwrap();
+    let provider = SpecProvider::builder(
+        &OIDC,
+        mock.client_id(),
+        ClientSecret::new(mock.client_secret()),
+    )
+    .issuer(mock.issuer())
+    .jwks_refetch_interval(Duration::ZERO)
+    .build()
+    .unwrap();
+    let service = service(provider, false);
+    login(&service).await.result.unwrap();
+    mock.set_fault(OidcFault::UnknownKid);
+    for _ in 0..3 {
+        login(&service).await;
+    }
+    assert_eq!(mock.counters().jwks, 4);
+}
+
+#[tokio::test]
+async fn rotated_key_is_found_with_one_refetch() {
+    let mock = MockOidc::start().await.unwrap();
+    let service = service(provider(&mock), false);
+    login(&service).await.result.unwrap();
+    mock.rotate_keys().unwrap();
+    login(&service).await.result.unwrap();
+    assert_eq!(mock.counters().jwks, 2);
+}
+
+#[tokio::test]
+async fn discovery_issuer_mismatch_fails_before_the_authorization_request() {
+    let mock = MockOidc::start().await.unwrap();
+    mock.set_fault(OidcFault::DiscoveryIssuer(format!("{}/", mock.issuer())));
+    let service = service(provider(&mock), false);
+    let err = service
+        .begin("oidc", BeginOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::DiscoveryIssuerMismatch { .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.code(), "discovery_issuer_mismatch");
+    assert_eq!(mock.counters().authorize, 0);
+}
+
+#[tokio::test]
+async fn token_requests_use_the_first_listed_client_authentication() {
+    for (methods, expected) in [
+        (
+            vec!["client_secret_post", "client_secret_basic"],
+            "client_secret_post",
+        ),
+        (
+            vec!["private_key_jwt", "client_secret_basic"],
+            "client_secret_basic",
+        ),
+    ] {
+        let mock = MockOidc::start_with(OidcConfig {
+            auth_methods: methods.iter().map(|m| (*m).to_owned()).collect(),
+            ..OidcConfig::default()
+        })
+        .await
+        .unwrap();
+        let service = service(provider(&mock), false);
+        login(&service).await.result.unwrap();
+        assert_eq!(mock.counters().last_client_auth.as_deref(), Some(expected));
+    }
+}
+
+#[tokio::test]
+async fn standalone_use_needs_prepare_before_the_authorization_url() {
+    let mock = MockOidc::start().await.unwrap();
+    let provider = provider(&mock);
+    assert!(!provider.is_discovered());
+    let state = oauth_kit_core::CsrfState::new("state");
+    let options = oauth_kit_core::AuthorizeOptions::default();
+    let request =
+        oauth_kit_core::AuthorizationRequest::new("http://localhost/cb", &state, &options);
+    assert!(matches!(
+        provider.authorization_url(&request),
+        Err(Error::Config { .. })
+    ));
+    provider.prepare(&HttpClient::new().unwrap()).await.unwrap();
+    let url = provider.authorization_url(&request).unwrap();
+    assert!(url.as_str().starts_with(&mock.issuer()));
+    assert!(provider.capabilities().pkce && provider.capabilities().openid_connect);
+}
+
+#[tokio::test]
+async fn trailing_slash_issuer_is_kept_byte_for_byte() {
+    let mock = MockOidc::start_with(OidcConfig {
+        trailing_slash: true,
+        ..OidcConfig::default()
+    })
+    .await
+    .unwrap();
+    let service = service(provider(&mock), false);
+    login(&service).await.result.unwrap();
+}
