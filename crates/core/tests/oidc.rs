@@ -289,3 +289,99 @@ async fn trailing_slash_issuer_is_kept_byte_for_byte() {
     let service = service(provider(&mock), false);
     login(&service).await.result.unwrap();
 }
+
+static FORM_POST: ProviderSpec = ProviderSpec {
+    id: "oidc",
+    title: "OpenID Connect with form_post",
+    env_prefix: "OIDC",
+    scopes: &["openid", "email"],
+    pkce: Pkce::Required,
+    openid: Some(OpenIdSpec::DEFAULT),
+    response_mode: oauth_kit_core::spec::ResponseMode::FormPost,
+    ..ProviderSpec::DEFAULT
+};
+
+/// The hidden fields of the mock's auto-submitting form, as a form body.
+fn form_body(page: &str) -> String {
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    for input in page.split("<input ").skip(1) {
+        let attr = |name: &str| {
+            let start = input.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            let end = start + input[start..].find('"').unwrap();
+            input[start..end].replace("&amp;", "&")
+        };
+        body.append_pair(&attr("name"), &attr("value"));
+    }
+    body.finish()
+}
+
+#[tokio::test]
+async fn form_post_login_uses_a_same_site_none_cookie_still_bound_to_the_state() {
+    let mock = MockOidc::start().await.unwrap();
+    let provider = SpecProvider::builder(
+        &FORM_POST,
+        mock.client_id(),
+        ClientSecret::new(mock.client_secret()),
+    )
+    .issuer(mock.issuer())
+    .build()
+    .unwrap();
+    let service = service(provider, false);
+    assert!(service.uses_form_post("oidc"));
+    let begin = service
+        .begin("oidc", BeginOptions::default())
+        .await
+        .unwrap();
+    let header = begin.cookie.to_header_value();
+    assert!(
+        header.contains("SameSite=None") && header.ends_with("; Secure"),
+        "{header}"
+    );
+    assert!(
+        begin
+            .authorization_url
+            .query_pairs()
+            .any(|(k, v)| k == "response_mode" && v == "form_post")
+    );
+    let page = reqwest::get(begin.authorization_url.clone())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let body = form_body(&page);
+    let cookie = format!("{}={}", begin.cookie.name(), begin.cookie.value());
+
+    // Another state in the POST is refused: the cookie still binds the callback to this login.
+    let forged = body.replace("state=", "state=x");
+    let refused = service
+        .complete_with_cookie_headers("oidc", &forged, [cookie.as_str()])
+        .await;
+    assert!(
+        matches!(refused.result, Err(Error::StateMismatch)),
+        "{:?}",
+        refused.result
+    );
+    assert_eq!(mock.counters().token, 0);
+
+    let begin = service
+        .begin("oidc", BeginOptions::default())
+        .await
+        .unwrap();
+    let page = reqwest::get(begin.authorization_url.clone())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let cookie = format!("{}={}", begin.cookie.name(), begin.cookie.value());
+    let done = service
+        .complete_with_cookie_headers("oidc", &form_body(&page), [cookie.as_str()])
+        .await;
+    assert_eq!(done.result.unwrap().user.oauth_id, "248289761001");
+    let clear = done.clear_cookie.as_ref().unwrap().to_header_value();
+    assert!(
+        clear.contains("Max-Age=0") && clear.contains("SameSite=None"),
+        "{clear}"
+    );
+}

@@ -18,6 +18,7 @@
 //! | `reddit` | `reddit` | `oauth-kit-reddit` |
 //! | `atlassian` | `atlassian` | `oauth-kit-atlassian` |
 //! | `bitbucket-dc` | `bitbucket_dc` | `oauth-kit-bitbucket-dc` |
+//! | `oidc` | `oidc` | `oauth-kit-oidc` (any OpenID Connect issuer: `OIDC_ISSUER`) |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -173,6 +174,8 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_atlassian::SPEC);
     #[cfg(feature = "bitbucket-dc")]
     specs.push(&oauth_kit_bitbucket_dc::SPEC);
+    #[cfg(feature = "oidc")]
+    specs.push(&oauth_kit_oidc::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -241,6 +244,14 @@ pub mod atlassian {
 #[cfg(feature = "bitbucket-dc")]
 pub mod bitbucket_dc {
     pub use oauth_kit_bitbucket_dc::*;
+}
+
+/// Any OpenID Connect issuer (feature `oidc`): re-export of `oauth-kit-oidc`, with core's
+/// discovery, JWKS and ID-token types.
+#[cfg(feature = "oidc")]
+pub mod oidc {
+    pub use oauth_kit_core::oidc::*;
+    pub use oauth_kit_oidc::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
