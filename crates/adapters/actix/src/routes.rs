@@ -190,6 +190,10 @@ impl OAuth {
             .route(
                 &format!("{prefix}/{{provider}}/callback"),
                 web::head().to(head_not_allowed),
+            )
+            .route(
+                &format!("{prefix}/{{provider}}/callback"),
+                web::post().to(callback_post),
             );
     }
 
@@ -281,10 +285,44 @@ async fn callback(
     session: Session,
     req: HttpRequest,
 ) -> Result<HttpResponse, AuthRejection> {
+    complete(
+        &oauth,
+        provider.into_inner(),
+        &session,
+        &req,
+        req.query_string(),
+    )
+    .await
+}
+
+/// The callback of a provider that answers with a cross-site form POST
+/// (`response_mode=form_post`): the form body takes the place of the query string. Other
+/// providers' callbacks answer 405.
+async fn callback_post(
+    oauth: web::Data<OAuth>,
+    provider: web::Path<String>,
+    session: Session,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AuthRejection> {
+    if !oauth.inner.service.uses_form_post(&provider) {
+        return Err(AuthRejection(Rejection::MethodNotAllowed));
+    }
+    let form = std::str::from_utf8(&body).unwrap_or_default();
+    complete(&oauth, provider.into_inner(), &session, &req, form).await
+}
+
+async fn complete(
+    oauth: &OAuth,
+    provider: String,
+    session: &Session,
+    req: &HttpRequest,
+    params: &str,
+) -> Result<HttpResponse, AuthRejection> {
     let service = &oauth.inner.service;
     if service.registry().get(&provider).is_none() {
         return Err(AuthRejection::from_core(&Error::UnknownProvider {
-            name: provider.into_inner(),
+            name: provider,
         }));
     }
     if req.extensions().get::<DuplicateSessionCookies>().is_some() {
@@ -301,16 +339,11 @@ async fn callback(
         .collect::<Vec<&str>>();
     let client = req.peer_addr().map(|addr| addr.ip().to_string());
     let completion = service
-        .complete_from(
-            client.as_deref(),
-            &provider,
-            req.query_string(),
-            cookie_headers,
-        )
+        .complete_from(client.as_deref(), &provider, params, cookie_headers)
         .await;
 
     let location = match completion.result {
-        Ok(login) => match finish_login(&oauth, &session, &login).await {
+        Ok(login) => match finish_login(oauth, session, &login).await {
             Ok(()) => login.return_to.as_str().to_owned(),
             Err(code) => service.config().failure_location(&code),
         },

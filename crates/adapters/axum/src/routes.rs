@@ -104,7 +104,7 @@ impl OAuth {
             // and a link checker's HEAD must not complete (and use up) a login.
             .route(
                 &format!("{prefix}/{{provider}}/callback"),
-                get(callback).head(head_not_allowed),
+                get(callback).head(head_not_allowed).post(callback_post),
             )
             .route(&format!("{prefix}/logout"), post(logout))
             .with_state(self.clone())
@@ -163,6 +163,36 @@ async fn callback(
     headers: HeaderMap,
     extensions: Extensions,
 ) -> Response {
+    let params = uri.query().unwrap_or("");
+    complete(&oauth, provider, &session, params, &headers, &extensions).await
+}
+
+/// The callback of a provider that answers with a cross-site form POST
+/// (`response_mode=form_post`): the form body takes the place of the query string. Other
+/// providers' callbacks answer 405.
+async fn callback_post(
+    State(oauth): State<OAuth>,
+    Path(provider): Path<String>,
+    session: Session,
+    headers: HeaderMap,
+    extensions: Extensions,
+    body: axum::body::Bytes,
+) -> Response {
+    if !oauth.inner.service.uses_form_post(&provider) {
+        return crate::extract::AuthRejection(Rejection::MethodNotAllowed).into_response();
+    }
+    let form = std::str::from_utf8(&body).unwrap_or_default();
+    complete(&oauth, provider, &session, form, &headers, &extensions).await
+}
+
+async fn complete(
+    oauth: &OAuth,
+    provider: String,
+    session: &Session,
+    params: &str,
+    headers: &HeaderMap,
+    extensions: &Extensions,
+) -> Response {
     let service = &oauth.inner.service;
     if service.registry().get(&provider).is_none() {
         return error_response(&Error::UnknownProvider { name: provider });
@@ -183,16 +213,11 @@ async fn callback(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip().to_string());
     let completion = service
-        .complete_from(
-            client.as_deref(),
-            &provider,
-            uri.query().unwrap_or(""),
-            cookie_headers,
-        )
+        .complete_from(client.as_deref(), &provider, params, cookie_headers)
         .await;
 
     let location = match completion.result {
-        Ok(login) => match finish_login(&oauth, &session, &login).await {
+        Ok(login) => match finish_login(oauth, session, &login).await {
             Ok(()) => login.return_to.as_str().to_owned(),
             Err(code) => service.config().failure_location(&code),
         },

@@ -28,11 +28,23 @@ pub const KEY: &str = "adapter-test-cookie-key-0123456789abcdef";
 #[derive(Debug)]
 pub struct FakeProvider {
     name: &'static str,
+    form_post: bool,
 }
 
 impl FakeProvider {
     pub fn named(name: &'static str) -> Self {
-        Self { name }
+        Self {
+            name,
+            form_post: false,
+        }
+    }
+
+    /// A provider that answers with a cross-site form POST (`response_mode=form_post`).
+    pub fn form_post(name: &'static str) -> Self {
+        Self {
+            name,
+            form_post: true,
+        }
     }
 }
 
@@ -43,7 +55,7 @@ impl OAuthProvider for FakeProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::default()
+        Capabilities::default().form_post(self.form_post)
     }
 
     fn default_scopes(&self) -> Vec<String> {
