@@ -21,6 +21,8 @@ const SECRET_READERS: &[&str] = &[
     "crates/core/src/oauth2.rs",
     "crates/core/src/spec/provider.rs",
     "crates/core/src/client.rs",
+    // The ID token is validated, the nonce compared and the access token hashed (`at_hash`).
+    "crates/core/src/spec/openid.rs",
     "crates/core/src/flow/record.rs",
     // The token store format: tokens are written in clear for server-side stores.
     "crates/core/src/tokens/set.rs",

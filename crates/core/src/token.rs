@@ -210,14 +210,14 @@ pub fn parse_token_response(
     };
 
     if map.contains_key("error") && !map.contains_key("access_token") {
-        if quirks.error_with_http_200 {
-            if let Some(err) = oauth_error_body(&map) {
-                return Err(Error::OAuth {
-                    context: context.clone(),
-                    status,
-                    body: err,
-                });
-            }
+        if quirks.error_with_http_200
+            && let Some(err) = oauth_error_body(&map)
+        {
+            return Err(Error::OAuth {
+                context: context.clone(),
+                status,
+                body: err,
+            });
         }
         return Err(invalid(
             "HTTP 200 carrying an OAuth `error` member".to_owned(),

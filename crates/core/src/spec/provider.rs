@@ -93,6 +93,7 @@ impl SpecProvider {
     /// | `{PREFIX}_API_URL` | the base of every API call |
     /// | `{PREFIX}_USERINFO_URL` | the user-info endpoint override |
     /// | `{PREFIX}_REVOCATION_URL` | the revocation endpoint override (specs with revocation) |
+    /// | `{PREFIX}_ISSUER` | the OpenID Connect issuer (providers with an [`OpenIdSpec`](super::OpenIdSpec)) |
     /// | `{PREFIX}_{PARAM}` | each template parameter of the spec (`MICROSOFT_TENANT`) |
     ///
     /// Empty variables count as unset. Every error is an [`Error::Config`] naming the variable.

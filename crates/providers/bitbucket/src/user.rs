@@ -111,11 +111,11 @@ pub(crate) fn map_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {
 pub(crate) fn add_email<'a>(ctx: &'a UserContext<'a>, user: OAuthUserInfo) -> UserStepFuture<'a> {
     Box::pin(async move {
         let mut user = user;
-        if let Some(emails) = emails(ctx).await? {
-            if let Some(email) = choose_email(&emails) {
-                user.email = Some(email.address.clone());
-                user.email_verified = email.confirmed;
-            }
+        if let Some(emails) = emails(ctx).await?
+            && let Some(email) = choose_email(&emails)
+        {
+            user.email = Some(email.address.clone());
+            user.email_verified = email.confirmed;
         }
         Ok(user)
     })
