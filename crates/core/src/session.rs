@@ -353,12 +353,12 @@ impl<K: Hash + Eq + Clone, V> Table<K, V> {
             self.fresh.remove(&entry.created_tick);
         }
         self.created.remove(&entry.created_tick);
-        if let Some(owner) = &entry.owner {
-            if let Some(keys) = self.owners.get_mut(owner) {
-                keys.remove(&entry.last_tick);
-                if keys.is_empty() {
-                    self.owners.remove(owner);
-                }
+        if let Some(owner) = &entry.owner
+            && let Some(keys) = self.owners.get_mut(owner)
+        {
+            keys.remove(&entry.last_tick);
+            if keys.is_empty() {
+                self.owners.remove(owner);
             }
         }
         Some(entry.value)

@@ -445,10 +445,10 @@ impl LoginService {
             });
         }
         let code = AuthorizationCode::new(params.code.ok_or(Error::MissingCode)?);
-        if let Some(client) = client {
-            if !self.inner.limiter.allow(client) {
-                return Err(Error::RateLimited);
-            }
+        if let Some(client) = client
+            && !self.inner.limiter.allow(client)
+        {
+            return Err(Error::RateLimited);
         }
         let config = &self.inner.config;
         let http = &self.inner.http;
