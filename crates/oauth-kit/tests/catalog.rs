@@ -25,6 +25,16 @@ fn every_catalog_provider_registers_from_its_environment() {
                 "example".to_owned(),
             );
         }
+        // An OpenID Connect provider without a fixed issuer needs `{PREFIX}_ISSUER`.
+        if spec
+            .openid_spec()
+            .is_some_and(|openid| openid.issuer.is_none())
+        {
+            vars.insert(
+                spec.env_var("ISSUER"),
+                "https://sso.example.com/realms/main".to_owned(),
+            );
+        }
     }
     let registry = ProviderSettings::from_lookup(move |name| vars.get(name).cloned())
         .registry()
