@@ -428,10 +428,10 @@ impl MockProvider {
         if let Some(device) = &wire.device_authorization {
             vars.push(("DEVICE_AUTHORIZATION_URL".to_owned(), device.to_string()));
         }
-        if wire.user_info_override {
-            if let Some(user) = self.user_info_url() {
-                vars.push(("USERINFO_URL".to_owned(), user));
-            }
+        if wire.user_info_override
+            && let Some(user) = self.user_info_url()
+        {
+            vars.push(("USERINFO_URL".to_owned(), user));
         }
         let spec = self.spec();
         for (name, value) in &wire.params {
