@@ -291,12 +291,12 @@ async fn logout(State(oauth): State<OAuth>, session: Session, headers: HeaderMap
     // The stored session is deleted first: if the store fails, the answer says so (503) and
     // the browser keeps its cookie, so the logout can be retried; a session must not outlive
     // a logout that looked successful.
-    if session.id().is_some() {
-        if let Err(err) = session.delete().await {
-            let rejection =
-                crate::extract::session_rejection(&err, "the session could not be ended at logout");
-            return crate::extract::AuthRejection(rejection).into_response();
-        }
+    if session.id().is_some()
+        && let Err(err) = session.delete().await
+    {
+        let rejection =
+            crate::extract::session_rejection(&err, "the session could not be ended at logout");
+        return crate::extract::AuthRejection(rejection).into_response();
     }
     // Flushed (emptied, deleted, without an id), the session's cookie is removed by the
     // session layer.
