@@ -1,11 +1,10 @@
 //! actix-session's Redis store with the connection's key prefix and a bound on every call,
 //! for the Actix adapter's sessions.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
-
-use std::collections::HashMap;
 
 use actix_session::storage::{
     LoadError, RedisSessionStore, SaveError, SessionKey, SessionStore, UpdateError,
