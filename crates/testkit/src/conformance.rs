@@ -52,6 +52,7 @@ pub struct Fixtures {
     minimal_endpoints: Vec<(String, String)>,
     errors: Vec<(u16, String)>,
     params: Vec<(String, String)>,
+    headers: Vec<(String, String, String)>,
 }
 
 impl Fixtures {
@@ -66,7 +67,22 @@ impl Fixtures {
             minimal_endpoints: Vec::new(),
             errors: Vec::new(),
             params: Vec::new(),
+            headers: Vec::new(),
         }
+    }
+
+    /// A response header of `endpoint` (`user`, or the name of a further endpoint) on its
+    /// successful answers, such as Bitbucket Data Center's `X-AUSERNAME` on the endpoint its
+    /// user step calls first.
+    pub fn header(
+        mut self,
+        endpoint: impl Into<String>,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.headers
+            .push((endpoint.into(), name.into(), value.into()));
+        self
     }
 
     /// The body of the further endpoint `name` (as named in the spec's `extra_endpoints`).
@@ -146,6 +162,20 @@ impl Suite {
         matches!(self.spec.user_source, UserSource::TokenResponse(_))
     }
 
+    /// Whether the spec's user step finds the user (no user-info endpoint).
+    fn uses_step(&self) -> bool {
+        matches!(self.spec.user_source, UserSource::Step)
+    }
+
+    /// The endpoint whose failures the user fetch reports: the user-info endpoint, or for a
+    /// spec whose step finds the user, the first further endpoint the step calls.
+    fn user_endpoint(&self) -> Endpoint {
+        match (self.uses_step(), self.spec.extra_endpoints.first()) {
+            (true, Some((name, _))) => Endpoint::extra(name),
+            _ => Endpoint::User,
+        }
+    }
+
     fn supports_pkce(&self) -> bool {
         !matches!(self.spec.pkce, Pkce::Unsupported)
     }
@@ -172,6 +202,9 @@ impl Suite {
         }
         for (name, value) in &fixtures.params {
             config = config.param(name.clone(), value.clone());
+        }
+        for (endpoint, name, value) in &fixtures.headers {
+            config = config.header(endpoint.clone(), name.clone(), value.clone());
         }
         match MockProvider::start(self.spec, config).await {
             Ok(mock) => mock,
@@ -290,6 +323,10 @@ impl Suite {
         );
         for (name, value) in &self.fixtures.params {
             builder = builder.param(name.clone(), value.clone());
+        }
+        if self.spec.base_url == Some("") {
+            // A self-hosted-only spec has no default instance.
+            builder = builder.base_url(format!("https://{}.example.com", self.spec.id));
         }
         if matches!(self.spec.client_auth, ClientAuth::PrivateKeyJwt) {
             builder = builder.client_assertion(Arc::new(MockClientAssertion));
@@ -449,13 +486,44 @@ impl Suite {
         assert!(!user.oauth_id.is_empty());
         assert_eq!(
             mock.counters().user,
-            u64::from(!self.uses_token_response()),
-            "the user endpoint is called once (never for a user in the token response)"
+            u64::from(!self.uses_token_response() && !self.uses_step()),
+            "the user endpoint is called once (never for a user in the token response or found \
+             by the user step)"
         );
+        self.sample_maps_as_declared().await;
         match serde_json::to_string_pretty(&user) {
-            Ok(json) => json,
+            // URLs a provider makes absolute on its instance point at the mock's random port.
+            Ok(json) => json.replace(&mock.base_url(), "http://[mock]"),
             Err(error) => panic!("the user does not serialize: {error}"),
         }
+    }
+
+    /// Part of `user_is_mapped_as_in_the_snapshot`: the spec's
+    /// [`SampleAccount`](oauth_kit_core::spec::SampleAccount), served by a mock as demos and
+    /// end-to-end tests serve it, logs in as the `oauth_id`, `email` and `email_verified` the
+    /// sample declares.
+    async fn sample_maps_as_declared(&self) {
+        let Some(sample) = self.spec.sample else {
+            return;
+        };
+        let config = MockProviderConfig::sample(self.spec);
+        let mock = match MockProvider::start(self.spec, config).await {
+            Ok(mock) => mock,
+            Err(error) => panic!(
+                "the mock of `{}`'s sample does not start: {error}",
+                self.spec.id
+            ),
+        };
+        let provider = self.provider(&mock);
+        let http = Self::http();
+        let login = self.login(&mock, &provider, &http).await;
+        let user = Self::user(&provider, &http, &login.token).await;
+        assert_eq!(user.oauth_id, sample.oauth_id, "the sample's oauth_id");
+        assert_eq!(user.email.as_deref(), sample.email, "the sample's email");
+        assert_eq!(
+            user.email_verified, sample.email_verified,
+            "the sample's email_verified"
+        );
     }
 
     /// Case `api_error_statuses_map_to_typed_errors_with_hints`: 401, 403, 429 and 500 from
@@ -497,7 +565,7 @@ impl Suite {
         }
         let login = self.login(&mock, &provider, &http).await;
         for status in ERROR_STATUSES {
-            mock.set_fault(Endpoint::User, Fault::Status(status));
+            mock.set_fault(self.user_endpoint(), Fault::Status(status));
             match provider.user_info(&http, &login.token).await {
                 Err(Error::HttpStatus {
                     status: got,
@@ -550,7 +618,7 @@ impl Suite {
             assert_eq!(value, &None, "`{field}` of the minimal user");
         }
         assert!(!user.email_verified);
-        if !self.uses_token_response() {
+        if !self.uses_token_response() && !self.uses_step() {
             let raw: Value = match serde_json::from_str(&self.fixtures.minimal_user) {
                 Ok(raw) => raw,
                 Err(error) => panic!("the minimal user fixture is not JSON: {error}"),
@@ -595,6 +663,22 @@ impl Suite {
             return;
         }
         let login = self.login(&mock, &provider, &http).await;
+        if self.uses_step() {
+            for (name, _) in self.spec.extra_endpoints {
+                mock.set_endpoint(*name, "{}");
+            }
+            let result = provider.user_info(&http, &login.token).await;
+            assert!(
+                matches!(result, Err(Error::InvalidResponse { .. })),
+                "a user step that finds no user: {result:?}"
+            );
+            for (name, json) in &self.fixtures.endpoints {
+                mock.set_endpoint(name.clone(), json.clone());
+            }
+            self.malformed_further_endpoints(&mock, &provider, &http, &login.token)
+                .await;
+            return;
+        }
         mock.set_fault(Endpoint::User, Fault::MalformedJson);
         let result = provider.user_info(&http, &login.token).await;
         assert!(
@@ -614,9 +698,21 @@ impl Suite {
             );
         }
         mock.set_user(self.fixtures.user.clone());
+        self.malformed_further_endpoints(&mock, &provider, &http, &login.token)
+            .await;
+    }
+
+    /// A truncated body from each further endpoint gives a user or a typed error.
+    async fn malformed_further_endpoints(
+        &self,
+        mock: &MockProvider,
+        provider: &SpecProvider,
+        http: &HttpClient,
+        token: &OAuthToken,
+    ) {
         for (name, _) in self.spec.extra_endpoints {
             mock.set_fault(Endpoint::extra(name), Fault::MalformedJson);
-            let result = provider.user_info(&http, &login.token).await;
+            let result = provider.user_info(http, token).await;
             assert!(
                 matches!(result, Ok(_) | Err(Error::InvalidResponse { .. })),
                 "a truncated body from `{name}`: {result:?}"
@@ -730,7 +826,7 @@ impl Suite {
         if let Err(error) = replay {
             printed.extend([format!("{error:?}"), error.to_string()]);
         }
-        mock.set_fault(Endpoint::User, Fault::Status(401));
+        mock.set_fault(self.user_endpoint(), Fault::Status(401));
         mock.set_fault(Endpoint::Token, Fault::Status(401));
         if let Err(error) = provider.user_info(&http, &login.token).await {
             printed.extend([format!("{error:?}"), error.to_string()]);

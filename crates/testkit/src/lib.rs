@@ -11,6 +11,10 @@
 //!   with the status codes, JSON shapes and quirks of the real service (`"scopes"` in the token
 //!   response, refresh tokens that are not rotated, braces in user UUIDs, absolute `next`
 //!   links), computed from configurable users.
+//! - [`MockCatalog`] starts one of these for every spec of a catalog (a [`MockOidc`] issuer
+//!   for the OpenID Connect ones), each serving the spec's
+//!   [`SampleAccount`](oauth_kit_core::spec::SampleAccount), so a demo or an end-to-end test
+//!   logs in with every provider offline.
 //! - [`provider_conformance!`] generates the suite of tests that every provider crate runs
 //!   against its spec and fixtures.
 //!
@@ -92,6 +96,7 @@
 mod api;
 mod authorize;
 mod avatar;
+mod catalog;
 mod config;
 pub mod conformance;
 mod device;
@@ -117,6 +122,7 @@ use std::sync::Arc;
 /// The web framework the mocks are built with, for [`MockExtension`] routes.
 pub use axum;
 
+pub use crate::catalog::{CatalogEntry, CatalogMock, MockCatalog};
 pub use crate::config::{
     Consent, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MockConfig, MockEmail, MockUser,
 };
@@ -126,6 +132,7 @@ pub use crate::fault::{Endpoint, Fault};
 pub use crate::grants::RefreshTokens;
 pub use crate::provider::{
     MOCK_CLIENT_ID, MOCK_CLIENT_SECRET, MockClientAssertion, MockProvider, MockProviderConfig,
+    STANDARD_ACCOUNT, sample_account,
 };
 use crate::server::{Handle, Layout};
 pub use crate::state::Counters;

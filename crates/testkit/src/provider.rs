@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use oauth_kit_core::spec::{Profile, ProviderBuilder, ProviderSpec};
+use oauth_kit_core::spec::{Profile, ProviderBuilder, ProviderSpec, SampleAccount};
 use oauth_kit_core::{ClientAssertion, ClientAuth, ClientSecret, Error, SpecProvider};
 use url::Url;
 
@@ -96,6 +96,47 @@ impl MockProviderConfig {
             extensions: Vec::new(),
             device: MockDevice::default(),
         }
+    }
+
+    /// A configuration that serves `spec`'s [`SampleAccount`]: its user JSON, further
+    /// endpoints and response headers ([`sample_account`]: the spec's own sample, or the
+    /// standard OpenID Connect account when it has none).
+    ///
+    /// ```
+    /// use oauth_kit_core::ProviderSpec;
+    /// use oauth_kit_testkit::MockProviderConfig;
+    ///
+    /// static PLAIN: ProviderSpec = ProviderSpec { id: "plain", ..ProviderSpec::DEFAULT };
+    /// // PLAIN has no sample: the mock serves the standard claims, which the default mapping
+    /// // reads.
+    /// let config = MockProviderConfig::sample(&PLAIN);
+    /// # let _ = config;
+    /// ```
+    pub fn sample(spec: &'static ProviderSpec) -> Self {
+        let sample = sample_account(spec);
+        let mut config = Self::new(sample.user);
+        for (name, json) in sample.endpoints {
+            config = config.endpoint(*name, *json);
+        }
+        for (endpoint, name, value) in sample.headers {
+            config = config.header(*endpoint, *name, *value);
+        }
+        config
+    }
+
+    /// A response header of the endpoint `endpoint` (`user` for the user-info endpoint, or the
+    /// name of a further endpoint) on its successful answers, such as Bitbucket Data Center's
+    /// `X-AUSERNAME`.
+    pub fn header(
+        mut self,
+        endpoint: impl Into<String>,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.fixtures
+            .headers
+            .push((endpoint.into(), name.into(), value.into()));
+        self
     }
 
     /// How the RFC 8628 device endpoint answers, for a spec that declares one.
@@ -560,6 +601,24 @@ impl MockProvider {
     pub fn shutdown(&self) {
         self.inner.shutdown();
     }
+}
+
+/// The account of the standard OpenID Connect claims (Ada Lovelace, a verified email): what
+/// the mocks serve for a spec without a [`SampleAccount`] of its own. Specs that map the
+/// standard claims (the default mapping) log in with it.
+pub const STANDARD_ACCOUNT: SampleAccount = SampleAccount {
+    user: r#"{"sub": "248289761001", "email": "ada@example.com", "email_verified": true, "preferred_username": "ada", "given_name": "Ada", "family_name": "Lovelace", "name": "Ada Lovelace", "picture": "https://example.com/ada.png", "profile": "https://example.com/ada"}"#,
+    endpoints: &[],
+    headers: &[],
+    oauth_id: "248289761001",
+    email: Some("ada@example.com"),
+    email_verified: true,
+};
+
+/// The account the mocks serve for `spec`: its own [`SampleAccount`], else
+/// [`STANDARD_ACCOUNT`].
+pub fn sample_account(spec: &ProviderSpec) -> SampleAccount {
+    spec.sample.unwrap_or(STANDARD_ACCOUNT)
 }
 
 /// GETs an authorization URL without following redirects and returns the `Location`.

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 
 use crate::fault::{self, Endpoint};
@@ -64,7 +64,7 @@ pub(crate) async fn user(
         return response;
     }
     let body = shared.lock().fixtures.user.clone();
-    respond::raw_json(StatusCode::OK, body)
+    with_headers(&shared, "user", respond::raw_json(StatusCode::OK, body))
 }
 
 /// A further endpoint of the spec, by name: its fixture, or a 404 when the test gave none.
@@ -92,11 +92,26 @@ pub(crate) async fn extra(
     }
     let body = shared.lock().fixtures.endpoints.get(name).cloned();
     match body {
-        Some(body) => respond::raw_json(StatusCode::OK, body),
+        Some(body) => with_headers(&shared, name, respond::raw_json(StatusCode::OK, body)),
         None => respond::api_error(
             &shared,
             StatusCode::NOT_FOUND,
             &format!("The mock has no fixture for the endpoint `{name}`."),
         ),
     }
+}
+
+/// Adds the fixture's response headers of `endpoint` to a successful answer; a header that is
+/// not a valid name or value is left out (the configuration documents the shapes).
+fn with_headers(shared: &Shared, endpoint: &str, mut response: Response) -> Response {
+    let headers = shared.lock().fixtures.headers.clone();
+    for (_, name, value) in headers.iter().filter(|(e, _, _)| e == endpoint) {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            response.headers_mut().append(name, value);
+        }
+    }
+    response
 }

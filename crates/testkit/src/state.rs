@@ -105,6 +105,9 @@ pub(crate) struct FixtureSet {
     pub(crate) endpoints: HashMap<String, String>,
     /// Error bodies by status, used instead of the generic error body.
     pub(crate) errors: HashMap<u16, String>,
+    /// Response headers of successful answers, as `(endpoint, name, value)`; the endpoint is
+    /// `user` or the name of a further endpoint.
+    pub(crate) headers: Vec<(String, String, String)>,
 }
 
 /// Mutable state, behind the mutex in [`Shared`].

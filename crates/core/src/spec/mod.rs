@@ -258,6 +258,61 @@ pub struct ProviderSpec {
     pub openid: Option<OpenIdSpec>,
     /// How the authorization response comes back.
     pub response_mode: ResponseMode,
+    /// An invented account in the provider's wire shapes, which the testkit's mock serves for
+    /// this spec so that demos and end-to-end tests log in without an account anywhere.
+    pub sample: Option<SampleAccount>,
+}
+
+/// An invented account of a provider, in the provider's real wire shapes, with what its
+/// mapping makes of it.
+///
+/// The testkit's mock identity provider serves it for the spec (the user JSON from the
+/// user-info endpoint, or as the ID token's claims for an OpenID Connect spec; the further
+/// endpoints' bodies and response headers), the demos log in with it when no credentials are
+/// set, and the conformance suite checks that the spec maps it to `oauth_id`, `email` and
+/// `email_verified` as declared here.
+///
+/// ```
+/// use oauth_kit_core::spec::SampleAccount;
+///
+/// const ACME_SAMPLE: SampleAccount = SampleAccount {
+///     user: r#"{"id": 42, "login": "ada", "email": "ada@example.com"}"#,
+///     oauth_id: "42",
+///     email: Some("ada@example.com"),
+///     ..SampleAccount::DEFAULT
+/// };
+/// assert!(!ACME_SAMPLE.email_verified);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleAccount {
+    /// The user JSON: the user-info endpoint's body (the token response's member for a
+    /// [`UserSource::TokenResponse`] spec), or the ID token's claims for an OpenID Connect
+    /// spec.
+    pub user: &'static str,
+    /// The bodies of the spec's further endpoints, by name (as in `extra_endpoints`).
+    pub endpoints: &'static [(&'static str, &'static str)],
+    /// Response headers, as `(endpoint, header, value)`; the endpoint is `"user"` for the
+    /// user-info endpoint or the name of a further endpoint (Bitbucket Data Center's
+    /// `X-AUSERNAME`).
+    pub headers: &'static [(&'static str, &'static str, &'static str)],
+    /// The `oauth_id` the spec maps the account to.
+    pub oauth_id: &'static str,
+    /// The `email` the spec maps the account to.
+    pub email: Option<&'static str>,
+    /// The `email_verified` the spec maps the account to.
+    pub email_verified: bool,
+}
+
+impl SampleAccount {
+    /// Nothing set: build a sample with `..SampleAccount::DEFAULT`.
+    pub const DEFAULT: SampleAccount = SampleAccount {
+        user: "{}",
+        endpoints: &[],
+        headers: &[],
+        oauth_id: "",
+        email: None,
+        email_verified: false,
+    };
 }
 
 impl ProviderSpec {
@@ -307,6 +362,7 @@ impl ProviderSpec {
         user_step: None,
         openid: None,
         response_mode: ResponseMode::Query,
+        sample: None,
     };
 
     /// The capabilities of an instance of this spec.

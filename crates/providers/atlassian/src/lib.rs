@@ -29,7 +29,9 @@
 //!   `email_verified` is true only when `/me` says `email_verified: true`; whether it ever
 //!   does is UNCONFIRMED, so expect it to be false.
 
-use oauth_kit_core::spec::{CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec};
+use oauth_kit_core::spec::{
+    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount,
+};
 use oauth_kit_core::{Capabilities, ClientAuth, OAuthUserInfo, TokenEncoding};
 
 /// Atlassian Cloud (3LO) as data.
@@ -54,6 +56,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         console: Some("developer.atlassian.com > Developer console > your app > Settings"),
     },
     map_user,
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/user.json"),
+        oauth_id: "5b10a2844c20165a70e96621",
+        email: Some("ines.moreau@example.fr"),
+        email_verified: false,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 

@@ -44,8 +44,8 @@
 //!   `avatarUrl` is made absolute on the instance's origin.
 
 use oauth_kit_core::spec::{
-    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, UserContext, UserSource,
-    UserStepFuture,
+    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount, UserContext,
+    UserSource, UserStepFuture,
 };
 use oauth_kit_core::{Capabilities, ClientAuth, Error, OAuthUserInfo};
 use percent_encoding::percent_decode;
@@ -80,6 +80,21 @@ pub static SPEC: ProviderSpec = ProviderSpec {
     },
     map_user,
     user_step: Some(find_user),
+    sample: Some(SampleAccount {
+        // No user-info endpoint: the step reads X-AUSERNAME, then the user list.
+        user: "{}",
+        endpoints: &[
+            (
+                "whoami",
+                include_str!("../tests/fixtures/application_properties.json"),
+            ),
+            ("users", include_str!("../tests/fixtures/users.json")),
+        ],
+        headers: &[("whoami", "X-AUSERNAME", "erlich-bachmann")],
+        oauth_id: "52",
+        email: Some("erlich.b@example.com"),
+        email_verified: false,
+    }),
     ..ProviderSpec::DEFAULT
 };
 

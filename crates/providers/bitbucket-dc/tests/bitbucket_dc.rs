@@ -252,3 +252,18 @@ async fn a_login_sends_pkce_and_the_credentials_and_refresh_rotates() {
     ));
     server.verify().await;
 }
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_bitbucket_dc::SPEC,
+    // No user-info endpoint: the step reads `X-AUSERNAME` from the first endpoint, then finds
+    // that user in the user list.
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new("{}", "{}")
+        .endpoint("whoami", include_str!("fixtures/application_properties.json"))
+        .endpoint("users", include_str!("fixtures/users.json"))
+        .minimal_endpoint(
+            "users",
+            r#"{"size": 1, "isLastPage": true, "values": [{"id": 52, "name": "erlich-bachmann"}]}"#,
+        )
+        .header("whoami", "X-AUSERNAME", "erlich-bachmann")
+        .error(401, include_str!("fixtures/error_401.json")),
+}

@@ -62,7 +62,7 @@ pub mod fuzzing;
 mod scope;
 mod user;
 
-use oauth_kit_core::spec::{CredentialHelp, Pkce, ProviderBuilder, ProviderSpec};
+use oauth_kit_core::spec::{CredentialHelp, Pkce, ProviderBuilder, ProviderSpec, SampleAccount};
 use oauth_kit_core::{Capabilities, TokenQuirks};
 
 pub use scope::BitbucketScope;
@@ -111,6 +111,17 @@ pub static SPEC: ProviderSpec = ProviderSpec {
     },
     map_user: user::map_user,
     user_step: Some(user::add_email),
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/user.json"),
+        endpoints: &[(
+            "emails",
+            include_str!("../tests/fixtures/emails_primary_first.json"),
+        )],
+        oauth_id: "3c5e0f9a-7b21-4d8e-9a44-6f0c2b1d8e73",
+        email: Some("mira@example.com"),
+        email_verified: true,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 

@@ -30,7 +30,9 @@
 //!   flag, which is about the account's email address. The avatar URL is built from the id and
 //!   the avatar hash on Discord's CDN; a user without an avatar gets none.
 
-use oauth_kit_core::spec::{CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec};
+use oauth_kit_core::spec::{
+    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount,
+};
 use oauth_kit_core::{Capabilities, OAuthUserInfo};
 
 /// Discord as data.
@@ -53,6 +55,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         console: Some("Developer Portal > Applications > OAuth2"),
     },
     map_user,
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/user.json"),
+        oauth_id: "80351110224678912",
+        email: Some("nelly@example.com"),
+        email_verified: true,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 

@@ -38,7 +38,7 @@
 //!   supported: leave it off.
 
 use oauth_kit_core::spec::{
-    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, SpecParam,
+    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount, SpecParam,
 };
 use oauth_kit_core::{Capabilities, ClientAuth, OAuthUserInfo, TokenEncoding};
 use serde_json::Value;
@@ -75,6 +75,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         console: Some("App settings > Basic in the Meta app dashboard"),
     },
     map_user,
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/user.json"),
+        oauth_id: "10224716398204581",
+        email: Some("tomasz.w@example.org"),
+        email_verified: false,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 

@@ -39,7 +39,8 @@
 //! - `email_verified` is true only for an address that `/user/emails` reports as verified.
 
 use oauth_kit_core::spec::{
-    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, UserContext, UserStepFuture,
+    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount, UserContext,
+    UserStepFuture,
 };
 use oauth_kit_core::{
     Capabilities, ClientAuth, OAuthUserInfo, RevocationMethod, TokenQuirks, non_empty,
@@ -79,6 +80,14 @@ pub static SPEC: ProviderSpec = ProviderSpec {
     },
     map_user,
     user_step: Some(add_email),
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/user.json"),
+        endpoints: &[("emails", include_str!("../tests/fixtures/emails.json"))],
+        oauth_id: "48213907",
+        email: Some("mira@example.org"),
+        email_verified: true,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 

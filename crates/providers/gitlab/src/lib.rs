@@ -32,7 +32,9 @@
 //!   GitLab sets `confirmed_at` when the user confirms their primary address. It is a
 //!   heuristic: the REST API has no per-address flag.
 
-use oauth_kit_core::spec::{CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec};
+use oauth_kit_core::spec::{
+    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount,
+};
 use oauth_kit_core::{Capabilities, ClientAuth, OAuthUserInfo};
 
 /// GitLab as data: every endpoint under the instance's base URL (`GITLAB_BASE_URL`, default
@@ -58,6 +60,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         console: Some("User settings > Applications"),
     },
     map_user,
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/user.json"),
+        oauth_id: "7301",
+        email: Some("ada@quill.example"),
+        email_verified: true,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 

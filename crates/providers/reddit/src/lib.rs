@@ -29,7 +29,9 @@
 //! - `oauth_id` is the account's base-36 `id` (without the `t2_` prefix). Reddit never gives an
 //!   email address: `email` is `None` and `email_verified` false.
 
-use oauth_kit_core::spec::{CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec};
+use oauth_kit_core::spec::{
+    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount,
+};
 use oauth_kit_core::{Capabilities, OAuthUserInfo, TokenQuirks};
 
 /// Reddit as data.
@@ -54,6 +56,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         console: Some("reddit.com/prefs/apps"),
     },
     map_user,
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/user.json"),
+        oauth_id: "14jblb",
+        email: None,
+        email_verified: false,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 

@@ -27,7 +27,9 @@
 //!   `None`). `email_verified` is **always false**: Spotify states that the address is
 //!   unverified.
 
-use oauth_kit_core::spec::{CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec};
+use oauth_kit_core::spec::{
+    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount,
+};
 use oauth_kit_core::{Capabilities, OAuthUserInfo};
 
 /// Spotify as data.
@@ -49,6 +51,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         console: Some("developer.spotify.com > Dashboard > your app > Settings"),
     },
     map_user,
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/user.json"),
+        oauth_id: "linneaberg92",
+        email: Some("linnea.berg@example.se"),
+        email_verified: false,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 

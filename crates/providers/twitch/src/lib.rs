@@ -32,7 +32,7 @@
 //!   true whenever it is present.
 
 use oauth_kit_core::spec::{
-    CredentialHelp, HeaderSource, Pkce, Profile, ProviderBuilder, ProviderSpec,
+    CredentialHelp, HeaderSource, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount,
 };
 use oauth_kit_core::{Capabilities, ClientAuth, OAuthUserInfo, TokenQuirks};
 
@@ -60,6 +60,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         console: Some("dev.twitch.tv > Your Console > Applications"),
     },
     map_user,
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/user.json"),
+        oauth_id: "141981764",
+        email: Some("lumen.fox@example.com"),
+        email_verified: true,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 

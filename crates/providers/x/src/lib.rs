@@ -29,7 +29,9 @@
 //!   An application that adds the `users.email` scope and `confirmed_email` to the user
 //!   fields (`X_USERINFO_URL`) gets that address as verified: X only returns confirmed ones.
 
-use oauth_kit_core::spec::{CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec};
+use oauth_kit_core::spec::{
+    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount,
+};
 use oauth_kit_core::{Capabilities, OAuthUserInfo};
 
 /// X as data.
@@ -53,6 +55,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         console: Some("the X developer portal: your app's Keys and tokens"),
     },
     map_user,
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/user.json"),
+        oauth_id: "1719384650237441024",
+        email: Some("priya.raman@example.com"),
+        email_verified: true,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 

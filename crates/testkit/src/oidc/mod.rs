@@ -336,6 +336,31 @@ impl MockOidc {
         self.inner.addr
     }
 
+    /// The server's origin, `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.inner.shared.origin.clone()
+    }
+
+    /// The authorization endpoint, `{issuer}/protocol/auth` (as discovery lists it).
+    pub fn authorize_url(&self) -> String {
+        server::endpoint(&self.inner.shared, "auth")
+    }
+
+    /// The token endpoint, `{issuer}/protocol/token`.
+    pub fn token_url(&self) -> String {
+        server::endpoint(&self.inner.shared, "token")
+    }
+
+    /// The user-info endpoint, `{issuer}/protocol/userinfo`.
+    pub fn userinfo_url(&self) -> String {
+        server::endpoint(&self.inner.shared, "userinfo")
+    }
+
+    /// The JWKS, `{issuer}/protocol/certs`.
+    pub fn jwks_url(&self) -> String {
+        server::endpoint(&self.inner.shared, "certs")
+    }
+
     /// The accepted client id.
     pub fn client_id(&self) -> String {
         self.inner.shared.config.client_id.clone()

@@ -36,7 +36,7 @@ fn bad_request(message: &str) -> Response {
     )
 }
 
-fn endpoint(shared: &Shared, name: &str) -> String {
+pub(super) fn endpoint(shared: &Shared, name: &str) -> String {
     format!(
         "{}{}/protocol/{name}",
         shared.origin,
