@@ -1,9 +1,11 @@
 //! The oauth-kit demo on Actix-web.
 //!
-//! `cargo run -p example-actix`, then open <http://localhost:8000>. Without
-//! `BITBUCKET_CLIENT_ID` the demo starts a mock Bitbucket in-process, so the login works with
-//! no account anywhere; with `BITBUCKET_CLIENT_ID` and `BITBUCKET_CLIENT_SECRET` set it logs in
-//! with real Bitbucket. Same environment variables, routes, JSON and pages as `example-axum`.
+//! `cargo run -p example-actix`, then open <http://localhost:8000>. With no provider's
+//! credentials set, the demo starts the built-in mocks in-process and shows a button for every
+//! provider of the catalog, so each login works with no account anywhere; with
+//! `{PREFIX}_CLIENT_ID` and `{PREFIX}_CLIENT_SECRET` set for some providers, exactly those log
+//! in with the real provider. Same environment variables, routes, JSON and pages as
+//! `example-axum`.
 
 use std::process::ExitCode;
 
@@ -17,7 +19,7 @@ use oauth_kit_actix::{CurrentUser, OAuth, OptionalUser, SessionLayer, VerifiedUs
 #[derive(Clone)]
 struct AppState {
     prefix: String,
-    providers: Vec<(String, String)>,
+    providers: Vec<demo_support::LoginButton>,
 }
 
 #[tokio::main]
@@ -128,6 +130,7 @@ async fn login_page(state: web::Data<AppState>, query: web::Query<LoginQuery>) -
     html(demo_support::login_page(
         query.error.as_deref(),
         &state.prefix,
+        &state.providers,
     ))
 }
 

@@ -1,9 +1,11 @@
 //! The oauth-kit demo on Axum.
 //!
-//! `cargo run -p example-axum`, then open <http://localhost:8000>. Without
-//! `BITBUCKET_CLIENT_ID` the demo starts a mock Bitbucket in-process, so the login works with
-//! no account anywhere; with `BITBUCKET_CLIENT_ID` and `BITBUCKET_CLIENT_SECRET` set it logs in
-//! with real Bitbucket.
+//! `cargo run -p example-axum`, then open <http://localhost:8000>. With no provider's
+//! credentials set, the demo starts the built-in mocks in-process and shows a button for every
+//! provider of the catalog, so each login works with no account anywhere; with
+//! `{PREFIX}_CLIENT_ID` and `{PREFIX}_CLIENT_SECRET` set for some providers (for example
+//! `BITBUCKET_CLIENT_ID` and `BITBUCKET_CLIENT_SECRET`), exactly those log in with the real
+//! provider.
 
 use std::process::ExitCode;
 
@@ -20,7 +22,7 @@ use oauth_kit::redis::RedisSessionStore;
 #[derive(Clone)]
 struct AppState {
     prefix: String,
-    providers: Vec<(String, String)>,
+    providers: Vec<demo_support::LoginButton>,
 }
 
 #[tokio::main]
@@ -102,6 +104,7 @@ async fn login_page(
     Html(demo_support::login_page(
         query.error.as_deref(),
         &state.prefix,
+        &state.providers,
     ))
 }
 

@@ -2,7 +2,9 @@
 //!
 //! Each case starts a fresh mock Bitbucket (`oauth-kit-testkit`) and the demo binary as a child
 //! process pointed at it, then drives the demo over real HTTP with a cookie-keeping client.
-//! A demo crate runs the whole suite with one line in `tests/e2e.rs`:
+//! One further case per catalog provider logs in through the demo's built-in mocks (no
+//! credentials set), all of them against one demo process; a last case checks that these cases
+//! are exactly the catalog. A demo crate runs the whole suite with one line in `tests/e2e.rs`:
 //!
 //! ```ignore
 //! demo_support::demo_e2e_suite!(env!("CARGO_BIN_EXE_example-axum"));
@@ -79,8 +81,46 @@ pub async fn launch_on(
     mock: Option<&MockBitbucket>,
     extra: &[(&str, &str)],
 ) -> DemoProcess {
+    launch_with(Command::new(binary), binary, port, mock, extra).await
+}
+
+/// Starts `binary` with no provider variables (so it runs its built-in mocks) such that it
+/// stops when this test process ends, even without a drop: a shell starts it in the
+/// background and stops it when its standard input, a pipe from this process, closes.
+pub async fn launch_tied_to_this_process(binary: &str) -> DemoProcess {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("\"$0\" & demo=$!; read -r _; kill \"$demo\"")
+        .arg(binary);
+    let demo = launch_with(cmd, binary, free_port(), None, &[]).await;
+    assert!(
+        demo.child.stdin.is_some(),
+        "the shell's standard input is a pipe"
+    );
+    demo
+}
+
+async fn launch_with(
+    mut cmd: Command,
+    binary: &str,
+    port: u16,
+    mock: Option<&MockBitbucket>,
+    extra: &[(&str, &str)],
+) -> DemoProcess {
     let base = format!("http://127.0.0.1:{port}");
-    let mut cmd = Command::new(binary);
+    // No provider variable of the developer's environment reaches the demo.
+    let prefixes: Vec<String> = oauth_kit::catalog()
+        .iter()
+        .map(|spec| format!("{}_", spec.env_prefix))
+        .collect();
+    for (name, _) in std::env::vars() {
+        if prefixes
+            .iter()
+            .any(|prefix| name.starts_with(prefix.as_str()))
+        {
+            cmd.env_remove(name);
+        }
+    }
     for name in [
         "BITBUCKET_CLIENT_ID",
         "BITBUCKET_CLIENT_SECRET",
@@ -116,7 +156,7 @@ pub async fn launch_on(
     }
     cmd.stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .kill_on_drop(true);
     let mut child = cmd
         .spawn()
@@ -916,20 +956,13 @@ pub async fn no_secret_reaches_logs_pages_or_urls(bin: &str) {
     assert_no_secret(failed.location(), &secrets, "the failure Location");
 }
 
-pub async fn embedded_mock_lets_a_newcomer_log_in(bin: &str) {
-    let demo = launch(bin, None, &[]).await;
-    let mut browser = Browser::new();
-    let start = browser
-        .get(&format!("{}/auth/bitbucket/login?next=%2F", demo.base))
-        .await;
-    assert_eq!(start.status, 303);
-    let consent = browser.get(start.location()).await;
-    assert_eq!(
-        consent.status, 200,
-        "the built-in mock shows a consent page"
-    );
-    assert!(consent.body.contains("Allow"));
-    // Submit the consent form with "Allow".
+/// Submits the consent page `consent` of the mock at `authorization_url` with its "Allow"
+/// button and returns the decision's reply (a redirect to the callback).
+async fn allow_on_consent_page(
+    browser: &mut Browser,
+    authorization_url: &str,
+    consent: &Reply,
+) -> Reply {
     let action = consent
         .body
         .split("action=\"")
@@ -969,9 +1002,27 @@ pub async fn embedded_mock_lets_a_newcomer_log_in(bin: &str) {
     if let Some(pair) = allow_name {
         form.push(pair);
     }
-    let start_url = Url::parse(start.location()).unwrap();
-    let action_url = start_url.join(&action).unwrap();
-    let decision = browser.post_form(action_url.as_str(), &form).await;
+    let action_url = Url::parse(authorization_url)
+        .unwrap()
+        .join(&action)
+        .unwrap();
+    browser.post_form(action_url.as_str(), &form).await
+}
+
+pub async fn embedded_mock_lets_a_newcomer_log_in(bin: &str) {
+    let demo = launch(bin, None, &[]).await;
+    let mut browser = Browser::new();
+    let start = browser
+        .get(&format!("{}/auth/bitbucket/login?next=%2F", demo.base))
+        .await;
+    assert_eq!(start.status, 303);
+    let consent = browser.get(start.location()).await;
+    assert_eq!(
+        consent.status, 200,
+        "the built-in mock shows a consent page"
+    );
+    assert!(consent.body.contains("Allow"));
+    let decision = allow_on_consent_page(&mut browser, start.location(), &consent).await;
     assert!(
         matches!(decision.status, 302 | 303),
         "consent answered {}: {}",
@@ -1392,7 +1443,129 @@ pub async fn idle_half_open_connections_do_not_stop_normal_requests(bin: &str) {
     assert!(closed.is_ok(), "half-open connections were kept open");
 }
 
-/// Generates one `#[tokio::test]` per case of the suite for the demo binary `$bin`.
+// ---------------------------------------------------------------------------------------------
+// Every catalog provider through the built-in mocks.
+// ---------------------------------------------------------------------------------------------
+
+/// The runtime of the per-provider cases: one for the whole test binary, so that the demo they
+/// share (and the tasks reading its output) outlive each case.
+fn provider_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
+}
+
+/// The demo with no credentials set, shared by the per-provider cases of a test binary (each
+/// test binary runs one demo binary).
+static EMBEDDED_DEMO: tokio::sync::OnceCell<DemoProcess> = tokio::sync::OnceCell::const_new();
+
+/// The catalog id of a case name (`bitbucket_dc` is `bitbucket-dc`).
+fn provider_id(case: &str) -> String {
+    case.replace('_', "-")
+}
+
+/// Plays the user at the mock's authorization endpoint: approves on its consent page when it
+/// shows one, and returns the callback URL the mock sends the browser to.
+pub async fn approve_at_mock(authorization_url: &str) -> String {
+    let mut browser = Browser::new();
+    let reply = browser.get(authorization_url).await;
+    let decision = match reply.status {
+        200 if reply.body.contains("Allow") => {
+            allow_on_consent_page(&mut browser, authorization_url, &reply).await
+        }
+        _ => reply,
+    };
+    assert!(
+        matches!(decision.status, 302 | 303),
+        "the mock at {authorization_url} answered {}: {}",
+        decision.status,
+        decision.body
+    );
+    decision.location().to_owned()
+}
+
+/// The case of one catalog provider: with no credentials set, the home page has its button,
+/// and a login through the demo's built-in mock ends at the return path with `/me` naming the
+/// provider and the mock's account (`oauth_id`, `email`, `email_verified` of the spec's
+/// sample account); logout ends the session.
+pub fn logs_in_through_the_built_in_mock(bin: &'static str, case: &str) {
+    let id = provider_id(case);
+    provider_runtime().block_on(async move {
+        let demo = EMBEDDED_DEMO
+            .get_or_init(|| launch_tied_to_this_process(bin))
+            .await;
+        let spec = oauth_kit::catalog()
+            .into_iter()
+            .find(|spec| spec.id == id)
+            .unwrap_or_else(|| panic!("`{id}` is not in the catalog"));
+        let account = oauth_kit_testkit::sample_account(spec);
+        let mut browser = Browser::new();
+        let home = browser.get(&format!("{}/", demo.base)).await;
+        assert!(
+            home.body
+                .contains(&format!("href=\"/auth/{id}/login?next=%2F\"")),
+            "the home page has no button for {id}"
+        );
+        let start = browser
+            .get(&format!("{}/auth/{id}/login?next=%2Fafter", demo.base))
+            .await;
+        assert_eq!(
+            start.status, 303,
+            "login with {id} answered {}: {}",
+            start.status, start.body
+        );
+        let callback = approve_at_mock(start.location()).await;
+        assert!(
+            callback.starts_with(&format!("{}/auth/{id}/callback?", demo.base)),
+            "the mock of {id} sent the browser to {callback}"
+        );
+        let done = browser.get(&callback).await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert_eq!(
+            done.location(),
+            "/after",
+            "the login with {id} failed; the demo's output:\n{}",
+            demo.logs()
+        );
+        let me = browser.get(&format!("{}/me", demo.base)).await;
+        assert_eq!(me.status, 200, "{}", me.body);
+        let me = me.json();
+        assert_eq!(me["provider"], id.as_str());
+        assert_eq!(me["oauth_id"], account.oauth_id, "{me}");
+        assert_eq!(me["email"], serde_json::json!(account.email), "{me}");
+        assert_eq!(me["email_verified"], account.email_verified, "{me}");
+        let logout = browser.post(&format!("{}/auth/logout", demo.base)).await;
+        assert_eq!(logout.status, 303, "{}", logout.body);
+        let after = browser.get(&format!("{}/me", demo.base)).await;
+        assert_eq!(after.status, 401, "logout left the session of {id}");
+    });
+}
+
+/// The check that the per-provider cases (named after the ids, `-` written `_`) are exactly
+/// the catalog's providers, so that a provider cannot be left out of the suite.
+pub fn provider_cases_are_the_catalog(cases: &[&str]) {
+    let mut cases: Vec<String> = cases.iter().map(|case| provider_id(case)).collect();
+    cases.sort();
+    let mut catalog: Vec<String> = oauth_kit::catalog()
+        .iter()
+        .map(|spec| spec.id.to_owned())
+        .collect();
+    catalog.sort();
+    assert_eq!(
+        cases, catalog,
+        "the per-provider cases of demo_e2e_suite! (examples/demo-support/src/e2e.rs) must be \
+         exactly the catalog's providers: `cargo xtask new-provider` adds a provider's case, a \
+         provider added by hand needs its id added there"
+    );
+}
+
+/// Generates one `#[tokio::test]` per case of the suite for the demo binary `$bin`, and one
+/// `#[test]` per catalog provider (module `logs_in_through_the_built_in_mock`).
 #[macro_export]
 macro_rules! demo_e2e_suite {
     ($bin:expr) => {
@@ -1431,6 +1604,38 @@ macro_rules! demo_e2e_suite {
             a_huge_profile_never_produces_an_unusable_cookie,
             idle_half_open_connections_do_not_stop_normal_requests,
         );
+        $crate::demo_e2e_suite!(@providers $bin;
+            atlassian,
+            bitbucket,
+            bitbucket_dc,
+            discord,
+            facebook,
+            github,
+            gitlab,
+            oidc,
+            reddit,
+            spotify,
+            twitch,
+            x,
+            // xtask:new-provider e2e (`cargo xtask new-provider NAME` adds provider cases above this line)
+        );
+    };
+    (@providers $bin:expr; $($provider:ident),* $(,)?) => {
+        /// One login per catalog provider through the demo's built-in mocks, every case against
+        /// the same demo process.
+        mod logs_in_through_the_built_in_mock {
+            $(
+                #[test]
+                fn $provider() {
+                    $crate::e2e::logs_in_through_the_built_in_mock($bin, stringify!($provider));
+                }
+            )*
+
+            #[test]
+            fn cases_are_exactly_the_catalog() {
+                $crate::e2e::provider_cases_are_the_catalog(&[$(stringify!($provider)),*]);
+            }
+        }
     };
     (@cases $bin:expr; $($case:ident),* $(,)?) => {
         $(

@@ -1,6 +1,7 @@
 //! What the oauth-kit demo applications (`example-axum`, `example-actix`) share: the settings
-//! read from the environment, the provider set-up (real Bitbucket, or the built-in mock when no
-//! credentials are set), the HTML pages and the JSON shape of `/me`.
+//! read from the environment, the provider set-up (the providers whose credentials are set, or
+//! when none are, every provider of the catalog against the built-in mocks), the HTML pages
+//! and the JSON shape of `/me`.
 //!
 //! The [`e2e`] module holds the end-to-end suite that runs unchanged against every demo binary;
 //! [`instances`] the suite of two instances behind one URL sharing one Redis; [`load`] the
@@ -22,14 +23,12 @@ mod pages;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use oauth_kit::{
-    ClientSecret, Error, FlowConfig, LoginService, ProviderRegistry, ProviderSettings, SessionUser,
-};
-use oauth_kit_bitbucket::BitbucketProvider;
+use oauth_kit::spec::ProviderSpec;
+use oauth_kit::{Error, FlowConfig, LoginService, ProviderSettings, SessionUser};
 use oauth_kit_redis::{RedisConfig, RedisConnection};
-use oauth_kit_testkit::{Consent, MockBitbucket, MockConfig, MockUser};
+use oauth_kit_testkit::{Consent, MockBitbucket, MockCatalog, MockConfig, MockUser};
 
-pub use pages::{error_message, escape_html, home_page, login_page};
+pub use pages::{LoginButton, error_message, escape_html, home_page, login_page};
 
 /// The demo's settings, from the environment variables of the demo contract.
 #[derive(Debug, Clone)]
@@ -40,7 +39,7 @@ pub struct Settings {
     /// (`http://localhost:8000`).
     pub redirect_base_url: String,
     /// Whether no provider's client id is set (`BITBUCKET_CLIENT_ID`, `GITHUB_CLIENT_ID`, ...):
-    /// then the built-in mock Bitbucket is used.
+    /// then every catalog provider logs in against the built-in mocks.
     pub use_mock: bool,
     /// `APP_HEADER_READ_TIMEOUT_SECS`, default 10: how long a client may take to send a
     /// request head (Slowloris protection).
@@ -91,13 +90,15 @@ impl Settings {
     }
 }
 
-/// The login service of a demo, and the built-in mock Bitbucket when it runs one.
+/// The login service of a demo, and the built-in mocks when it runs them.
 #[derive(Debug)]
 pub struct Demo {
     /// The login service to mount.
     pub service: LoginService,
     /// The in-process mock Bitbucket, when no credentials were set.
     pub mock: Option<MockBitbucket>,
+    /// The in-process mocks of every other catalog provider, when no credentials were set.
+    pub mocks: Option<MockCatalog>,
     /// The Redis connection, when `OAUTH_REDIS_URL` is set: the login service keeps its flow
     /// state there, and the demo its sessions.
     pub redis: Option<RedisConnection>,
@@ -106,8 +107,10 @@ pub struct Demo {
 impl Demo {
     /// Builds the providers and the login service: every catalog provider whose variables are
     /// set (`{PREFIX}_CLIENT_ID`, `{PREFIX}_CLIENT_SECRET` and its endpoint overrides). When
-    /// none is, starts the mock Bitbucket on a loopback port (with a consent page) and points
-    /// the Bitbucket provider at it.
+    /// none is, starts the built-in mocks on loopback ports and registers every catalog
+    /// provider against them: the mock Bitbucket (with a consent page) for Bitbucket, and for
+    /// every other provider the testkit's mock of its spec, serving the spec's sample account
+    /// ([`MockCatalog`]).
     pub async fn start(settings: &Settings) -> Result<Self, Error> {
         let lookup = |name: &str| -> Option<String> {
             if name == "OAUTH_REDIRECT_BASE_URL" {
@@ -116,37 +119,25 @@ impl Demo {
             std::env::var(name).ok()
         };
         let config = FlowConfig::from_lookup(lookup)?;
-        let (registry, mock) = if settings.use_mock {
-            let mock = MockBitbucket::start_with(MockConfig {
-                consent: Consent::Interactive,
-                ..MockConfig::default()
-            })
-            .await
-            .map_err(|e| Error::config("mock Bitbucket", format!("cannot start: {e}")))?;
-            // Avatars served by the mock itself, so the page shows them offline too.
-            for user in [MockUser::mira(), MockUser::tomas()] {
-                let initials: String = user
-                    .display_name
-                    .split_whitespace()
-                    .filter_map(|w| w.chars().next())
-                    .take(2)
-                    .collect();
-                mock.add_user(MockUser {
-                    avatar_url: mock.avatar_url(&initials),
-                    ..user
-                });
+        let (registry, mock, mocks) = if settings.use_mock {
+            let (mock, mocks) = start_mocks().await?;
+            let mut vars = mocks.env_vars();
+            if let Some(spec) = bitbucket_spec() {
+                vars.extend([
+                    (spec.env_var("CLIENT_ID"), mock.client_id()),
+                    (spec.env_var("CLIENT_SECRET"), mock.client_secret()),
+                    (spec.env_var("AUTHORIZE_URL"), mock.authorize_url()),
+                    (spec.env_var("TOKEN_URL"), mock.token_url()),
+                    (spec.env_var("API_URL"), mock.api_url()),
+                ]);
             }
-            let provider = BitbucketProvider::builder(
-                mock.client_id(),
-                ClientSecret::new(mock.client_secret()),
-            )
-            .authorize_url(mock.authorize_url())
-            .token_url(mock.token_url())
-            .api_url(mock.api_url())
-            .build()?;
-            (ProviderRegistry::new().with(provider)?, Some(mock))
+            let registry = ProviderSettings::from_lookup(move |name| {
+                vars.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+            })
+            .registry()?;
+            (registry, Some(mock), Some(mocks))
         } else {
-            (ProviderSettings::from_env().registry()?, None)
+            (ProviderSettings::from_env().registry()?, None, None)
         };
         let mut builder = LoginService::builder(registry, config);
         let redis = match &settings.redis {
@@ -163,25 +154,31 @@ impl Demo {
         Ok(Self {
             service,
             mock,
+            mocks,
             redis,
         })
     }
 
-    /// The registered providers as (registry name, title), for the home page's buttons.
-    pub fn providers(&self) -> Vec<(String, String)> {
+    /// A login button per registered provider, in the order of the pages: by title.
+    pub fn providers(&self) -> Vec<LoginButton> {
         let catalog = oauth_kit::catalog();
-        self.service
+        let mut buttons: Vec<LoginButton> = self
+            .service
             .registry()
             .iter()
             .map(|provider| {
                 let name = provider.name().to_owned();
-                let title = catalog
-                    .iter()
-                    .find(|spec| spec.id == name)
-                    .map_or_else(|| name.clone(), |spec| spec.title.to_owned());
-                (name, title)
+                // An instance renamed with `{PREFIX}_NAME` shows its name.
+                let spec = catalog.iter().find(|spec| spec.id == name);
+                LoginButton {
+                    title: spec.map_or_else(|| name.clone(), |spec| spec.title.to_owned()),
+                    own_server: spec.is_some_and(|spec| own_server(spec)),
+                    name,
+                }
             })
-            .collect()
+            .collect();
+        buttons.sort_by_key(|b| (b.title.to_lowercase(), b.name.clone()));
+        buttons
     }
 
     /// Logs where the demo listens, which Bitbucket it uses and the callback URL to register.
@@ -189,9 +186,10 @@ impl Demo {
         match &self.mock {
             Some(mock) => tracing::info!(
                 mock = %mock.base_url(),
-                "no provider is configured: using the built-in mock Bitbucket (no account needed). \
-                 Set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or another provider's) to \
-                 use the real provider"
+                providers = self.service.registry().len(),
+                "no provider is configured: every provider logs in against the built-in mocks \
+                 (no account needed). Set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (or \
+                 another provider's) to use the real providers"
             ),
             None => tracing::info!(
                 providers = ?self.service.registry().names().collect::<Vec<_>>(),
@@ -214,6 +212,53 @@ impl Demo {
             settings.app_addr
         );
     }
+}
+
+/// The spec of the catalog's Bitbucket Cloud, which the mock Bitbucket serves.
+fn bitbucket_spec() -> Option<&'static ProviderSpec> {
+    oauth_kit::catalog()
+        .into_iter()
+        .find(|spec| spec.id == oauth_kit::bitbucket::SPEC.id)
+}
+
+/// Starts the built-in mocks: the mock Bitbucket with a consent page and avatars it serves
+/// itself (so the page shows them offline too), and a mock of every other catalog provider.
+async fn start_mocks() -> Result<(MockBitbucket, MockCatalog), Error> {
+    let mock = MockBitbucket::start_with(MockConfig {
+        consent: Consent::Interactive,
+        ..MockConfig::default()
+    })
+    .await
+    .map_err(|e| Error::config("mock Bitbucket", format!("cannot start: {e}")))?;
+    for user in [MockUser::mira(), MockUser::tomas()] {
+        let initials: String = user
+            .display_name
+            .split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .take(2)
+            .collect();
+        mock.add_user(MockUser {
+            avatar_url: mock.avatar_url(&initials),
+            ..user
+        });
+    }
+    let others = oauth_kit::catalog()
+        .into_iter()
+        .filter(|spec| spec.id != oauth_kit::bitbucket::SPEC.id);
+    let mocks = MockCatalog::start(others, Consent::Interactive)
+        .await
+        .map_err(|e| Error::config("built-in mocks", format!("cannot start: {e}")))?;
+    Ok((mock, mocks))
+}
+
+/// Whether a provider logs in at a server of the user's organization rather than at one public
+/// service: a self-hosted-only provider (Bitbucket Data Center), or an OpenID Connect provider
+/// whose issuer every instance configures (`OIDC_ISSUER`).
+pub fn own_server(spec: &ProviderSpec) -> bool {
+    spec.base_url == Some("")
+        || spec
+            .openid_spec()
+            .is_some_and(|openid| openid.issuer.is_none())
 }
 
 /// Headers of every page and of `/me`: no cache may keep them (they depend on who is logged

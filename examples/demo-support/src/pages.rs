@@ -18,20 +18,35 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// A provider's login button: the registry name (the route segment), the title shown, and
+/// whether it logs in at a server of the user's organization (self-hosted or an OpenID
+/// Connect issuer of one's own), which the pages group apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginButton {
+    /// The registry name: `/auth/<name>/login`.
+    pub name: String,
+    /// The name shown ("GitHub").
+    pub title: String,
+    /// Whether the provider is self-hosted or an issuer the instance configures.
+    pub own_server: bool,
+}
+
 /// A human message for a failure code of the adapters.
 pub fn error_message(code: &str) -> &'static str {
     match code {
-        "access_denied" => "You declined the authorization at Bitbucket. Nothing was shared.",
-        "authorization_failed" => "Bitbucket could not authorize this application.",
+        "access_denied" => "You declined the authorization at the provider. Nothing was shared.",
+        "authorization_failed" => "The provider could not authorize this application.",
         "state_missing" | "state_mismatch" | "flow_missing" | "flow_invalid" | "flow_replayed"
         | "provider_mismatch" | "issuer_mismatch" | "invalid_callback" => {
             "The login could not be verified. Please start again from this site."
         }
         "state_expired" => "The login took too long. Please try again.",
         "token_error" | "user_info_error" => {
-            "Bitbucket did not complete the login. Please try again later."
+            "The provider did not complete the login. Please try again later."
         }
-        "provider_unavailable" => "Bitbucket is not reachable right now. Please try again later.",
+        "provider_unavailable" => {
+            "The provider is not reachable right now. Please try again later."
+        }
         "store_unavailable" => {
             "The login service is briefly unavailable. Please try again shortly."
         }
@@ -47,13 +62,15 @@ pub fn error_message(code: &str) -> &'static str {
     }
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#172b4d}\
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:48rem;margin:3rem auto;padding:0 1rem;color:#172b4d}\
 .card{border:1px solid #dfe1e6;border-radius:8px;padding:1.5rem;display:flex;gap:1rem;align-items:center}\
 .card img{width:64px;height:64px;border-radius:50%}\
 button,.button{background:#0052cc;color:#fff;border:0;border-radius:4px;padding:.6rem 1rem;font-size:1rem;text-decoration:none;cursor:pointer}\
 .error{background:#ffebe6;border:1px solid #ff8f73;border-radius:4px;padding:.8rem}\
 .verified{color:#006644}.unverified{color:#974f0c}\
-.providers{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.6rem}";
+.providers{list-style:none;padding:0;margin:0 0 1.5rem;display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.5rem}\
+.providers .button{display:block;padding:.45rem .6rem;font-size:.9rem;text-align:center;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}\
+h2{font-size:1rem;margin:1rem 0 .5rem;color:#42526e}";
 
 fn layout(title: &str, body: &str) -> String {
     format!(
@@ -64,28 +81,50 @@ fn layout(title: &str, body: &str) -> String {
     )
 }
 
-/// `GET /`: a login button per provider (registry name and title), or the logged-in user's
-/// card with a logout button.
-pub fn home_page(
-    user: Option<&SessionUser>,
-    prefix: &str,
-    providers: &[(String, String)],
-) -> String {
-    let Some(user) = user else {
-        let buttons: String = providers
+/// The login buttons as a compact grid in the order given, the providers of one's own server
+/// (self-hosted, OpenID Connect) in a group of their own after the others. Plain links: the
+/// pages run no script.
+fn button_grid(prefix: &str, providers: &[LoginButton]) -> String {
+    let list = |own_server: bool| -> String {
+        providers
             .iter()
-            .map(|(name, title)| {
+            .filter(|b| b.own_server == own_server)
+            .map(|b| {
                 format!(
-                    "<li><a class=\"button\" href=\"{}/{}/login?next=%2F\">Log in with {}</a></li>",
+                    "<li><a class=\"button\" href=\"{}/{}/login?next=%2F\" title=\"Log in with {title}\">Log in with {title}</a></li>",
                     escape_html(prefix),
-                    escape_html(name),
-                    escape_html(title)
+                    escape_html(&b.name),
+                    title = escape_html(&b.title)
                 )
             })
-            .collect();
+            .collect()
+    };
+    let mut html = String::new();
+    let public = list(false);
+    if !public.is_empty() {
+        html.push_str(&format!(
+            "<nav aria-label=\"Providers\"><ul class=\"providers\">{public}</ul></nav>"
+        ));
+    }
+    let own = list(true);
+    if !own.is_empty() {
+        html.push_str(&format!(
+            "<nav aria-label=\"Your organization's server\"><h2>Your organization's server \
+             (self-hosted, OpenID Connect)</h2><ul class=\"providers\">{own}</ul></nav>"
+        ));
+    }
+    html
+}
+
+/// `GET /`: a login button per provider, or the logged-in user's card with a logout button.
+pub fn home_page(user: Option<&SessionUser>, prefix: &str, providers: &[LoginButton]) -> String {
+    let Some(user) = user else {
         return layout(
             "oauth-kit demo",
-            &format!("<p>Log in with your account.</p><ul class=\"providers\">{buttons}</ul>"),
+            &format!(
+                "<p>Log in with your account.</p>{}",
+                button_grid(prefix, providers)
+            ),
         );
     };
     let u = &user.user;
@@ -100,8 +139,9 @@ pub fn home_page(
         .unwrap_or_default();
     let email = match (&u.email, u.email_verified) {
         (Some(email), true) => format!(
-            "{} <span class=\"verified\" title=\"verified by Bitbucket\">&#10003; verified</span>",
-            escape_html(email)
+            "{} <span class=\"verified\" title=\"verified by {}\">&#10003; verified</span>",
+            escape_html(email),
+            escape_html(&u.provider)
         ),
         (Some(email), false) => format!(
             "{} <span class=\"unverified\">(not verified)</span>",
@@ -127,8 +167,8 @@ pub fn home_page(
     )
 }
 
-/// `GET /login`: the login button and, when `error` is given, a human message (escaped).
-pub fn login_page(error: Option<&str>, prefix: &str) -> String {
+/// `GET /login`: the login buttons and, when `error` is given, a human message (escaped).
+pub fn login_page(error: Option<&str>, prefix: &str, providers: &[LoginButton]) -> String {
     let notice = error
         .map(|code| {
             format!(
@@ -140,10 +180,7 @@ pub fn login_page(error: Option<&str>, prefix: &str) -> String {
         .unwrap_or_default();
     layout(
         "Log in - oauth-kit demo",
-        &format!(
-            "{notice}<p><a class=\"button\" href=\"{}/bitbucket/login?next=%2F\">Log in with Bitbucket</a></p>",
-            escape_html(prefix)
-        ),
+        &format!("{notice}{}", button_grid(prefix, providers)),
     )
 }
 
@@ -153,8 +190,61 @@ mod tests {
 
     #[test]
     fn login_page_escapes_the_error_code() {
-        let page = login_page(Some("<script>alert(1)</script>"), "/auth");
+        let page = login_page(Some("<script>alert(1)</script>"), "/auth", &[]);
         assert!(!page.contains("<script>"));
         assert!(page.contains("&lt;script&gt;"));
+    }
+
+    fn button(name: &str, title: &str, own_server: bool) -> LoginButton {
+        LoginButton {
+            name: name.to_owned(),
+            title: title.to_owned(),
+            own_server,
+        }
+    }
+
+    #[test]
+    fn own_server_providers_are_grouped_after_the_others() {
+        let page = home_page(
+            None,
+            "/auth",
+            &[
+                button("bitbucket", "Bitbucket", false),
+                button("bitbucket-dc", "Bitbucket Data Center", true),
+                button("github", "GitHub", false),
+                button("oidc", "OpenID Connect", true),
+            ],
+        );
+        let at = |text: &str| page.find(text).unwrap_or_else(|| panic!("{text} missing"));
+        assert!(at("/auth/bitbucket/login") < at("/auth/github/login"));
+        assert!(at("/auth/github/login") < at("Your organization's server"));
+        assert!(at("Your organization") < at("/auth/bitbucket-dc/login"));
+        assert!(at("/auth/bitbucket-dc/login") < at("/auth/oidc/login"));
+        assert_eq!(page.matches("<li>").count(), 4);
+    }
+
+    #[test]
+    fn sixty_buttons_stay_one_compact_grid_without_scripts() {
+        let buttons: Vec<LoginButton> = (0..60)
+            .map(|i| {
+                button(
+                    &format!("p{i:02}"),
+                    &format!("Provider {i:02}"),
+                    i % 10 == 0,
+                )
+            })
+            .collect();
+        let page = home_page(None, "/auth", &buttons);
+        assert_eq!(page.matches("<li>").count(), 60);
+        assert_eq!(page.matches("<ul class=\"providers\">").count(), 2);
+        assert!(page.contains("grid-template-columns"));
+        assert!(!page.contains("<script"));
+    }
+
+    #[test]
+    fn button_titles_are_escaped() {
+        let page = home_page(None, "/auth", &[button("x", "<b>X</b>", false)]);
+        assert!(!page.contains("<b>X</b>"));
+        assert!(page.contains("&lt;b&gt;X&lt;/b&gt;"));
     }
 }
