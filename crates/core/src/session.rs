@@ -405,6 +405,76 @@ impl<K, V> fmt::Debug for SessionTable<K, V> {
     }
 }
 
+/// The registry of live logins that makes logout final with a cookie-backed session (the
+/// Actix adapter's default).
+///
+/// A cookie-backed session cannot be taken back: after logout, a copy of the old cookie would
+/// still decrypt. So every login gets a random id, kept both in the session and here; a session
+/// counts as logged in only while its id is here. Logout removes the id, a new login in the
+/// same browser replaces it, and an id expires when unused for the idle timeout or older than
+/// the absolute lifetime. The registry is a [`SessionTable`]: bounded, O(log n) per login and
+/// per request, ending logins in the order of the [module](self) when it is full, so a flood
+/// of scripted logins never logs out a recently active user. It fails closed: a lost entry
+/// means a new login, never an accepted dead cookie.
+///
+/// ```
+/// use oauth_kit_core::session::{LiveLogins, SessionLimits};
+///
+/// let live = LiveLogins::new(SessionLimits::default());
+/// let id = live.start("bitbucket\u{1f}123").expect("random bytes");
+/// assert!(live.touch(&id));
+/// live.end(&id);
+/// assert!(!live.touch(&id));
+/// ```
+#[derive(Debug)]
+pub struct LiveLogins {
+    table: SessionTable<String, ()>,
+}
+
+impl LiveLogins {
+    /// An empty registry with these limits.
+    pub fn new(limits: SessionLimits) -> Self {
+        Self {
+            table: SessionTable::new(limits),
+        }
+    }
+
+    /// Registers a new login of `owner` (see [`SessionUser::owner_key`]) and returns its id
+    /// (64 hex digits), or `None` when no random bytes were available.
+    ///
+    /// [`SessionUser::owner_key`]: crate::SessionUser::owner_key
+    pub fn start(&self, owner: &str) -> Option<String> {
+        let mut bytes = [0u8; 32];
+        if let Err(err) = getrandom::fill(&mut bytes) {
+            tracing::error!(error = %err, "no random bytes for a login id");
+            return None;
+        }
+        let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        self.table.insert(id.clone(), Some(owner), ());
+        Some(id)
+    }
+
+    /// Whether `id` is a live login; a live one is marked as used now.
+    pub fn touch(&self, id: &str) -> bool {
+        self.table.get(&id.to_owned()).is_some()
+    }
+
+    /// Ends the login `id` (logout, or a new login in the same browser).
+    pub fn end(&self, id: &str) {
+        self.table.remove(&id.to_owned());
+    }
+
+    /// The number of registered logins (expired ones included until they are deleted).
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Whether no login is registered.
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,5 +572,38 @@ mod tests {
         let inner = t.lock();
         assert!(inner.fresh.is_empty() && inner.used.is_empty() && inner.created.is_empty());
         assert!(inner.owners.is_empty());
+    }
+
+    #[test]
+    fn live_login_ids_are_unique_and_long() {
+        let live = LiveLogins::new(SessionLimits::default());
+        let (a, b) = (
+            live.start("o").expect("random"),
+            live.start("o").expect("random"),
+        );
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert!(!live.touch("forged"));
+    }
+
+    #[test]
+    fn idle_live_logins_expire() {
+        let live = LiveLogins::new(SessionLimits::default().idle_timeout(Duration::ZERO));
+        let id = live.start("o").expect("random");
+        assert!(!live.touch(&id));
+        assert!(live.is_empty());
+    }
+
+    #[test]
+    fn a_full_live_login_registry_ends_a_login_never_used_before_an_active_one() {
+        let live = LiveLogins::new(SessionLimits::default().cap(2));
+        let first = live.start("a").expect("random");
+        let second = live.start("b").expect("random");
+        assert!(live.touch(&first));
+        let third = live.start("c").expect("random");
+        assert_eq!(live.len(), 2);
+        assert!(live.touch(&first));
+        assert!(!live.touch(&second));
+        assert!(live.touch(&third));
     }
 }

@@ -249,7 +249,7 @@ async fn flow_cookie_is_http_only_lax_path_scoped_with_the_ttl_and_not_secure_on
 
     assert_eq!(
         clear,
-        "oauth_kit_flow=; Path=/auth; Max-Age=0; HttpOnly; SameSite=Lax"
+        "oauth_kit_flow=; HttpOnly; SameSite=Lax; Path=/auth; Max-Age=0"
     );
 }
 

@@ -9,7 +9,8 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forwar
 use oauth_kit_core::SessionUser;
 use oauth_kit_core::flow::Requirement;
 
-use crate::extract::{AuthRejection, session_user};
+use crate::extract::session_user;
+use crate::response::AuthRejection;
 
 /// A condition on the logged-in user, and the middleware that enforces it: wrap a scope or a
 /// resource with it.

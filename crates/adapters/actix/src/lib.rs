@@ -98,14 +98,15 @@
 
 mod extract;
 mod guard;
-mod live;
+mod response;
 mod routes;
 mod session;
 
 pub use actix_session;
-pub use extract::{AuthRejection, CurrentUser, OptionalUser, VerifiedUser};
+pub use extract::{CurrentUser, OptionalUser, VerifiedUser};
 pub use guard::{Guard, GuardMiddleware};
 pub use oauth_kit_core::flow::{LoginDecision, LoginHook, Rejection, SessionUser};
+pub use response::AuthRejection;
 pub use routes::{DEFAULT_MAX_LIVE_SESSIONS, OAuth, SESSION_COOKIE_NAME, SESSION_IDLE_TIMEOUT};
 pub use session::{SessionGuard, SessionLayer};
 

@@ -9,14 +9,16 @@ use actix_session::storage::{CookieSessionStore, SessionStore};
 use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use oauth_kit_core::flow::{Rejection, SESSION_USER_KEY, session_user_for};
-use oauth_kit_core::{BeginOptions, Error, FlowCookie, LoginHook, LoginService, LoginSuccess};
+use oauth_kit_core::flow::{
+    CallbackOutcome, CallbackRequest, LoginRoutes, NewSession, SESSION_USER_KEY, SessionFailure,
+};
+use oauth_kit_core::session::LiveLogins;
+use oauth_kit_core::{LoginHook, LoginService};
 
-use crate::extract::AuthRejection;
-use crate::live::LiveSessions;
-use crate::session::{DuplicateSessionCookies, SessionLayer, StoreFailures};
+use crate::response::to_actix;
+use crate::session::{DuplicateSessionCookies, SessionLayer};
 
 /// The default name of the session cookie set by [`OAuth::session_middleware`]
 /// ([`FlowConfig::session_cookie_name`](oauth_kit_core::FlowConfig::session_cookie_name)
@@ -30,10 +32,6 @@ pub const SESSION_IDLE_TIMEOUT: Duration = oauth_kit_core::session::DEFAULT_SESS
 
 /// How many logins the in-memory registry keeps by default (see [`OAuth::max_live_sessions`]).
 pub const DEFAULT_MAX_LIVE_SESSIONS: usize = oauth_kit_core::session::DEFAULT_SESSION_CAP;
-
-/// The largest `Set-Cookie` value a session may need: browsers drop a cookie whose name and
-/// value exceed 4096 bytes, so a bigger session would silently log nobody in.
-const MAX_SESSION_COOKIE_BYTES: usize = 4096;
 
 /// The session key of the random login id checked against the registry of live logins.
 const LOGIN_ID_KEY: &str = "oauth_kit.login_id";
@@ -51,21 +49,17 @@ pub struct OAuth {
 }
 
 struct Inner {
-    service: LoginService,
-    hook: Option<Arc<dyn LoginHook>>,
-    keep_raw_data: bool,
+    routes: LoginRoutes,
     server_side: bool,
     key: Key,
     max_live: usize,
-    live: Arc<LiveSessions>,
+    live: Arc<LiveLogins>,
 }
 
 impl fmt::Debug for OAuth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OAuth")
-            .field("service", &self.inner.service)
-            .field("hook", &self.inner.hook.as_ref().map(|_| "LoginHook"))
-            .field("keep_raw_data", &self.inner.keep_raw_data)
+            .field("routes", &self.inner.routes)
             .field("server_side_sessions", &self.inner.server_side)
             .field("session_key", &"[redacted]")
             .field("max_live_sessions", &self.inner.max_live)
@@ -94,26 +88,24 @@ impl OAuth {
         let limits = service.config().session_limits();
         Self {
             inner: Arc::new(Inner {
-                service,
-                hook: None,
-                keep_raw_data: false,
+                routes: LoginRoutes::new(service),
                 server_side: false,
                 key,
                 max_live: limits.cap,
-                live: Arc::new(LiveSessions::new(limits)),
+                live: Arc::new(LiveLogins::new(limits)),
             }),
         }
     }
 
     /// Calls `hook` after every successful login, before the session is written.
     pub fn on_login(self, hook: impl LoginHook) -> Self {
-        self.map_inner(|inner| inner.hook = Some(Arc::new(hook)))
+        self.map_inner(|inner| inner.routes = inner.routes.clone().on_login(hook))
     }
 
     /// Keeps the provider's raw JSON in the session (off by default: it can be large, and with
     /// the cookie store it would be sent to the browser, in a cookie limited to about 4 KB).
     pub fn keep_raw_data(self, keep: bool) -> Self {
-        self.map_inner(|inner| inner.keep_raw_data = keep)
+        self.map_inner(|inner| inner.routes = inner.routes.clone().keep_raw_data(keep))
     }
 
     /// Declares that the store given to [`session_middleware_with`](Self::session_middleware_with)
@@ -133,16 +125,15 @@ impl OAuth {
     pub fn max_live_sessions(self, cap: usize) -> Self {
         self.map_inner(|inner| {
             inner.max_live = cap.max(1);
-            let limits = inner.service.config().session_limits().cap(inner.max_live);
-            inner.live = Arc::new(LiveSessions::new(limits));
+            let limits = inner.routes.service().config().session_limits();
+            let limits = limits.cap(inner.max_live);
+            inner.live = Arc::new(LiveLogins::new(limits));
         })
     }
 
     fn map_inner(self, f: impl FnOnce(&mut Inner)) -> Self {
         let mut inner = Inner {
-            service: self.inner.service.clone(),
-            hook: self.inner.hook.clone(),
-            keep_raw_data: self.inner.keep_raw_data,
+            routes: self.inner.routes.clone(),
             server_side: self.inner.server_side,
             key: self.inner.key.clone(),
             max_live: self.inner.max_live,
@@ -156,7 +147,12 @@ impl OAuth {
 
     /// The login service.
     pub fn service(&self) -> &LoginService {
-        &self.inner.service
+        self.inner.routes.service()
+    }
+
+    /// Core's login routes, which answer every route of this adapter.
+    pub(crate) fn routes(&self) -> &LoginRoutes {
+        &self.inner.routes
     }
 
     /// The key that encrypts the session cookie (for a session middleware built by hand).
@@ -175,26 +171,15 @@ impl OAuth {
     /// # }
     /// ```
     pub fn configure(&self, cfg: &mut web::ServiceConfig) {
-        let prefix = self.inner.service.config().public_prefix();
+        let routes = &self.inner.routes;
+        // HEAD on the callback is answered 405 by core: a link checker's HEAD must not
+        // complete (and use up) a login.
         cfg.app_data(web::Data::new(self.clone()))
-            .route(&format!("{prefix}/logout"), web::post().to(logout))
-            .route(
-                &format!("{prefix}/{{provider}}/login"),
-                web::get().to(login),
-            )
-            .route(
-                &format!("{prefix}/{{provider}}/callback"),
-                web::get().to(callback),
-            )
-            // A link checker's HEAD must not complete (and use up) a login.
-            .route(
-                &format!("{prefix}/{{provider}}/callback"),
-                web::head().to(head_not_allowed),
-            )
-            .route(
-                &format!("{prefix}/{{provider}}/callback"),
-                web::post().to(callback_post),
-            );
+            .route(&routes.logout_path(), web::post().to(logout))
+            .route(&routes.login_path(), web::get().to(login))
+            .route(&routes.callback_path(), web::get().to(callback))
+            .route(&routes.callback_path(), web::head().to(callback))
+            .route(&routes.callback_path(), web::post().to(callback));
     }
 
     /// A session middleware over actix-session's cookie store: cookie `oauth_kit_session`,
@@ -211,7 +196,7 @@ impl OAuth {
         &self,
         store: Store,
     ) -> SessionLayer<Store> {
-        let config = self.inner.service.config();
+        let config = self.service().config();
         let limits = config.session_limits();
         let idle = CookieDuration::seconds(
             i64::try_from(limits.idle_timeout.min(limits.lifetime).as_secs()).unwrap_or(i64::MAX),
@@ -230,11 +215,7 @@ impl OAuth {
                     .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
             )
             .build();
-        let failures = StoreFailures {
-            prefix: config.public_prefix(),
-            failure_location: config.failure_location(Rejection::Unavailable.code()),
-        };
-        SessionLayer::new(middleware, name, failures)
+        SessionLayer::new(middleware, name, self.inner.routes.clone())
     }
 
     /// Whether the session belongs to a live login (always true with a server-side store).
@@ -266,17 +247,8 @@ async fn login(
     oauth: web::Data<OAuth>,
     provider: web::Path<String>,
     req: HttpRequest,
-) -> Result<HttpResponse, AuthRejection> {
-    let options = BeginOptions::from_query(req.query_string());
-    let begin = oauth
-        .inner
-        .service
-        .begin(&provider, options)
-        .await
-        .map_err(|err| AuthRejection::from_core(&err))?;
-    let mut response = redirect(begin.authorization_url.as_str());
-    set_cookie(&mut response, &begin.cookie);
-    Ok(response)
+) -> HttpResponse {
+    to_actix(&oauth.routes().login(&provider, req.query_string()).await)
 }
 
 async fn callback(
@@ -284,195 +256,76 @@ async fn callback(
     provider: web::Path<String>,
     session: Session,
     req: HttpRequest,
-) -> Result<HttpResponse, AuthRejection> {
-    complete(
-        &oauth,
-        provider.into_inner(),
-        &session,
-        &req,
-        req.query_string(),
-    )
-    .await
-}
-
-/// The callback of a provider that answers with a cross-site form POST
-/// (`response_mode=form_post`): the form body takes the place of the query string. Other
-/// providers' callbacks answer 405.
-async fn callback_post(
-    oauth: web::Data<OAuth>,
-    provider: web::Path<String>,
-    session: Session,
-    req: HttpRequest,
     body: web::Bytes,
-) -> Result<HttpResponse, AuthRejection> {
-    if !oauth.inner.service.uses_form_post(&provider) {
-        return Err(AuthRejection(Rejection::MethodNotAllowed));
-    }
-    let form = std::str::from_utf8(&body).unwrap_or_default();
-    complete(&oauth, provider.into_inner(), &session, &req, form).await
-}
-
-async fn complete(
-    oauth: &OAuth,
-    provider: String,
-    session: &Session,
-    req: &HttpRequest,
-    params: &str,
-) -> Result<HttpResponse, AuthRejection> {
-    let service = &oauth.inner.service;
-    if service.registry().get(&provider).is_none() {
-        return Err(AuthRejection::from_core(&Error::UnknownProvider {
-            name: provider,
-        }));
-    }
-    if req.extensions().get::<DuplicateSessionCookies>().is_some() {
-        // The flow cookie is left alone: nothing was checked against it.
-        let location = service
-            .config()
-            .failure_location(Error::DuplicateSessionCookie.code());
-        return Ok(no_referrer(redirect(&location)));
-    }
-    let cookie_headers = req
-        .headers()
-        .get_all(header::COOKIE)
-        .filter_map(|v| v.to_str().ok())
-        .collect::<Vec<&str>>();
-    let client = req.peer_addr().map(|addr| addr.ip().to_string());
-    let completion = service
-        .complete_from(client.as_deref(), &provider, params, cookie_headers)
-        .await;
-
-    let location = match completion.result {
-        Ok(login) => match finish_login(oauth, session, &login).await {
-            Ok(()) => login.return_to.as_str().to_owned(),
-            Err(code) => service.config().failure_location(&code),
-        },
-        Err(err) => service.config().failure_location(err.code()),
+) -> HttpResponse {
+    // A form-post provider's callback carries its parameters in the body.
+    let params = if req.method() == Method::POST {
+        std::str::from_utf8(&body).unwrap_or_default()
+    } else {
+        req.query_string()
     };
-    let mut response = redirect(&location);
-    if let Some(clear) = &completion.clear_cookie {
-        set_cookie(&mut response, clear);
+    let duplicates = req.extensions().get::<DuplicateSessionCookies>().is_some();
+    let cookies = req.headers().get_all(header::COOKIE);
+    let request = CallbackRequest::new(req.method().as_str(), &provider, params)
+        .cookie_headers(cookies.filter_map(|v| v.to_str().ok()))
+        .client(req.peer_addr().map(|addr| addr.ip().to_string()))
+        .duplicate_session_cookies(duplicates);
+    match oauth.routes().callback(request).await {
+        CallbackOutcome::Respond(answer) => to_actix(&answer),
+        CallbackOutcome::Login(login) => {
+            let written = write_session(&oauth, &session, &login);
+            to_actix(&login.finish(written))
+        }
     }
-    Ok(no_referrer(response))
 }
 
-fn no_referrer(mut response: HttpResponse) -> HttpResponse {
-    response.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
-}
-
-/// The size of the `Set-Cookie` name and value that the cookie store would write for this
-/// session: the JSON of its entries, sealed (a 12-byte nonce and a 16-byte tag) and
-/// base64-encoded.
-fn session_cookie_bytes(session: &Session, name: &str) -> usize {
-    let json = serde_json::to_string(&*session.entries()).map_or(usize::MAX / 2, |j| j.len());
-    let sealed = json + 12 + 16;
-    name.len() + 1 + sealed.div_ceil(3) * 4
-}
-
-/// Runs the hook, then writes the renewed session and registers the login. Returns the failure
-/// code otherwise.
-async fn finish_login(
+/// Writes the login into the renewed session and registers it as live.
+fn write_session(
     oauth: &OAuth,
     session: &Session,
-    login: &LoginSuccess,
-) -> Result<(), String> {
-    let user = session_user_for(
-        login,
-        oauth.inner.hook.as_deref(),
-        oauth.inner.keep_raw_data,
-    )
-    .await?;
-    let owner = user.owner_key();
+    login: &NewSession,
+) -> Result<(), SessionFailure> {
+    let failed = |err: &dyn fmt::Display| {
+        tracing::error!(error = %err, "the session could not be written after a login");
+        SessionFailure::Other
+    };
     // The login that this browser had before, if any, is replaced.
     oauth.end_login(session);
     session.renew();
     session.remove(LOGIN_ID_KEY);
-    if let Err(err) = session.insert(SESSION_USER_KEY, user) {
-        tracing::error!(error = %err, "the session could not be written after a login");
-        return Err("server_error".to_owned());
-    }
+    session
+        .insert(SESSION_USER_KEY, login.user())
+        .map_err(|err| failed(&err))?;
     if oauth.inner.server_side {
         return Ok(());
     }
-    let Some(id) = oauth.inner.live.start(&owner) else {
+    let Some(id) = oauth.inner.live.start(&login.user().owner_key()) else {
         session.remove(SESSION_USER_KEY);
-        return Err("server_error".to_owned());
+        return Err(SessionFailure::Other);
     };
     if let Err(err) = session.insert(LOGIN_ID_KEY, &id) {
         oauth.inner.live.end(&id);
         session.remove(SESSION_USER_KEY);
-        tracing::error!(error = %err, "the session could not be written after a login");
-        return Err("server_error".to_owned());
+        return Err(failed(&err));
     }
     // A cookie session that a browser would drop (or that the cookie store refuses with a
     // 500) is a clean failure instead, before anything is written.
-    let bytes = session_cookie_bytes(session, oauth.inner.service.config().session_cookie_name());
-    if bytes > MAX_SESSION_COOKIE_BYTES {
+    let json = serde_json::to_string(&*session.entries()).map_or(usize::MAX / 2, |j| j.len());
+    let name = oauth.service().config().session_cookie_name();
+    SessionFailure::check_cookie_size(name, json).inspect_err(|_| {
         oauth.inner.live.end(&id);
         session.purge();
-        let err = Error::SessionTooLarge { bytes };
-        tracing::error!(
-            provider = %login.user.provider,
-            bytes,
-            limit = MAX_SESSION_COOKIE_BYTES,
-            error = %err,
-            "the session does not fit in a cookie: keep less in it (no raw_data, a small \
-             account value from the login hook) or use a server-side session store"
-        );
-        return Err(err.code().to_owned());
-    }
-    Ok(())
+    })
 }
 
-async fn logout(
-    oauth: web::Data<OAuth>,
-    session: Session,
-    req: HttpRequest,
-) -> Result<HttpResponse, AuthRejection> {
+async fn logout(oauth: web::Data<OAuth>, session: Session, req: HttpRequest) -> HttpResponse {
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    if !oauth
-        .inner
-        .service
-        .config()
-        .is_same_origin_request(header("origin"), header("sec-fetch-site"))
+    if let Err(refused) = oauth
+        .routes()
+        .logout(header("origin"), header("sec-fetch-site"))
     {
-        tracing::warn!("a cross-site logout request was refused");
-        return Err(AuthRejection(Rejection::CrossSite));
+        return to_actix(&refused);
     }
-    oauth.end_login(&session);
-    session.purge();
-    Ok(redirect(&oauth.inner.service.config().home_path()))
-}
-
-/// `HEAD` on the callback: 405 with `Allow: GET`, and nothing else happens.
-async fn head_not_allowed() -> HttpResponse {
-    let mut response =
-        actix_web::ResponseError::error_response(&AuthRejection(Rejection::MethodNotAllowed));
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("GET"));
-    response
-}
-
-/// A 303 with `Cache-Control: no-store`.
-pub(crate) fn redirect(location: &str) -> HttpResponse {
-    // Locations come from the validated return path, the configured failure path or the
-    // provider URL built by the engine; an invalid header value is answered with a 500.
-    match HeaderValue::from_str(location) {
-        Ok(value) => HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, value))
-            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .finish(),
-        Err(_) => HttpResponse::InternalServerError().finish(),
-    }
-}
-
-fn set_cookie(response: &mut HttpResponse, cookie: &FlowCookie) {
-    if let Ok(value) = HeaderValue::from_str(&cookie.to_header_value()) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    oauth.end_session(&session);
+    to_actix(&oauth.routes().logged_out(Ok(())))
 }

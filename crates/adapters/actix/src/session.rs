@@ -11,10 +11,10 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
 use actix_web::http::header::{COOKIE, HeaderValue};
-use actix_web::{Error, HttpMessage, HttpResponse, ResponseError};
-use oauth_kit_core::flow::{Rejection, cookie_count, remove_cookie};
+use actix_web::{Error, HttpMessage};
+use oauth_kit_core::flow::{LoginRoutes, strip_ambiguous_cookies};
 
-use crate::extract::AuthRejection;
+use crate::response::to_actix;
 
 /// Marks a request that carried several session cookies; they were removed, so the request
 /// has no session, and the callback refuses to log in with it.
@@ -34,28 +34,19 @@ pub(crate) struct DuplicateSessionCookies;
 pub struct SessionLayer<Store: SessionStore> {
     inner: SessionMiddleware<Store>,
     cookie_name: Rc<str>,
-    failures: Rc<StoreFailures>,
-}
-
-/// How a failed session store is answered.
-#[derive(Debug)]
-pub(crate) struct StoreFailures {
-    /// The routes' prefix as the browser sees it; callbacks are `{prefix}/{provider}/callback`.
-    pub(crate) prefix: String,
-    /// The failure location with `error=store_unavailable`.
-    pub(crate) failure_location: String,
+    routes: Rc<LoginRoutes>,
 }
 
 impl<Store: SessionStore> SessionLayer<Store> {
     pub(crate) fn new(
         inner: SessionMiddleware<Store>,
         cookie_name: &str,
-        failures: StoreFailures,
+        routes: LoginRoutes,
     ) -> Self {
         Self {
             inner,
             cookie_name: Rc::from(cookie_name),
-            failures: Rc::new(failures),
+            routes: Rc::new(routes),
         }
     }
 }
@@ -87,12 +78,12 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         let inner = self.inner.new_transform(service);
         let cookie_name = self.cookie_name.clone();
-        let failures = self.failures.clone();
+        let routes = self.routes.clone();
         Box::pin(async move {
             inner.await.map(|inner| SessionGuard {
                 inner,
                 cookie_name,
-                failures,
+                routes,
             })
         })
     }
@@ -102,7 +93,7 @@ where
 pub struct SessionGuard<S> {
     inner: S,
     cookie_name: Rc<str>,
-    failures: Rc<StoreFailures>,
+    routes: Rc<LoginRoutes>,
 }
 
 impl<S> std::fmt::Debug for SessionGuard<S> {
@@ -125,28 +116,10 @@ where
     forward_ready!(inner);
 
     fn call(&self, mut request: ServiceRequest) -> Self::Future {
-        let name = &*self.cookie_name;
-        let count = cookie_count(
-            request
-                .headers()
-                .get_all(COOKIE)
-                .filter_map(|v| v.to_str().ok()),
-            name,
-        );
-        if count > 1 {
-            tracing::warn!(
-                cookie = name,
-                count,
-                "several session cookies in one request (one may be planted from a sibling \
-                 domain): the request is treated as having no session"
-            );
-            let kept: Vec<String> = request
-                .headers()
-                .get_all(COOKIE)
-                .filter_map(|v| v.to_str().ok())
-                .map(|v| remove_cookie(v, name))
-                .filter(|v| !v.is_empty())
-                .collect();
+        let values = request.headers().get_all(COOKIE);
+        if let Some(kept) =
+            strip_ambiguous_cookies(values.filter_map(|v| v.to_str().ok()), &self.cookie_name)
+        {
             let headers = request.headers_mut();
             headers.remove(COOKIE);
             for value in kept {
@@ -156,14 +129,19 @@ where
             }
             request.extensions_mut().insert(DuplicateSessionCookies);
         }
-        let callback = self.failures.is_callback(request.path());
-        let failures = self.failures.clone();
+        let path = request.path().to_owned();
+        let routes = self.routes.clone();
         let response = self.inner.call(request);
         Box::pin(async move {
             match response.await {
                 // The answer replaces actix-session's empty 500: an error that renders as it.
                 Err(err) if is_store_failure(&err) => {
-                    let answer = failures.answer(&err, callback);
+                    tracing::error!(
+                        error = %err,
+                        code = "store_unavailable",
+                        "the session store is unavailable"
+                    );
+                    let answer = to_actix(&routes.store_unavailable(&path));
                     Err(
                         InternalError::from_response("the session store is unavailable", answer)
                             .into(),
@@ -172,34 +150,6 @@ where
                 other => other,
             }
         })
-    }
-}
-
-impl StoreFailures {
-    /// Whether `path` is a login callback.
-    fn is_callback(&self, path: &str) -> bool {
-        path.strip_prefix(self.prefix.as_str())
-            .and_then(|rest| rest.strip_suffix("/callback"))
-            .is_some_and(|provider| provider.starts_with('/') && !provider[1..].contains('/'))
-    }
-
-    /// The answer to a request whose session store failed.
-    fn answer(&self, err: &Error, callback: bool) -> HttpResponse {
-        tracing::error!(
-            error = %err,
-            code = "store_unavailable",
-            "the session store is unavailable"
-        );
-        if callback {
-            let mut response = crate::routes::redirect(&self.failure_location);
-            response.headers_mut().insert(
-                actix_web::http::header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            );
-            response
-        } else {
-            AuthRejection(Rejection::Unavailable).error_response()
-        }
     }
 }
 

@@ -108,7 +108,7 @@ async fn successful_callback_stores_the_user_and_goes_to_the_return_path() {
         .expect("the flow cookie is cleared");
     assert_eq!(
         cleared,
-        "oauth_kit_flow=; Path=/auth; Max-Age=0; HttpOnly; SameSite=Lax"
+        "oauth_kit_flow=; HttpOnly; SameSite=Lax; Path=/auth; Max-Age=0"
     );
     let session = done
         .set_cookie("oauth_kit_session")

@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Response};
 use oauth_kit_core::SessionUser;
 use oauth_kit_core::flow::Requirement;
 
-use crate::extract::{AuthRejection, session_user};
+use crate::extract::session_user;
+use crate::response::AuthRejection;
 
 /// A condition on the logged-in user, checked by [`guard`].
 ///

@@ -80,14 +80,16 @@
 
 mod extract;
 mod guard;
+mod response;
 mod routes;
 mod serve;
 mod session;
 mod store;
 
-pub use extract::{AuthRejection, CurrentUser, OptionalUser, VerifiedUser};
+pub use extract::{CurrentUser, OptionalUser, VerifiedUser};
 pub use guard::{Guard, guard};
 pub use oauth_kit_core::flow::{LoginDecision, LoginHook, Rejection, SessionUser};
+pub use response::AuthRejection;
 pub use routes::{OAuth, SESSION_COOKIE_NAME};
 pub use serve::{ServeOptions, serve};
 pub use session::{SessionGuard, SessionLayer};

@@ -8,11 +8,13 @@ use std::time::Duration;
 use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::http::header::COOKIE;
-use oauth_kit_core::flow::{cookie_count, remove_cookie};
+use oauth_kit_core::flow::strip_ambiguous_cookies;
 use tower::{Layer, Service};
 use tower_sessions::{SessionManagerLayer, SessionStore};
 
-use crate::extract::SessionLifetime;
+/// The absolute session lifetime, put in the request's extensions by the session layer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SessionLifetime(pub(crate) Duration);
 
 /// Marks a request that carried several session cookies; they were removed, so the request
 /// has no session, and the callback refuses to log in with it.
@@ -81,29 +83,10 @@ where
         request
             .extensions_mut()
             .insert(SessionLifetime(self.lifetime));
-        let name = &*self.cookie_name;
-        let headers = request.headers();
-        let count = cookie_count(
-            headers
-                .get_all(COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok()),
-            name,
-        );
-        if count > 1 {
-            tracing::warn!(
-                cookie = name,
-                count,
-                "several session cookies in one request (one may be planted from a sibling \
-                 domain): the request is treated as having no session"
-            );
-            let kept: Vec<String> = headers
-                .get_all(COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .map(|v| remove_cookie(v, name))
-                .filter(|v| !v.is_empty())
-                .collect();
+        let values = request.headers().get_all(COOKIE).iter();
+        if let Some(kept) =
+            strip_ambiguous_cookies(values.filter_map(|v| v.to_str().ok()), &self.cookie_name)
+        {
             let headers = request.headers_mut();
             headers.remove(COOKIE);
             for value in kept {

@@ -1,7 +1,10 @@
-//! The flow cookie handed to adapters, rendered as a `Set-Cookie` value.
+//! The flow cookie handed to adapters, rendered as a `Set-Cookie` value, and the reading of
+//! `Cookie` request headers, both through the `cookie` crate.
 
 use std::fmt;
 use std::time::Duration;
+
+use cookie::{Cookie, SameSite};
 
 /// A cookie to set (or clear) on the browser. Adapters copy it into their response.
 ///
@@ -93,23 +96,25 @@ impl FlowCookie {
     /// let cookie = service.clear_cookie();
     /// assert_eq!(
     ///     cookie.to_header_value(),
-    ///     "oauth_kit_flow=; Path=/auth; Max-Age=0; HttpOnly; SameSite=Lax; Secure"
+    ///     "oauth_kit_flow=; HttpOnly; SameSite=Lax; Secure; Path=/auth; Max-Age=0"
     /// );
     /// # Ok::<(), oauth_kit_core::Error>(())
     /// ```
     pub fn to_header_value(&self) -> String {
-        let mut out = format!(
-            "{}={}; Path={}; Max-Age={}; HttpOnly; SameSite={}",
-            self.name,
-            self.value,
-            self.path,
-            self.max_age.as_secs(),
-            self.same_site()
-        );
-        if self.secure {
-            out.push_str("; Secure");
-        }
-        out
+        let same_site = if self.cross_site {
+            SameSite::None
+        } else {
+            SameSite::Lax
+        };
+        let max_age = i64::try_from(self.max_age.as_secs()).unwrap_or(i64::MAX);
+        Cookie::build((self.name.as_str(), self.value.as_str()))
+            .path(self.path.as_str())
+            .max_age(cookie::time::Duration::seconds(max_age))
+            .http_only(true)
+            .same_site(same_site)
+            .secure(self.secure)
+            .build()
+            .to_string()
     }
 }
 
@@ -126,15 +131,21 @@ impl fmt::Debug for FlowCookie {
     }
 }
 
-/// Every value of the cookie `name` in a `Cookie` request header, in order.
-pub(crate) fn cookie_values<'a, 'n>(
+/// The cookies of a `Cookie` request header that parse; a malformed pair is skipped. Values
+/// are taken as sent (not percent-decoded).
+fn request_cookies(cookie_header: &str) -> impl Iterator<Item = Cookie<'_>> {
+    Cookie::split_parse(cookie_header).filter_map(Result::ok)
+}
+
+/// Every value of the cookie `name` in a `Cookie` request header, in order, without the double
+/// quotes a value may be wrapped in.
+pub(crate) fn cookie_values<'a>(
     cookie_header: &'a str,
-    name: &'n str,
-) -> impl Iterator<Item = &'a str> + use<'a, 'n> {
-    cookie_header.split(';').filter_map(move |pair| {
-        let (key, value) = pair.trim().split_once('=')?;
-        (key.trim() == name).then(|| value.trim().trim_matches('"'))
-    })
+    name: &'a str,
+) -> impl Iterator<Item = String> + 'a {
+    request_cookies(cookie_header)
+        .filter(move |cookie| cookie.name() == name)
+        .map(|cookie| cookie.value_trimmed().to_owned())
 }
 
 /// How many cookies named `name` the request's `Cookie` headers carry. More than one means
@@ -159,17 +170,49 @@ pub fn cookie_count<'h>(cookie_headers: impl IntoIterator<Item = &'h str>, name:
 /// assert_eq!(remove_cookie("a=1; s=x; b=2; s=y", "s"), "a=1; b=2");
 /// ```
 pub fn remove_cookie(cookie_header: &str, name: &str) -> String {
-    cookie_header
-        .split(';')
-        .map(str::trim)
-        .filter(|pair| {
-            !pair.is_empty()
-                && pair
-                    .split_once('=')
-                    .is_none_or(|(key, _)| key.trim() != name)
-        })
+    request_cookies(cookie_header)
+        .filter(|cookie| cookie.name() != name)
+        .map(|cookie| cookie.stripped().to_string())
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// The request's `Cookie` header values without any cookie named `name`, when they carry
+/// more than one (one may be planted from a sibling subdomain with a `Domain` attribute, and
+/// must not be able to choose the session): a session layer replaces the headers with these,
+/// so the request has no session, and marks the request so that the callback refuses to log
+/// in with it. `None` when there is at most one such cookie: leave the request alone.
+///
+/// ```
+/// use oauth_kit_core::flow::strip_ambiguous_cookies;
+/// assert_eq!(strip_ambiguous_cookies(["a=1; s=x"], "s"), None);
+/// assert_eq!(
+///     strip_ambiguous_cookies(["a=1; s=x", "s=y"], "s"),
+///     Some(vec!["a=1".to_owned()])
+/// );
+/// ```
+pub fn strip_ambiguous_cookies<'h>(
+    cookie_headers: impl IntoIterator<Item = &'h str>,
+    name: &str,
+) -> Option<Vec<String>> {
+    let headers: Vec<&str> = cookie_headers.into_iter().collect();
+    let count = cookie_count(headers.iter().copied(), name);
+    if count <= 1 {
+        return None;
+    }
+    tracing::warn!(
+        cookie = name,
+        count,
+        "several session cookies in one request (one may be planted from a sibling domain): \
+         the request is treated as having no session"
+    );
+    Some(
+        headers
+            .iter()
+            .map(|header| remove_cookie(header, name))
+            .filter(|header| !header.is_empty())
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -179,7 +222,7 @@ mod tests {
     #[test]
     fn cookie_values_finds_every_value_of_one_name() {
         let header = "a=1; oauth_kit_flow=xyz; b=2;oauth_kit_flow=\"q\"";
-        let values: Vec<&str> = cookie_values(header, "oauth_kit_flow").collect();
+        let values: Vec<String> = cookie_values(header, "oauth_kit_flow").collect();
         assert_eq!(values, ["xyz", "q"]);
         assert_eq!(cookie_values("a=1", "oauth_kit_flow").next(), None);
         assert_eq!(

@@ -116,6 +116,13 @@ impl Requirement {
             Requirement::VerifiedEmail => Err(Denial::Forbidden("email_not_verified")),
         }
     }
+
+    /// The session's user when it meets the requirement: what the adapters' extractors
+    /// answer.
+    pub fn admit(&self, user: Option<SessionUser>) -> Result<SessionUser, Denial> {
+        self.check(user.as_ref())?;
+        user.ok_or(Denial::Unauthenticated)
+    }
 }
 
 /// The application's answer to a completed login.

@@ -1,8 +1,10 @@
 //! The framework-agnostic login flow: `begin` and `complete`, state stores, the return-path
 //! policy and the configuration.
 //!
-//! Adapters translate HTTP into the two calls of [`LoginService`] and back, so every web
-//! framework gets the same checks in the same order.
+//! [`LoginRoutes`] answers the login, callback and logout routes with framework-neutral
+//! responses ([`FlowResponse`]); adapters translate HTTP into its calls and back and talk to
+//! their framework's session, so every web framework gets the same checks in the same order
+//! and the same answers.
 
 pub(crate) mod callback;
 mod config;
@@ -12,6 +14,7 @@ mod limit;
 mod record;
 mod rejection;
 mod return_path;
+mod routes;
 mod service;
 mod store;
 
@@ -20,7 +23,7 @@ pub use config::{
     DEFAULT_LOGIN_TIMEOUT, DEFAULT_ROUTE_PREFIX, DEFAULT_SESSION_COOKIE_NAME, DEFAULT_STATE_TTL,
     DEFAULT_SUCCESS_REDIRECT, FlowConfig, FlowConfigBuilder, MIN_COOKIE_KEY_LEN, is_loopback,
 };
-pub use cookie::{FlowCookie, cookie_count, remove_cookie};
+pub use cookie::{FlowCookie, cookie_count, remove_cookie, strip_ambiguous_cookies};
 pub use hook::{
     Denial, LoginDecision, LoginHook, Requirement, SESSION_USER_KEY, SessionUser, refusal_code,
     session_user_for,
@@ -29,6 +32,10 @@ pub use limit::DEFAULT_CALLBACK_RATE_LIMIT;
 pub use record::FlowRecord;
 pub use rejection::Rejection;
 pub use return_path::ReturnPath;
+pub use routes::{
+    CallbackOutcome, CallbackRequest, FlowResponse, LoginRoutes, MAX_SESSION_COOKIE_BYTES,
+    NewSession, SessionCheck, SessionFailure,
+};
 pub use service::{
     BeginOptions, BeginOutcome, Completion, LoginService, LoginServiceBuilder, LoginSuccess,
 };

@@ -410,7 +410,8 @@ impl LoginService {
             .into_iter()
             .flat_map(|header| cookie_values(header, name));
         let first = values.next();
-        if values.next().is_some() {
+        let several = values.next().is_some();
+        if several {
             let result = Err(Error::InvalidFlowCookie);
             tracing::warn!(
                 provider,
@@ -422,7 +423,8 @@ impl LoginService {
                 clear_cookie: None,
             };
         }
-        self.complete_for(client, provider, query, first).await
+        self.complete_for(client, provider, query, first.as_deref())
+            .await
     }
 
     async fn complete_inner(

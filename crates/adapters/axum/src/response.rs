@@ -1,0 +1,49 @@
+//! The one place where this adapter turns an answer of core into an Axum response.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use oauth_kit_core::Error;
+use oauth_kit_core::flow::{FlowResponse, Rejection};
+
+/// An HTTP error of this adapter: a [`Rejection`] (fixed status, JSON body
+/// `{"error": "<code>", "message": "<text>"}`, `Cache-Control: no-store`) as an Axum response.
+/// The Actix adapter answers with the same statuses and bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthRejection(pub Rejection);
+
+impl<T: Into<Rejection>> From<T> for AuthRejection {
+    fn from(rejection: T) -> Self {
+        AuthRejection(rejection.into())
+    }
+}
+
+impl AuthRejection {
+    /// Maps a core error (from `begin`) to a rejection, logging the detail.
+    pub fn from_core(err: &Error) -> Self {
+        AuthRejection(Rejection::from_begin_error(err))
+    }
+}
+
+impl IntoResponse for AuthRejection {
+    fn into_response(self) -> Response {
+        to_axum(&self.0.response())
+    }
+}
+
+/// Copies core's answer into an Axum response.
+pub(crate) fn to_axum(answer: &FlowResponse) -> Response {
+    let body = answer
+        .body()
+        .map_or_else(Body::empty, |body| Body::from(body.to_owned()));
+    let mut response = Response::new(body);
+    *response.status_mut() =
+        StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    for (name, value) in answer.header_pairs() {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.append(name, value);
+        }
+    }
+    response
+}
