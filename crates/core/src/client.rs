@@ -253,11 +253,11 @@ impl ProviderClient {
 
     /// A new access token from a refresh token, where the provider supports refresh.
     pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<OAuthToken, Error> {
-        self.provider.refresh_token(&self.http, refresh_token).await
+        self.provider.refresh(&self.http, refresh_token).await
     }
 
     /// Revokes a token, or says that the provider cannot.
     pub async fn revoke(&self, token: &OAuthToken) -> Result<Revocation, Error> {
-        self.provider.revoke_token(&self.http, token).await
+        self.provider.revoke(&self.http, token).await
     }
 }

@@ -318,12 +318,6 @@ pub enum Error {
         /// The estimated size of the `Set-Cookie` value.
         bytes: usize,
     },
-    /// The application's login hook refused the login.
-    #[error("the application refused the login: {code}")]
-    LoginRefused {
-        /// A machine-readable reason chosen by the application.
-        code: String,
-    },
     /// A PKCE verifier does not satisfy RFC 7636.
     #[error("invalid PKCE verifier: {reason}")]
     InvalidPkceVerifier {
@@ -539,7 +533,6 @@ impl Error {
             Error::IssuerMismatch => "issuer_mismatch",
             Error::AuthorizationDenied { error, .. } if error == "access_denied" => "access_denied",
             Error::AuthorizationDenied { .. } => "authorization_failed",
-            Error::LoginRefused { .. } => "login_refused",
             Error::RateLimited => "rate_limited",
             Error::DuplicateSessionCookie => "session_conflict",
             Error::SessionTooLarge { .. } => "session_too_large",

@@ -214,7 +214,7 @@ impl OAuth2Client {
     }
 
     /// The authorization endpoint.
-    pub fn authorize_url(&self) -> &Url {
+    pub fn authorization_endpoint(&self) -> &Url {
         &self.authorize_url
     }
 

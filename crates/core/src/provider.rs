@@ -276,7 +276,7 @@ pub trait OAuthProvider: Send + Sync + fmt::Debug {
     ) -> Result<OAuthToken, Error>;
 
     /// Uses a refresh token to obtain a new access token.
-    async fn refresh_token(
+    async fn refresh(
         &self,
         http: &HttpClient,
         refresh_token: &RefreshToken,
@@ -342,11 +342,7 @@ pub trait OAuthProvider: Send + Sync + fmt::Debug {
     }
 
     /// Revokes a token, or says that the provider cannot.
-    async fn revoke_token(
-        &self,
-        http: &HttpClient,
-        token: &OAuthToken,
-    ) -> Result<Revocation, Error> {
+    async fn revoke(&self, http: &HttpClient, token: &OAuthToken) -> Result<Revocation, Error> {
         let _ = (http, token);
         Ok(Revocation::Unsupported { manage_url: None })
     }

@@ -191,9 +191,6 @@ fn one_error_of_every_family() -> Vec<Error> {
             error: "access_denied".to_owned(),
             description: Some("The user denied access".to_owned()),
         },
-        Error::LoginRefused {
-            code: "domain_not_allowed".to_owned(),
-        },
         Error::InvalidPkceVerifier {
             reason: "length must be between 43 and 128 characters",
         },

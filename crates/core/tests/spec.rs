@@ -88,7 +88,7 @@ fn from_env_resolves_the_templates_under_the_default_base_url() {
     assert_eq!(provider.name(), "gitlab");
     assert_eq!(provider.client_id(), "gl-id");
     assert_eq!(
-        provider.authorize_url().as_str(),
+        provider.authorization_endpoint().as_str(),
         "https://gitlab.com/oauth/authorize"
     );
     assert_eq!(
@@ -116,7 +116,7 @@ fn from_env_reads_name_base_url_scopes_and_overrides() {
     let provider = SpecProvider::from_lookup(&GITLAB_LIKE, lookup(&vars)).unwrap();
     assert_eq!(provider.name(), "gitlab-corp");
     assert_eq!(
-        provider.authorize_url().as_str(),
+        provider.authorization_endpoint().as_str(),
         "https://git.corp.example/oauth/authorize"
     );
     assert_eq!(provider.token_url().as_str(), "http://127.0.0.1:9/token");
@@ -251,7 +251,7 @@ fn template_parameters_have_defaults_variables_and_validation() {
     vars.push(("TENANTED_TENANT", "contoso.onmicrosoft.com"));
     let tenant = SpecProvider::from_lookup(&TENANTED, lookup(&vars)).unwrap();
     assert_eq!(
-        tenant.authorize_url().as_str(),
+        tenant.authorization_endpoint().as_str(),
         "https://login.example/contoso.onmicrosoft.com/authorize"
     );
     let mut bad = creds.to_vec();
@@ -570,14 +570,14 @@ async fn revocation_uses_the_spec_endpoint_and_its_absence_names_the_manage_page
     let http = HttpClient::new().unwrap();
     let token = OAuthToken::bearer(AccessToken::new("at"));
     assert_eq!(
-        provider.revoke_token(&http, &token).await.unwrap(),
+        provider.revoke(&http, &token).await.unwrap(),
         Revocation::Revoked
     );
     let tenanted = SpecProvider::builder(&TENANTED, "k", ClientSecret::new("s"))
         .build()
         .unwrap();
     assert_eq!(
-        tenanted.revoke_token(&http, &token).await.unwrap(),
+        tenanted.revoke(&http, &token).await.unwrap(),
         Revocation::Unsupported { manage_url: None }
     );
     server.verify().await;
@@ -788,7 +788,7 @@ async fn json_token_requests_carry_every_parameter_in_a_json_body() {
         .unwrap();
     assert_eq!(token.access_token.secret(), "at");
     let refreshed = provider
-        .refresh_token(&http, &RefreshToken::new("rt-1"))
+        .refresh(&http, &RefreshToken::new("rt-1"))
         .await
         .unwrap();
     let rotated = refreshed.refresh_token.as_ref().map(RefreshToken::secret);
@@ -853,7 +853,7 @@ async fn query_token_requests_are_gets_and_their_failures_never_show_the_secret(
         assert!(!text.contains("S3NTINEL"), "{text}");
     }
     let refresh = provider
-        .refresh_token(&http, &RefreshToken::new("rt"))
+        .refresh(&http, &RefreshToken::new("rt"))
         .await
         .unwrap_err();
     assert!(matches!(refresh, Error::Unsupported { .. }), "{refresh:?}");
@@ -899,7 +899,7 @@ async fn delete_revocation_sends_basic_auth_and_the_token_in_json() {
     let http = HttpClient::new().unwrap();
     let token = OAuthToken::bearer(AccessToken::new("gho_token"));
     assert_eq!(
-        provider.revoke_token(&http, &token).await.unwrap(),
+        provider.revoke(&http, &token).await.unwrap(),
         Revocation::Revoked
     );
     server.verify().await;
@@ -909,7 +909,7 @@ async fn delete_revocation_sends_basic_auth_and_the_token_in_json() {
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"})))
         .mount(&server)
         .await;
-    let err = provider.revoke_token(&http, &token).await.unwrap_err();
+    let err = provider.revoke(&http, &token).await.unwrap_err();
     assert_eq!(err.status(), Some(404), "{err:?}");
 }
 

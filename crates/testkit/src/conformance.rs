@@ -445,7 +445,7 @@ impl Suite {
         let token = login.token;
         if !self.spec.capabilities.refresh {
             let refresh_token = oauth_kit_core::RefreshToken::new("conformance-refresh");
-            let result = provider.refresh_token(&http, &refresh_token).await;
+            let result = provider.refresh(&http, &refresh_token).await;
             assert!(
                 matches!(result, Err(Error::Unsupported { .. })),
                 "refresh of a spec without refresh: {result:?}"
@@ -456,7 +456,7 @@ impl Suite {
         let Some(refresh_token) = &token.refresh_token else {
             panic!("the token response of a spec with refresh carries a refresh token");
         };
-        let refreshed = match provider.refresh_token(&http, refresh_token).await {
+        let refreshed = match provider.refresh(&http, refresh_token).await {
             Ok(refreshed) => refreshed,
             Err(error) => panic!("the refresh failed: {error} ({error:?})"),
         };
@@ -730,7 +730,10 @@ impl Suite {
             Ok(provider) => provider,
             Err(error) => panic!("from_lookup with the mock's variables: {error}"),
         };
-        assert_eq!(from_env.authorize_url(), built.authorize_url());
+        assert_eq!(
+            from_env.authorization_endpoint(),
+            built.authorization_endpoint()
+        );
         assert_eq!(from_env.token_url(), built.token_url());
         assert_eq!(from_env.api_url(), built.api_url());
         assert_eq!(from_env.user_info_url(), built.user_info_url());
@@ -810,7 +813,7 @@ impl Suite {
         }
         if let (true, Some(refresh)) = (self.spec.capabilities.refresh, &login.token.refresh_token)
         {
-            match provider.refresh_token(&http, refresh).await {
+            match provider.refresh(&http, refresh).await {
                 Ok(token) => printed.push(format!("{token:?}")),
                 Err(error) => printed.extend([format!("{error:?}"), error.to_string()]),
             }

@@ -519,7 +519,7 @@ async fn revocation_makes_the_token_stop_working() {
         .await
         .expect("exchanges");
     assert!(provider.user_info(&http, &token).await.is_ok());
-    let revoked = provider.revoke_token(&http, &token).await.expect("revokes");
+    let revoked = provider.revoke(&http, &token).await.expect("revokes");
     assert!(matches!(revoked, Revocation::Revoked));
     assert_eq!(mock.counters().revoke, 1);
     let after = provider.user_info(&http, &token).await;
@@ -761,7 +761,7 @@ async fn query_token_requests_and_revocation_by_delete_work_end_to_end() {
         .await
         .expect("answers");
     assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
-    let revoked = provider.revoke_token(&http, &token).await.expect("revokes");
+    let revoked = provider.revoke(&http, &token).await.expect("revokes");
     assert!(matches!(revoked, Revocation::Revoked));
     assert_eq!(mock.counters().revoke, 1);
     let after = provider.user_info(&http, &token).await;

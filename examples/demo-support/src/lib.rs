@@ -291,7 +291,7 @@ pub fn init_tracing() {
 
 /// The JSON of `GET /me`.
 pub fn me_json(user: &SessionUser) -> serde_json::Value {
-    let u = &user.user;
+    let u = &user.info;
     serde_json::json!({
         "provider": u.provider,
         "oauth_id": u.oauth_id,

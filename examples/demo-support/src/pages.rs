@@ -127,7 +127,7 @@ pub fn home_page(user: Option<&SessionUser>, prefix: &str, providers: &[LoginBut
             ),
         );
     };
-    let u = &user.user;
+    let u = &user.info;
     let name = u
         .full_name()
         .or_else(|| u.username.clone())

@@ -6,9 +6,9 @@ use actix_session::SessionExt;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use oauth_kit_core::SessionUser;
-use oauth_kit_core::flow::{Rejection, Requirement, SESSION_USER_KEY, SessionCheck};
+use oauth_kit_core::flow::{self, Requirement, SESSION_USER_KEY, SessionCheck};
 
-use crate::response::AuthRejection;
+use crate::response::Rejection;
 use crate::routes::OAuth;
 
 /// The logged-in user of this request's session, if any.
@@ -16,13 +16,13 @@ use crate::routes::OAuth;
 /// A session past its absolute lifetime is ended; a session whose login id is no longer live
 /// (logged out, replaced by a newer login, idle for too long, or from before a restart) is
 /// purged. Both count as anonymous.
-pub(crate) fn session_user(req: &HttpRequest) -> Result<Option<SessionUser>, AuthRejection> {
+pub(crate) fn session_user(req: &HttpRequest) -> Result<Option<SessionUser>, Rejection> {
     let session = req.get_session();
     let user = session
         .get::<SessionUser>(SESSION_USER_KEY)
         .map_err(|err| {
             tracing::error!(error = %err, "the session could not be read");
-            AuthRejection(Rejection::Session)
+            Rejection(flow::Rejection::Session)
         })?;
     if user.is_none() {
         return Ok(None);
@@ -31,7 +31,7 @@ pub(crate) fn session_user(req: &HttpRequest) -> Result<Option<SessionUser>, Aut
         tracing::error!(
             "the oauth-kit state is not registered: mount the routes with `OAuth::configure`"
         );
-        return Err(AuthRejection(Rejection::Session));
+        return Err(Rejection(flow::Rejection::Session));
     };
     match oauth.routes().check_session(user) {
         SessionCheck::User(user) if oauth.is_live(&session) => Ok(Some(*user)),
@@ -56,7 +56,7 @@ pub(crate) fn session_user(req: &HttpRequest) -> Result<Option<SessionUser>, Aut
 pub struct CurrentUser(pub SessionUser);
 
 impl FromRequest for CurrentUser {
-    type Error = AuthRejection;
+    type Error = Rejection;
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
@@ -70,7 +70,7 @@ impl FromRequest for CurrentUser {
 pub struct OptionalUser(pub Option<SessionUser>);
 
 impl FromRequest for OptionalUser {
-    type Error = AuthRejection;
+    type Error = Rejection;
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
@@ -84,7 +84,7 @@ impl FromRequest for OptionalUser {
 pub struct VerifiedUser(pub SessionUser);
 
 impl FromRequest for VerifiedUser {
-    type Error = AuthRejection;
+    type Error = Rejection;
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {

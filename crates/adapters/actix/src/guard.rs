@@ -10,12 +10,12 @@ use oauth_kit_core::SessionUser;
 use oauth_kit_core::flow::Requirement;
 
 use crate::extract::session_user;
-use crate::response::AuthRejection;
+use crate::response::Rejection;
 
 /// A condition on the logged-in user, and the middleware that enforces it: wrap a scope or a
 /// resource with it.
 ///
-/// It answers 401 or 403 JSON (see [`AuthRejection`]) instead of calling the handler. It is a
+/// It answers 401 or 403 JSON (see [`Rejection`]) instead of calling the handler. It is a
 /// middleware rather than an `actix_web::guard::Guard`, because a routing guard that does not
 /// match makes Actix answer 404, not 401 or 403.
 ///
@@ -50,8 +50,8 @@ impl Guard {
     }
 
     /// Checks a session user against the guard.
-    pub fn check(&self, user: Option<&SessionUser>) -> Result<(), AuthRejection> {
-        self.0.check(user).map_err(AuthRejection::from)
+    pub fn check(&self, user: Option<&SessionUser>) -> Result<(), Rejection> {
+        self.0.check(user).map_err(Rejection::from)
     }
 }
 

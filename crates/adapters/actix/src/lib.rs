@@ -10,7 +10,7 @@
 //! use oauth_kit_core::{FlowConfig, LoginService, ProviderRegistry};
 //!
 //! async fn me(CurrentUser(user): CurrentUser) -> String {
-//!     format!("hello {}", user.user.full_name().unwrap_or(user.user.oauth_id))
+//!     format!("hello {}", user.info.full_name().unwrap_or(user.info.oauth_id))
 //! }
 //!
 //! # async fn run(providers: ProviderRegistry) -> Result<(), Box<dyn std::error::Error>> {
@@ -90,7 +90,7 @@
 //! | `session_conflict` | the request carried two session cookies (one may be planted from a sibling subdomain); nothing was logged in |
 //! | `session_too_large` | (Actix cookie sessions) the session would not fit in a cookie; an ERROR event says so |
 //! | `store_unavailable` | a shared store (Redis) was down or too slow; nothing was written, retrying later works |
-//! | `login_refused` or your code | the [`LoginHook`] refused the login |
+//! | `login_refused` or your code | the [`LoginHook`] rejected the login |
 //! | `server_error` | anything else (the session could not be written, ...) |
 //!
 //! Details of every failure are logged with `tracing` (never a secret); the browser sees only
@@ -105,8 +105,8 @@ mod session;
 pub use actix_session;
 pub use extract::{CurrentUser, OptionalUser, VerifiedUser};
 pub use guard::{Guard, GuardMiddleware};
-pub use oauth_kit_core::flow::{LoginDecision, LoginHook, Rejection, SessionUser};
-pub use response::AuthRejection;
+pub use oauth_kit_core::flow::{LoginDecision, LoginHook, SessionUser};
+pub use response::Rejection;
 pub use routes::{DEFAULT_MAX_LIVE_SESSIONS, OAuth, SESSION_COOKIE_NAME, SESSION_IDLE_TIMEOUT};
 pub use session::{SessionGuard, SessionLayer};
 

@@ -6,38 +6,38 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderValue;
 use actix_web::{HttpResponse, ResponseError};
 use oauth_kit_core::Error;
-use oauth_kit_core::flow::{FlowResponse, Rejection};
+use oauth_kit_core::flow::{self, FlowResponse};
 
-/// An HTTP error of this adapter: a [`Rejection`] (fixed status, JSON body
+/// An HTTP error of this adapter: core's [`flow::Rejection`] (fixed status, JSON body
 /// `{"error": "<code>", "message": "<text>"}`, `Cache-Control: no-store`) as an Actix response.
 /// The Axum adapter answers with the same statuses and bodies.
 ///
 /// The callback never answers with it: it redirects to the failure path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AuthRejection(pub Rejection);
+pub struct Rejection(pub flow::Rejection);
 
-impl<T: Into<Rejection>> From<T> for AuthRejection {
+impl<T: Into<flow::Rejection>> From<T> for Rejection {
     fn from(rejection: T) -> Self {
-        AuthRejection(rejection.into())
+        Rejection(rejection.into())
     }
 }
 
-impl AuthRejection {
+impl Rejection {
     /// Maps a core error (from `begin`) to a rejection, logging the detail.
     pub fn from_core(err: &Error) -> Self {
-        AuthRejection(Rejection::from_begin_error(err))
+        Rejection(flow::Rejection::from_begin_error(err))
     }
 }
 
-impl fmt::Display for AuthRejection {
+impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
     }
 }
 
-impl std::error::Error for AuthRejection {}
+impl std::error::Error for Rejection {}
 
-impl ResponseError for AuthRejection {
+impl ResponseError for Rejection {
     fn status_code(&self) -> StatusCode {
         StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }

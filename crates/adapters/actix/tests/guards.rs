@@ -6,9 +6,9 @@ mod common;
 
 use actix_web::http::StatusCode;
 use common::{Browser, oauth};
-use oauth_kit_actix::{AuthRejection, Guard, SessionUser};
+use oauth_kit_actix::{Guard, Rejection, SessionUser};
 use oauth_kit_core::OAuthUserInfo;
-use oauth_kit_core::flow::Rejection;
+use oauth_kit_core::flow;
 
 #[actix_web::test]
 async fn guards_reject_an_anonymous_request_with_401_json() {
@@ -106,17 +106,17 @@ fn check_maps_each_condition_to_its_rejection() {
 
     assert_eq!(
         Guard::logged_in().check(None),
-        Err(AuthRejection(Rejection::Unauthenticated))
+        Err(Rejection(flow::Rejection::Unauthenticated))
     );
     assert_eq!(Guard::logged_in().check(Some(&unverified)), Ok(()));
     assert_eq!(Guard::provider("fake").check(Some(&unverified)), Ok(()));
     assert_eq!(
         Guard::provider("bitbucket").check(Some(&verified)),
-        Err(AuthRejection(Rejection::Forbidden("wrong_provider")))
+        Err(Rejection(flow::Rejection::Forbidden("wrong_provider")))
     );
     assert_eq!(
         Guard::verified_email().check(Some(&unverified)),
-        Err(AuthRejection(Rejection::Forbidden("email_not_verified")))
+        Err(Rejection(flow::Rejection::Forbidden("email_not_verified")))
     );
     assert_eq!(Guard::verified_email().check(Some(&verified)), Ok(()));
 }

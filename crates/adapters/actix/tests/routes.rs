@@ -249,8 +249,8 @@ struct Hook;
 impl LoginHook for Hook {
     async fn on_login(&self, login: &LoginSuccess) -> LoginDecision {
         match login.user.email.as_deref() {
-            None => LoginDecision::refuse("email_required"),
-            Some(_) if !login.user.email_verified => LoginDecision::refuse("<b>unverified</b>"),
+            None => LoginDecision::reject("email_required"),
+            Some(_) if !login.user.email_verified => LoginDecision::reject("<b>unverified</b>"),
             Some(_) => LoginDecision::accept_with(serde_json::json!({"account_id": 7})),
         }
     }

@@ -1,22 +1,20 @@
 //! Extractors for the logged-in user.
 
-use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use oauth_kit_core::SessionUser;
-use oauth_kit_core::flow::{
-    Rejection, Requirement, SESSION_USER_KEY, SessionCheck, SessionFailure,
-};
+use oauth_kit_core::flow::{self, Requirement, SESSION_USER_KEY, SessionCheck, SessionFailure};
 use tower_sessions::Session;
 
-use crate::response::AuthRejection;
+use crate::response::Rejection;
 use crate::session::SessionLifetime;
 
 /// The logged-in user of this request's session, if any. A login older than the absolute
 /// session lifetime is ended here (the session is flushed), whatever the session store.
-pub(crate) async fn session_user(parts: &mut Parts) -> Result<Option<SessionUser>, AuthRejection> {
+pub(crate) async fn session_user(parts: &mut Parts) -> Result<Option<SessionUser>, Rejection> {
     let session = Session::from_request_parts(parts, &())
         .await
-        .map_err(|_| AuthRejection(Rejection::Session))?;
+        .map_err(|_| Rejection(flow::Rejection::Session))?;
     let user = session
         .get::<SessionUser>(SESSION_USER_KEY)
         .await
@@ -57,7 +55,7 @@ pub(crate) fn session_failure(err: &tower_sessions::session::Error, what: &str) 
 pub struct CurrentUser(pub SessionUser);
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = AuthRejection;
+    type Rejection = Rejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let user = Requirement::LoggedIn.admit(session_user(parts).await?)?;
@@ -65,23 +63,14 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     }
 }
 
-impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
-    type Rejection = AuthRejection;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _state: &S,
-    ) -> Result<Option<Self>, Self::Rejection> {
-        Ok(session_user(parts).await?.map(CurrentUser))
-    }
-}
-
-/// The logged-in user, or `None`: never rejects for a missing login.
+/// The logged-in user, or `None`: never rejects for a missing login (a session that cannot
+/// be read is still 500). This is the one optional-user extractor: `Option<CurrentUser>` is
+/// not one.
 #[derive(Debug, Clone)]
 pub struct OptionalUser(pub Option<SessionUser>);
 
 impl<S: Send + Sync> FromRequestParts<S> for OptionalUser {
-    type Rejection = AuthRejection;
+    type Rejection = Rejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(OptionalUser(session_user(parts).await?))
@@ -94,7 +83,7 @@ impl<S: Send + Sync> FromRequestParts<S> for OptionalUser {
 pub struct VerifiedUser(pub SessionUser);
 
 impl<S: Send + Sync> FromRequestParts<S> for VerifiedUser {
-    type Rejection = AuthRejection;
+    type Rejection = Rejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let user = Requirement::VerifiedEmail.admit(session_user(parts).await?)?;

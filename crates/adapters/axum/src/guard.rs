@@ -7,7 +7,7 @@ use oauth_kit_core::SessionUser;
 use oauth_kit_core::flow::Requirement;
 
 use crate::extract::session_user;
-use crate::response::AuthRejection;
+use crate::response::Rejection;
 
 /// A condition on the logged-in user, checked by [`guard`].
 ///
@@ -40,8 +40,8 @@ impl Guard {
     }
 
     /// Checks a session user against the guard.
-    pub fn check(&self, user: Option<&SessionUser>) -> Result<(), AuthRejection> {
-        self.0.check(user).map_err(AuthRejection::from)
+    pub fn check(&self, user: Option<&SessionUser>) -> Result<(), Rejection> {
+        self.0.check(user).map_err(Rejection::from)
     }
 }
 

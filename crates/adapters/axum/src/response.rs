@@ -4,28 +4,28 @@ use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use oauth_kit_core::Error;
-use oauth_kit_core::flow::{FlowResponse, Rejection};
+use oauth_kit_core::flow::{self, FlowResponse};
 
-/// An HTTP error of this adapter: a [`Rejection`] (fixed status, JSON body
+/// An HTTP error of this adapter: core's [`flow::Rejection`] (fixed status, JSON body
 /// `{"error": "<code>", "message": "<text>"}`, `Cache-Control: no-store`) as an Axum response.
 /// The Actix adapter answers with the same statuses and bodies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AuthRejection(pub Rejection);
+pub struct Rejection(pub flow::Rejection);
 
-impl<T: Into<Rejection>> From<T> for AuthRejection {
+impl<T: Into<flow::Rejection>> From<T> for Rejection {
     fn from(rejection: T) -> Self {
-        AuthRejection(rejection.into())
+        Rejection(rejection.into())
     }
 }
 
-impl AuthRejection {
+impl Rejection {
     /// Maps a core error (from `begin`) to a rejection, logging the detail.
     pub fn from_core(err: &Error) -> Self {
-        AuthRejection(Rejection::from_begin_error(err))
+        Rejection(flow::Rejection::from_begin_error(err))
     }
 }
 
-impl IntoResponse for AuthRejection {
+impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         to_axum(&self.0.response())
     }

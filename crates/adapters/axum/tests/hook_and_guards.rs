@@ -163,7 +163,7 @@ impl App {
 
 #[tokio::test]
 async fn hook_refusal_redirects_with_its_code_and_creates_no_session() {
-    let mut app = start(Some(LoginDecision::refuse("not_a_member"))).await;
+    let mut app = start(Some(LoginDecision::reject("not_a_member"))).await;
     assert_eq!(app.login().await, "/login?error=not_a_member");
     assert!(!app.cookies.contains_key("oauth_kit_session"));
     assert_eq!(app.get("/me").await.0, 401);
@@ -172,7 +172,7 @@ async fn hook_refusal_redirects_with_its_code_and_creates_no_session() {
 
 #[tokio::test]
 async fn hook_refusal_with_an_unsafe_code_uses_login_refused() {
-    let mut app = start(Some(LoginDecision::refuse("<script>"))).await;
+    let mut app = start(Some(LoginDecision::reject("<script>"))).await;
     assert_eq!(app.login().await, "/login?error=login_refused");
 }
 

@@ -5,6 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use super::rejection::Rejection;
 use super::service::LoginSuccess;
 use crate::user::OAuthUserInfo;
 
@@ -19,8 +20,10 @@ pub const SESSION_USER_KEY: &str = "oauth_kit.user";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SessionUser {
-    /// The normalized user (`raw_data` is `null` unless kept on purpose).
-    pub user: OAuthUserInfo,
+    /// The normalized user (`raw_data` is `null` unless kept on purpose). Stored under the
+    /// name `user`, so sessions written before the field had this name still read.
+    #[serde(rename = "user")]
+    pub info: OAuthUserInfo,
     /// Application data returned by the login hook (for example your own account id).
     #[serde(default)]
     pub account: Option<serde_json::Value>,
@@ -43,7 +46,7 @@ impl SessionUser {
             .map(|d| d.as_secs())
             .unwrap_or(0);
         Self {
-            user,
+            info: user,
             account,
             logged_in_at,
         }
@@ -51,7 +54,7 @@ impl SessionUser {
 
     /// The provider the user logged in with.
     pub fn provider(&self) -> &str {
-        &self.user.provider
+        &self.info.provider
     }
 
     /// Whether the login is at least `lifetime` old (the absolute session lifetime, checked
@@ -67,12 +70,12 @@ impl SessionUser {
     /// The key that groups a user's sessions for the per-user bound of the session table:
     /// the provider and the provider's user id.
     pub fn owner_key(&self) -> String {
-        format!("{}\u{1f}{}", self.user.provider, self.user.oauth_id)
+        format!("{}\u{1f}{}", self.info.provider, self.info.oauth_id)
     }
 
     /// Whether the provider asserted a verified email address.
     pub fn has_verified_email(&self) -> bool {
-        self.user.email_verified && self.user.email.is_some()
+        self.info.email_verified && self.info.email.is_some()
     }
 }
 
@@ -88,40 +91,31 @@ pub enum Requirement {
     VerifiedEmail,
 }
 
-/// Why a [`Requirement`] is not met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Denial {
-    /// Nobody is logged in (HTTP 401).
-    Unauthenticated,
-    /// The user is logged in but does not qualify (HTTP 403), with a machine-readable code:
-    /// `wrong_provider` or `email_not_verified`.
-    Forbidden(&'static str),
-}
-
 impl Requirement {
-    /// Checks the session's user, if any, against the requirement.
+    /// Checks the session's user, if any, against the requirement: 401 `unauthenticated` when
+    /// nobody is logged in, 403 `wrong_provider` or `email_not_verified` when the user does not
+    /// qualify.
     ///
     /// ```
-    /// use oauth_kit_core::flow::{Denial, Requirement};
-    /// assert_eq!(Requirement::LoggedIn.check(None), Err(Denial::Unauthenticated));
+    /// use oauth_kit_core::flow::{Rejection, Requirement};
+    /// assert_eq!(Requirement::LoggedIn.check(None), Err(Rejection::Unauthenticated));
     /// ```
-    pub fn check(&self, user: Option<&SessionUser>) -> Result<(), Denial> {
-        let user = user.ok_or(Denial::Unauthenticated)?;
+    pub fn check(&self, user: Option<&SessionUser>) -> Result<(), Rejection> {
+        let user = user.ok_or(Rejection::Unauthenticated)?;
         match self {
             Requirement::LoggedIn => Ok(()),
             Requirement::Provider(p) if user.provider() == p => Ok(()),
-            Requirement::Provider(_) => Err(Denial::Forbidden("wrong_provider")),
+            Requirement::Provider(_) => Err(Rejection::Forbidden("wrong_provider")),
             Requirement::VerifiedEmail if user.has_verified_email() => Ok(()),
-            Requirement::VerifiedEmail => Err(Denial::Forbidden("email_not_verified")),
+            Requirement::VerifiedEmail => Err(Rejection::Forbidden("email_not_verified")),
         }
     }
 
     /// The session's user when it meets the requirement: what the adapters' extractors
     /// answer.
-    pub fn admit(&self, user: Option<SessionUser>) -> Result<SessionUser, Denial> {
+    pub fn admit(&self, user: Option<SessionUser>) -> Result<SessionUser, Rejection> {
         self.check(user.as_ref())?;
-        user.ok_or(Denial::Unauthenticated)
+        user.ok_or(Rejection::Unauthenticated)
     }
 }
 
@@ -134,8 +128,8 @@ pub enum LoginDecision {
         /// Application data stored in [`SessionUser::account`].
         account: Option<serde_json::Value>,
     },
-    /// Refuse the login; the browser goes to the failure path with `error=<code>`.
-    Refuse {
+    /// Reject the login; the browser goes to the failure path with `error=<code>`.
+    Reject {
         /// A machine-readable reason (`a-z`, `0-9`, `_`, `-`; anything else becomes
         /// `login_refused`).
         code: String,
@@ -155,14 +149,14 @@ impl LoginDecision {
         }
     }
 
-    /// Refuses the login with a machine-readable code.
-    pub fn refuse(code: impl Into<String>) -> Self {
-        LoginDecision::Refuse { code: code.into() }
+    /// Rejects the login with a machine-readable code.
+    pub fn reject(code: impl Into<String>) -> Self {
+        LoginDecision::Reject { code: code.into() }
     }
 }
 
 /// Called by adapters after every successful login, before the session is written: link or
-/// create your own account record, store the token server-side, or refuse the login.
+/// create your own account record, store the token server-side, or reject the login.
 ///
 /// Link accounts by `(provider, oauth_id)`. Never link to an existing account by email unless
 /// `email_verified` is true: an unverified address proves nothing.
@@ -173,8 +167,8 @@ pub trait LoginHook: Send + Sync + 'static {
 }
 
 /// Runs the application's hook (if any) on a completed login and builds what the session
-/// keeps. `Err` carries the failure code for the redirect: the hook's refusal code, sanitized
-/// by [`refusal_code`].
+/// keeps. `Err` carries the failure code for the redirect: the hook's rejection code,
+/// sanitized by [`rejection_code`].
 pub async fn session_user_for(
     login: &LoginSuccess,
     hook: Option<&dyn LoginHook>,
@@ -184,9 +178,9 @@ pub async fn session_user_for(
         None => None,
         Some(hook) => match hook.on_login(login).await {
             LoginDecision::Accept { account } => account,
-            LoginDecision::Refuse { code } => {
-                let code = refusal_code(&code);
-                tracing::info!(provider = %login.user.provider, code, "login refused by the application");
+            LoginDecision::Reject { code } => {
+                let code = rejection_code(&code);
+                tracing::info!(provider = %login.user.provider, code, "login rejected by the application");
                 return Err(code.to_owned());
             }
         },
@@ -194,9 +188,9 @@ pub async fn session_user_for(
     Ok(SessionUser::new(login.user.clone(), account, keep_raw_data))
 }
 
-/// The code put in the failure redirect for a refusal: the application's code when it is a
+/// The code put in the failure redirect for a rejected login: the application's code when it is a
 /// plain identifier of at most 64 characters, `login_refused` otherwise.
-pub fn refusal_code(code: &str) -> &str {
+pub fn rejection_code(code: &str) -> &str {
     let plain = !code.is_empty()
         && code.len() <= 64
         && code
@@ -210,10 +204,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refusal_codes_are_sanitized() {
-        assert_eq!(refusal_code("not_allowed"), "not_allowed");
-        assert_eq!(refusal_code("<b>x</b>"), "login_refused");
-        assert_eq!(refusal_code(""), "login_refused");
+    fn rejection_codes_are_sanitized() {
+        assert_eq!(rejection_code("not_allowed"), "not_allowed");
+        assert_eq!(rejection_code("<b>x</b>"), "login_refused");
+        assert_eq!(rejection_code(""), "login_refused");
     }
 
     #[test]
@@ -222,10 +216,10 @@ mod tests {
         user.raw_data = serde_json::json!({"k": "v"});
         assert!(
             SessionUser::new(user.clone(), None, false)
-                .user
+                .info
                 .raw_data
                 .is_null()
         );
-        assert!(!SessionUser::new(user, None, true).user.raw_data.is_null());
+        assert!(!SessionUser::new(user, None, true).info.raw_data.is_null());
     }
 }

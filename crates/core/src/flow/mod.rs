@@ -25,7 +25,7 @@ pub use config::{
 };
 pub use cookie::{FlowCookie, cookie_count, remove_cookie, strip_ambiguous_cookies};
 pub use hook::{
-    Denial, LoginDecision, LoginHook, Requirement, SESSION_USER_KEY, SessionUser, refusal_code,
+    LoginDecision, LoginHook, Requirement, SESSION_USER_KEY, SessionUser, rejection_code,
     session_user_for,
 };
 pub use limit::DEFAULT_CALLBACK_RATE_LIMIT;

@@ -3,7 +3,6 @@
 
 use serde_json::json;
 
-use super::hook::Denial;
 use crate::error::Error;
 
 /// An answer of an adapter that is not a redirect: a fixed status and the JSON body
@@ -101,15 +100,6 @@ impl Rejection {
     /// ```
     pub fn body(&self) -> serde_json::Value {
         json!({ "error": self.code(), "message": self.message() })
-    }
-}
-
-impl From<Denial> for Rejection {
-    fn from(denial: Denial) -> Self {
-        match denial {
-            Denial::Unauthenticated => Rejection::Unauthenticated,
-            Denial::Forbidden(code) => Rejection::Forbidden(code),
-        }
     }
 }
 

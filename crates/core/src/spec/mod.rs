@@ -531,19 +531,19 @@ macro_rules! provider_type {
                 $crate::OAuthProvider::exchange_code(&self.0, http, code, redirect_uri, pkce_verifier)
                     .await
             }
-            async fn refresh_token(
+            async fn refresh(
                 &self,
                 http: &$crate::HttpClient,
                 refresh_token: &$crate::RefreshToken,
             ) -> Result<$crate::OAuthToken, $crate::Error> {
-                $crate::OAuthProvider::refresh_token(&self.0, http, refresh_token).await
+                $crate::OAuthProvider::refresh(&self.0, http, refresh_token).await
             }
-            async fn revoke_token(
+            async fn revoke(
                 &self,
                 http: &$crate::HttpClient,
                 token: &$crate::OAuthToken,
             ) -> Result<$crate::Revocation, $crate::Error> {
-                $crate::OAuthProvider::revoke_token(&self.0, http, token).await
+                $crate::OAuthProvider::revoke(&self.0, http, token).await
             }
             async fn user_info(
                 &self,

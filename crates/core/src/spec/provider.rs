@@ -132,12 +132,12 @@ impl SpecProvider {
     /// The authorization endpoint. For an OpenID Connect instance, the discovered one once
     /// [`OAuthProvider::prepare`] has run; before that, the issuer URL (no request is ever sent
     /// there: the flow runs discovery first).
-    pub fn authorize_url(&self) -> &Url {
-        self.oauth2().authorize_url()
+    pub fn authorization_endpoint(&self) -> &Url {
+        self.oauth2().authorization_endpoint()
     }
 
     /// The token endpoint (for an OpenID Connect instance, as for
-    /// [`authorize_url`](Self::authorize_url)).
+    /// [`authorization_endpoint`](Self::authorization_endpoint)).
     pub fn token_url(&self) -> &Url {
         self.oauth2().token_url()
     }
@@ -168,7 +168,7 @@ impl SpecProvider {
     }
 
     /// The engine with this instance's credentials and endpoints (for an OpenID Connect
-    /// instance, as for [`authorize_url`](Self::authorize_url)).
+    /// instance, as for [`authorization_endpoint`](Self::authorization_endpoint)).
     pub fn oauth2(&self) -> &OAuth2Client {
         self.discovered().map_or(&self.oauth, |d| &d.oauth)
     }
@@ -441,7 +441,7 @@ impl OAuthProvider for SpecProvider {
 
     /// Refreshes with the provider's client authentication; the refresh token used is kept
     /// when the answer carries none.
-    async fn refresh_token(
+    async fn refresh(
         &self,
         http: &HttpClient,
         refresh_token: &RefreshToken,
@@ -458,11 +458,7 @@ impl OAuthProvider for SpecProvider {
     /// Revokes the access token at the RFC 7009 endpoint (the spec's, or the discovered one),
     /// or answers [`Revocation::Unsupported`] with the spec's management page without a
     /// request.
-    async fn revoke_token(
-        &self,
-        http: &HttpClient,
-        token: &OAuthToken,
-    ) -> Result<Revocation, Error> {
+    async fn revoke(&self, http: &HttpClient, token: &OAuthToken) -> Result<Revocation, Error> {
         let oauth = self.client(http).await?;
         if oauth.revocation_url().is_none() {
             return Ok(Revocation::Unsupported {

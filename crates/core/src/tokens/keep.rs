@@ -13,7 +13,7 @@ use crate::flow::{LoginDecision, LoginHook, LoginSuccess};
 /// store, under [`TokenKey::for_user`]. Tokens still never go into the session.
 ///
 /// Your own hook, if any, runs first with [`then`](Self::then); tokens are kept only when it
-/// accepts the login. When the store fails, the login is refused with the code
+/// accepts the login. When the store fails, the login is rejected with the code
 /// `token_store_failed`, since the application would otherwise run without the tokens it
 /// asked to keep.
 ///
@@ -74,9 +74,9 @@ impl LoginHook for KeepTokens {
                 tracing::warn!(
                     provider = %login.user.provider,
                     error = %error,
-                    "the login's tokens could not be kept; the login is refused"
+                    "the login's tokens could not be kept; the login is rejected"
                 );
-                return LoginDecision::refuse("token_store_failed");
+                return LoginDecision::reject("token_store_failed");
             }
         }
         decision

@@ -209,7 +209,7 @@ impl TokenManager {
         }
         let provider = self.inner.provider(key)?;
         let revocation = provider
-            .revoke_token(&self.inner.http, &removed.to_token())
+            .revoke(&self.inner.http, &removed.to_token())
             .await?;
         tracing::debug!(
             provider = provider.name(),
@@ -238,7 +238,7 @@ impl Inner {
             _ if !kept.is_expired() => return Ok(kept),
             _ => return Err(login_required(key, LoginRequiredReason::NoRefreshToken)),
         };
-        match provider.refresh_token(&self.http, refresh_token).await {
+        match provider.refresh(&self.http, refresh_token).await {
             Ok(token) => {
                 let next = kept.refreshed_with(&token);
                 self.store.put(key, next.clone()).await?;

@@ -35,7 +35,7 @@ impl TokenKey {
 
     /// The key of the tokens of the user kept in a session.
     pub fn for_session_user(user: &SessionUser) -> Self {
-        Self::for_user(&user.user)
+        Self::for_user(&user.info)
     }
 
     /// The provider's registry name.
@@ -121,7 +121,7 @@ impl TokenSet {
 
     /// The set as an [`OAuthToken`] (for calls such as
     /// [`OAuthProvider::user_info`](crate::OAuthProvider::user_info) and
-    /// [`revoke_token`](crate::OAuthProvider::revoke_token)); its `raw` is `null`.
+    /// [`revoke`](crate::OAuthProvider::revoke)); its `raw` is `null`.
     pub fn to_token(&self) -> OAuthToken {
         let mut token = OAuthToken::bearer(self.access_token.clone());
         token.expires_in = self

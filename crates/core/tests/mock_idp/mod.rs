@@ -139,7 +139,7 @@ impl OAuthProvider for MockIdp {
             .await
     }
 
-    async fn refresh_token(
+    async fn refresh(
         &self,
         http: &HttpClient,
         refresh_token: &RefreshToken,
@@ -148,11 +148,7 @@ impl OAuthProvider for MockIdp {
             .await
     }
 
-    async fn revoke_token(
-        &self,
-        http: &HttpClient,
-        token: &OAuthToken,
-    ) -> Result<Revocation, Error> {
+    async fn revoke(&self, http: &HttpClient, token: &OAuthToken) -> Result<Revocation, Error> {
         let (value, hint) = match &token.refresh_token {
             Some(refresh) => (refresh.secret(), "refresh_token"),
             None => (token.access_token.secret(), "access_token"),

@@ -161,7 +161,7 @@ async fn refresh_tokens_rotate_and_a_spent_one_is_an_oauth_error() {
     let atlassian = provider(&server);
     let http = HttpClient::new().unwrap();
     let token = atlassian
-        .refresh_token(&http, &RefreshToken::new(first.clone()))
+        .refresh(&http, &RefreshToken::new(first.clone()))
         .await
         .unwrap();
     let second = token
@@ -171,7 +171,7 @@ async fn refresh_tokens_rotate_and_a_spent_one_is_an_oauth_error() {
         .unwrap();
     assert_ne!(second, first);
     let err = atlassian
-        .refresh_token(&http, &RefreshToken::new(first))
+        .refresh(&http, &RefreshToken::new(first))
         .await
         .unwrap_err();
     assert_eq!(
@@ -193,7 +193,7 @@ async fn revocation_is_unsupported_and_api_errors_carry_the_message() {
     let http = HttpClient::new().unwrap();
     let token = OAuthToken::bearer(AccessToken::new("expired"));
     assert!(matches!(
-        atlassian.revoke_token(&http, &token).await.unwrap(),
+        atlassian.revoke(&http, &token).await.unwrap(),
         Revocation::Unsupported { .. }
     ));
     let err = atlassian.user_info(&http, &token).await.unwrap_err();

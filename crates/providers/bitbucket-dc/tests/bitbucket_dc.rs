@@ -102,7 +102,7 @@ fn the_base_url_is_required_and_places_every_endpoint() {
             .build()
             .unwrap();
     assert_eq!(
-        dc.authorize_url().as_str(),
+        dc.authorization_endpoint().as_str(),
         "https://git.example.com/bitbucket/rest/oauth2/latest/authorize"
     );
     assert_eq!(
@@ -241,13 +241,13 @@ async fn a_login_sends_pkce_and_the_credentials_and_refresh_rotates() {
         .unwrap();
     assert_eq!(token.scopes, ["PUBLIC_REPOS"]);
     let refresh = token.refresh_token.clone().unwrap();
-    let renewed = dc.refresh_token(&http, &refresh).await.unwrap();
+    let renewed = dc.refresh(&http, &refresh).await.unwrap();
     assert_ne!(
         renewed.refresh_token.as_ref().map(RefreshToken::secret),
         Some(refresh.secret())
     );
     assert!(matches!(
-        dc.revoke_token(&http, &renewed).await.unwrap(),
+        dc.revoke(&http, &renewed).await.unwrap(),
         Revocation::Unsupported { .. }
     ));
     server.verify().await;

@@ -43,7 +43,7 @@
 //!   a form body. Bitbucket Cloud has no PKCE: a challenge or verifier passed in is not sent,
 //!   and the login flow relies on its browser-bound, single-use `state`. Refresh keeps the same
 //!   refresh token. There is no revocation endpoint:
-//!   [`revoke_token`](oauth_kit_core::OAuthProvider::revoke_token) answers
+//!   [`revoke`](oauth_kit_core::OAuthProvider::revoke) answers
 //!   [`Revocation::Unsupported`](oauth_kit_core::Revocation::Unsupported) with
 //!   [`APP_AUTHORIZATIONS_URL`]. The token response lists the granted scopes in `scopes`.
 //! - `oauth_id` is Bitbucket's `uuid` without braces: present in every user object and stable,

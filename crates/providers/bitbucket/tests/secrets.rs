@@ -41,7 +41,7 @@ async fn a_whole_run_logs_and_prints_no_secret() {
         .unwrap();
     let user = provider.user_info(&http, &token).await.unwrap();
     let refresh_error = provider
-        .refresh_token(&http, &RefreshToken::new(REFRESH_TOKEN))
+        .refresh(&http, &RefreshToken::new(REFRESH_TOKEN))
         .await
         .unwrap_err();
 

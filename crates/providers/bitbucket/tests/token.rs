@@ -35,7 +35,7 @@ async fn exchange(server: &MockServer) -> Result<oauth_kit_core::OAuthToken, Err
 
 async fn refresh(server: &MockServer) -> Result<oauth_kit_core::OAuthToken, Error> {
     provider(server)
-        .refresh_token(&http(), &RefreshToken::new(REFRESH_TOKEN))
+        .refresh(&http(), &RefreshToken::new(REFRESH_TOKEN))
         .await
 }
 
@@ -241,7 +241,7 @@ async fn revocation_is_unsupported_and_points_to_the_app_authorizations_page() {
     let server = MockServer::start().await;
     let provider = provider(&server);
 
-    let answer = provider.revoke_token(&http(), &token()).await.unwrap();
+    let answer = provider.revoke(&http(), &token()).await.unwrap();
 
     assert_eq!(
         answer,

@@ -182,7 +182,7 @@ async fn refresh_and_revocation_use_the_token_endpoints_with_basic_auth() {
     let discord = provider(&server);
     let http = HttpClient::new().unwrap();
     let token = discord
-        .refresh_token(
+        .refresh(
             &http,
             &RefreshToken::new("D43f5y0ahjqew82jZ4NViEr2YafMKhue"),
         )
@@ -190,7 +190,7 @@ async fn refresh_and_revocation_use_the_token_endpoints_with_basic_auth() {
         .unwrap();
     assert_eq!(token.expires_in.map(|d| d.as_secs()), Some(604_800));
     assert_eq!(
-        discord.revoke_token(&http, &token).await.unwrap(),
+        discord.revoke(&http, &token).await.unwrap(),
         Revocation::Revoked
     );
     server.verify().await;
@@ -240,7 +240,7 @@ fn the_default_endpoints_are_discord_s_versioned_api() {
     let discord =
         DiscordProvider::new(CLIENT_ID, oauth_kit_core::ClientSecret::new(CLIENT_SECRET)).unwrap();
     assert_eq!(
-        discord.authorize_url().as_str(),
+        discord.authorization_endpoint().as_str(),
         "https://discord.com/oauth2/authorize"
     );
     assert_eq!(

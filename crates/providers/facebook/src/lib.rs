@@ -12,7 +12,7 @@
 //! let facebook = FacebookProvider::builder("1187432095561204", ClientSecret::new("secret"))
 //!     .param("version", "v24.0")
 //!     .build()?;
-//! assert_eq!(facebook.authorize_url().as_str(), "https://www.facebook.com/v24.0/dialog/oauth");
+//! assert_eq!(facebook.authorization_endpoint().as_str(), "https://www.facebook.com/v24.0/dialog/oauth");
 //! assert_eq!(facebook.token_url().as_str(), "https://graph.facebook.com/v24.0/oauth/access_token");
 //! let capabilities = facebook.capabilities();
 //! assert!(!capabilities.pkce && !capabilities.refresh && !capabilities.revocation);

@@ -233,12 +233,12 @@ async fn refresh_and_revocation_are_unsupported_without_a_request() {
     let facebook = provider(&server);
     let http = HttpClient::new().unwrap();
     let err = facebook
-        .refresh_token(&http, &RefreshToken::new("none"))
+        .refresh(&http, &RefreshToken::new("none"))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
     let token = OAuthToken::bearer(AccessToken::new("EAA"));
-    let outcome = facebook.revoke_token(&http, &token).await.unwrap();
+    let outcome = facebook.revoke(&http, &token).await.unwrap();
     assert!(matches!(outcome, Revocation::Unsupported { .. }));
     assert!(server.received_requests().await.unwrap().is_empty());
 }

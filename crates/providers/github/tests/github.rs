@@ -295,7 +295,7 @@ async fn github_app_user_tokens_refresh_and_the_new_refresh_token_is_kept() {
         .await;
     let http = HttpClient::new().unwrap();
     let token = provider(&server)
-        .refresh_token(&http, &RefreshToken::new("ghr_old"))
+        .refresh(&http, &RefreshToken::new("ghr_old"))
         .await
         .unwrap();
     assert!(token.expires_at.is_some());
@@ -319,10 +319,7 @@ async fn revocation_deletes_the_token_with_basic_client_authentication() {
         .mount(&server)
         .await;
     let http = HttpClient::new().unwrap();
-    let outcome = provider(&server)
-        .revoke_token(&http, &token())
-        .await
-        .unwrap();
+    let outcome = provider(&server).revoke(&http, &token()).await.unwrap();
     assert_eq!(outcome, Revocation::Revoked);
     server.verify().await;
 }
@@ -386,7 +383,7 @@ fn an_enterprise_server_base_url_moves_the_web_flow_and_the_api() {
     let ghes = GitHubProvider::from_lookup(lookup(&vars)).unwrap();
     assert_eq!(ghes.name(), "github-corp");
     assert_eq!(
-        ghes.authorize_url().as_str(),
+        ghes.authorization_endpoint().as_str(),
         "https://github.corp.example/login/oauth/authorize"
     );
     assert_eq!(

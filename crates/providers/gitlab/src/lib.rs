@@ -14,7 +14,7 @@
 //!     .base_url("https://gitlab.example.com")
 //!     .build()?;
 //! assert_eq!(corp.name(), "gitlab-corp");
-//! assert_eq!(corp.authorize_url().as_str(), "https://gitlab.example.com/oauth/authorize");
+//! assert_eq!(corp.authorization_endpoint().as_str(), "https://gitlab.example.com/oauth/authorize");
 //! assert_eq!(corp.user_info_url().as_str(), "https://gitlab.example.com/api/v4/user");
 //! assert!(corp.capabilities().pkce && corp.capabilities().refresh && corp.capabilities().revocation);
 //! # Ok::<(), oauth_kit_core::Error>(())

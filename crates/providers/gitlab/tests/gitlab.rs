@@ -105,7 +105,7 @@ fn a_self_managed_base_url_moves_every_endpoint_and_overrides_win() {
     ];
     let gitlab = GitLabProvider::from_lookup(lookup(&vars)).unwrap();
     assert_eq!(
-        gitlab.authorize_url().as_str(),
+        gitlab.authorization_endpoint().as_str(),
         "https://gitlab.example.com/oauth/authorize"
     );
     assert_eq!(
@@ -213,7 +213,7 @@ async fn a_refresh_returns_the_rotated_refresh_token() {
         .await;
     let http = HttpClient::new().unwrap();
     let token = provider(&server)
-        .refresh_token(&http, &RefreshToken::new(old.clone()))
+        .refresh(&http, &RefreshToken::new(old.clone()))
         .await
         .unwrap();
     let new = token
@@ -260,7 +260,7 @@ async fn revocation_posts_the_token_with_the_client_credentials() {
         .await;
     let http = HttpClient::new().unwrap();
     let token = OAuthToken::bearer(AccessToken::new("glpat-revoke-me"));
-    let outcome = provider(&server).revoke_token(&http, &token).await.unwrap();
+    let outcome = provider(&server).revoke(&http, &token).await.unwrap();
     assert_eq!(outcome, Revocation::Revoked);
     server.verify().await;
 }

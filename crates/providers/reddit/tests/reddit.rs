@@ -186,13 +186,13 @@ async fn refresh_keeps_the_refresh_token_and_revocation_answers_204() {
     let reddit = provider(&server);
     let http = HttpClient::new().unwrap();
     let refresh = RefreshToken::new("106239874510-Zq3vT9xBkR8mPw2LnYc7HsDf");
-    let token = reddit.refresh_token(&http, &refresh).await.unwrap();
+    let token = reddit.refresh(&http, &refresh).await.unwrap();
     assert_eq!(
         token.refresh_token.as_ref().map(RefreshToken::secret),
         Some(refresh.secret())
     );
     assert_eq!(
-        reddit.revoke_token(&http, &token).await.unwrap(),
+        reddit.revoke(&http, &token).await.unwrap(),
         Revocation::Revoked
     );
     server.verify().await;

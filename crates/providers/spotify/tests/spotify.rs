@@ -131,7 +131,7 @@ async fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
         .await;
     let http = HttpClient::new().unwrap();
     let token = provider(&server)
-        .refresh_token(&http, &RefreshToken::new("AQAold"))
+        .refresh(&http, &RefreshToken::new("AQAold"))
         .await
         .unwrap();
     assert_eq!(
@@ -160,7 +160,7 @@ async fn revocation_is_unsupported_and_errors_carry_spotify_s_message() {
     let http = HttpClient::new().unwrap();
     let token = OAuthToken::bearer(AccessToken::new("expired"));
     assert!(matches!(
-        spotify.revoke_token(&http, &token).await.unwrap(),
+        spotify.revoke(&http, &token).await.unwrap(),
         Revocation::Unsupported { .. }
     ));
     let err = spotify.user_info(&http, &token).await.unwrap_err();

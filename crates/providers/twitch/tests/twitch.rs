@@ -180,7 +180,7 @@ async fn refresh_keeps_the_new_refresh_token_and_revocation_posts_the_token() {
     let twitch = provider(&server);
     let http = HttpClient::new().unwrap();
     let token = twitch
-        .refresh_token(
+        .refresh(
             &http,
             &RefreshToken::new("5b93chm6hdve3mycz05zfzatkfdenfspp1h1ar2xxdalen01"),
         )
@@ -189,7 +189,7 @@ async fn refresh_keeps_the_new_refresh_token_and_revocation_posts_the_token() {
     let rotated = token.refresh_token.as_ref().map(RefreshToken::secret);
     assert!(rotated.unwrap().starts_with("eyJfMzUt"));
     assert_eq!(
-        twitch.revoke_token(&http, &token).await.unwrap(),
+        twitch.revoke(&http, &token).await.unwrap(),
         Revocation::Revoked
     );
     server.verify().await;

@@ -193,7 +193,7 @@ async fn a_refresh_replaces_the_refresh_token_and_revocation_uses_basic_auth() {
     let x = provider(&server);
     let http = HttpClient::new().unwrap();
     let refreshed = x
-        .refresh_token(&http, &RefreshToken::new(old.clone()))
+        .refresh(&http, &RefreshToken::new(old.clone()))
         .await
         .unwrap();
     let new = refreshed
@@ -203,7 +203,7 @@ async fn a_refresh_replaces_the_refresh_token_and_revocation_uses_basic_auth() {
         .unwrap();
     assert_ne!(new, old);
     assert_eq!(
-        x.revoke_token(&http, &refreshed).await.unwrap(),
+        x.revoke(&http, &refreshed).await.unwrap(),
         Revocation::Revoked
     );
     server.verify().await;

@@ -157,19 +157,19 @@ macro_rules! test_app {
                 .route(
                     "/optional",
                     web::get().to(|OptionalUser(user): OptionalUser| async move {
-                        HttpResponse::Ok().json(user.map(|u| u.user.oauth_id))
+                        HttpResponse::Ok().json(user.map(|u| u.info.oauth_id))
                     }),
                 )
                 .route(
                     "/maybe",
                     web::get().to(|user: Option<CurrentUser>| async move {
-                        HttpResponse::Ok().json(user.map(|CurrentUser(u)| u.user.oauth_id))
+                        HttpResponse::Ok().json(user.map(|CurrentUser(u)| u.info.oauth_id))
                     }),
                 )
                 .route(
                     "/verified",
                     web::get().to(|VerifiedUser(user): VerifiedUser| async move {
-                        HttpResponse::Ok().json(user.user.email)
+                        HttpResponse::Ok().json(user.info.email)
                     }),
                 )
                 .service(
