@@ -308,6 +308,10 @@ pub mod guides {
     #[doc = include_str!("../../../docs/tokens.md")]
     pub struct Tokens;
 
+    /// `docs/adapters/other-frameworks.md`.
+    #[doc = include_str!("../../../docs/adapters/other-frameworks.md")]
+    pub struct OtherFrameworks;
+
     /// `docs/writing-a-provider.md`.
     #[doc = include_str!("../../../docs/writing-a-provider.md")]
     pub struct WritingAProvider;
