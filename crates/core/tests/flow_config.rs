@@ -1,6 +1,6 @@
 //! The "Configuration" items of SECURITY.md through `FlowConfig::from_lookup`: every invalid
 //! value is rejected at start-up with an error naming the variable; the defaults; the flow
-//! cookie's attributes; the callback URLs listed at start-up.
+//! cookie's attributes; the callback URLs listed at start-up; the answers of `LoginRoutes`.
 
 #![allow(clippy::unwrap_used)]
 
@@ -10,7 +10,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use flow_support::{Idp, PROVIDER, begin, plain};
-use oauth_kit_core::{Error, FlowConfig, LoginService, ProviderRegistry};
+use oauth_kit_core::flow::{CallbackOutcome, CallbackRequest, LoginRoutes, SessionFailure};
+use oauth_kit_core::{
+    Error, FlowConfig, LoginDecision, LoginHook, LoginService, LoginSuccess, ProviderRegistry,
+};
 
 const BASE: &str = "OAUTH_REDIRECT_BASE_URL";
 
@@ -362,4 +365,111 @@ async fn callback_urls_list_every_providers_exact_callback() {
         flow_support::query_param(&begun.url, "redirect_uri").as_deref(),
         Some("https://example.com/app/oauth/alpha/callback")
     );
+}
+
+/// `LoginRoutes` over one test provider, and the flow cookie of a started login as a `Cookie`
+/// header.
+async fn routes_with_started_login(
+    idp: &Idp,
+    hook: Option<LoginDecision>,
+) -> (LoginRoutes, String, String) {
+    let service = flow_support::service(idp, flow_support::StoreKind::Cookie, plain());
+    let mut routes = LoginRoutes::new(service);
+    if let Some(decision) = hook {
+        routes = routes.on_login(Decide(decision));
+    }
+    let started = routes.login(PROVIDER, "next=%2Frepos").await;
+    assert_eq!(started.status(), 303);
+    let cookie = started.cookies()[0].clone();
+    let url = url::Url::parse(started.location().unwrap()).unwrap();
+    let state = flow_support::query_param(&url, "state").unwrap();
+    let callback = flow_support::query(&[("code", flow_support::CODE), ("state", &state)]);
+    (
+        routes,
+        format!("{}={}", cookie.name(), cookie.value()),
+        callback,
+    )
+}
+
+struct Decide(LoginDecision);
+
+#[async_trait::async_trait]
+impl LoginHook for Decide {
+    async fn on_login(&self, _login: &LoginSuccess) -> LoginDecision {
+        self.0.clone()
+    }
+}
+
+#[tokio::test]
+async fn login_routes_log_in_to_the_return_path_clearing_the_flow_cookie() {
+    let idp = Idp::start().await;
+    let (routes, cookie, callback) = routes_with_started_login(&idp, None).await;
+    let request =
+        CallbackRequest::new("GET", PROVIDER, &callback).cookie_headers([cookie.as_str()]);
+    let CallbackOutcome::Login(login) = routes.callback(request).await else {
+        panic!("the callback did not log in");
+    };
+    assert_eq!(login.user().provider(), PROVIDER);
+    let done = login.finish(Ok(()));
+    assert_eq!((done.status(), done.location()), (303, Some("/repos")));
+    assert!(done.headers().contains(&("referrer-policy", "no-referrer")));
+    assert!(done.cookies()[0].is_removal());
+}
+
+#[tokio::test]
+async fn a_session_that_cannot_be_written_fails_the_login_with_its_code() {
+    let idp = Idp::start().await;
+    let (routes, cookie, callback) = routes_with_started_login(&idp, None).await;
+    let request =
+        CallbackRequest::new("GET", PROVIDER, &callback).cookie_headers([cookie.as_str()]);
+    let CallbackOutcome::Login(login) = routes.callback(request).await else {
+        panic!("the callback did not log in");
+    };
+    let failed = login.finish(Err(SessionFailure::TooLarge { bytes: 5000 }));
+    assert_eq!(failed.location(), Some("/login?error=session_too_large"));
+    assert!(failed.cookies()[0].is_removal(), "the used flow is cleared");
+}
+
+#[tokio::test]
+async fn a_rejecting_hook_sends_its_code_and_asks_for_no_session() {
+    let idp = Idp::start().await;
+    let (routes, cookie, callback) =
+        routes_with_started_login(&idp, Some(LoginDecision::reject("not_a_member"))).await;
+    let request =
+        CallbackRequest::new("GET", PROVIDER, &callback).cookie_headers([cookie.as_str()]);
+    let CallbackOutcome::Respond(answer) = routes.callback(request).await else {
+        panic!("a rejected login asked for a session");
+    };
+    assert_eq!(answer.location(), Some("/login?error=not_a_member"));
+}
+
+#[tokio::test]
+async fn a_post_or_head_callback_of_a_query_provider_is_405_and_completes_nothing() {
+    let idp = Idp::start().await;
+    let (routes, cookie, callback) = routes_with_started_login(&idp, None).await;
+    for method in ["POST", "HEAD"] {
+        let request =
+            CallbackRequest::new(method, PROVIDER, &callback).cookie_headers([cookie.as_str()]);
+        let CallbackOutcome::Respond(answer) = routes.callback(request).await else {
+            panic!("{method} logged in");
+        };
+        assert_eq!(answer.status(), 405);
+        assert!(answer.headers().contains(&("allow", "GET")));
+    }
+    assert_eq!(idp.token_requests().await, 0);
+}
+
+#[tokio::test]
+async fn ambiguous_session_cookies_fail_the_callback_and_leave_the_flow_alone() {
+    let idp = Idp::start().await;
+    let (routes, cookie, callback) = routes_with_started_login(&idp, None).await;
+    let request = CallbackRequest::new("GET", PROVIDER, &callback)
+        .cookie_headers([cookie.as_str()])
+        .duplicate_session_cookies(true);
+    let CallbackOutcome::Respond(answer) = routes.callback(request).await else {
+        panic!("an ambiguous session logged in");
+    };
+    assert_eq!(answer.location(), Some("/login?error=session_conflict"));
+    assert!(answer.cookies().is_empty());
+    assert_eq!(idp.token_requests().await, 0);
 }
