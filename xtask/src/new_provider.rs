@@ -6,9 +6,9 @@
 //! fixtures and `docs/providers/NAME.md`; then it registers the crate in the workspace
 //! (`members` and `[workspace.dependencies]` of the root `Cargo.toml`) and in the `oauth-kit`
 //! facade (a `NAME` feature, an optional dependency, a `NAME` module and an entry in the
-//! catalog, so `ProviderSettings` registers it from the environment), and adds its case to the
-//! demos' end-to-end suite, which logs in with it through the built-in mock. The edits are
-//! inserted before the `xtask:new-provider` marker comments of those files.
+//! catalog, so `ProviderSettings` registers it from the environment; the demos' end-to-end
+//! suite then logs in with it through the built-in mock). The edits are inserted before the
+//! `xtask:new-provider` marker comments of those files.
 //!
 //! The templates live in `xtask/templates/provider/`; `{{name}}`, `{{ident}}`, `{{Camel}}`,
 //! `{{UPPER}}` and `{{Title}}` are replaced by the forms of the name computed in [`Names`].
@@ -139,11 +139,6 @@ const EDITS: &[(&str, &str, &str)] = &[
         "crates/oauth-kit/src/lib.rs",
         "// xtask:new-provider catalog",
         "#[cfg(feature = \"{{name}}\")]\nspecs.push(&oauth_kit_{{ident}}::SPEC);\n",
-    ),
-    (
-        "examples/demo-support/src/e2e.rs",
-        "// xtask:new-provider e2e",
-        "{{ident}},\n",
     ),
 ];
 
