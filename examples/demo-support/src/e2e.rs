@@ -956,22 +956,16 @@ pub async fn no_secret_reaches_logs_pages_or_urls(bin: &str) {
     assert_no_secret(failed.location(), &secrets, "the failure Location");
 }
 
-/// Submits the consent page `consent` of the mock at `authorization_url` with its "Allow"
-/// button and returns the decision's reply (a redirect to the callback).
-async fn allow_on_consent_page(
-    browser: &mut Browser,
-    authorization_url: &str,
-    consent: &Reply,
-) -> Reply {
-    let action = consent
-        .body
+/// The first form of an HTML page: its `action` (unescaped) and its inputs' names and values.
+fn form_of(page: &str) -> (String, Vec<(String, String)>) {
+    let action = page
         .split("action=\"")
         .nth(1)
         .and_then(|r| r.split('"').next())
         .unwrap()
         .replace("&amp;", "&");
     let mut form = Vec::new();
-    for input in consent.body.split("<input").skip(1) {
+    for input in page.split("<input").skip(1) {
         let attr = |name: &str| {
             input
                 .split(&format!("{name}=\""))
@@ -989,6 +983,17 @@ async fn allow_on_consent_page(
             form.push((name, value));
         }
     }
+    (action, form)
+}
+
+/// Submits the consent page `consent` of the mock at `authorization_url` with its "Allow"
+/// button and returns the decision's reply (a redirect to the callback).
+async fn allow_on_consent_page(
+    browser: &mut Browser,
+    authorization_url: &str,
+    consent: &Reply,
+) -> Reply {
+    let (action, mut form) = form_of(&consent.body);
     let allow_name = consent
         .body
         .split("<button")
@@ -1469,14 +1474,49 @@ fn provider_id(case: &str) -> String {
     case.replace('_', "-")
 }
 
+/// How a mock sends the browser back to the callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MockAnswer {
+    /// A redirect to this callback URL.
+    Redirect(String),
+    /// A form that posts these fields to the callback (`response_mode=form_post`).
+    FormPost {
+        action: String,
+        fields: Vec<(String, String)>,
+    },
+}
+
+impl MockAnswer {
+    /// The callback URL, without the query.
+    pub fn callback(&self) -> String {
+        let url = match self {
+            Self::Redirect(url) => url,
+            Self::FormPost { action, .. } => action,
+        };
+        url.split('?').next().unwrap_or_default().to_owned()
+    }
+
+    /// Sends the answer to the callback in `browser`, as a GET or the form's POST.
+    pub async fn deliver(&self, browser: &mut Browser) -> Reply {
+        match self {
+            Self::Redirect(url) => browser.get(url).await,
+            Self::FormPost { action, fields } => browser.post_form(action, fields).await,
+        }
+    }
+}
+
 /// Plays the user at the mock's authorization endpoint: approves on its consent page when it
-/// shows one, and returns the callback URL the mock sends the browser to.
-pub async fn approve_at_mock(authorization_url: &str) -> String {
+/// shows one, and returns how the mock sends the browser back to the callback.
+pub async fn approve_at_mock(authorization_url: &str) -> MockAnswer {
     let mut browser = Browser::new();
     let reply = browser.get(authorization_url).await;
     let decision = match reply.status {
         200 if reply.body.contains("Allow") => {
             allow_on_consent_page(&mut browser, authorization_url, &reply).await
+        }
+        200 if reply.body.contains("<form method=\"post\"") => {
+            let (action, fields) = form_of(&reply.body);
+            return MockAnswer::FormPost { action, fields };
         }
         _ => reply,
     };
@@ -1486,7 +1526,7 @@ pub async fn approve_at_mock(authorization_url: &str) -> String {
         decision.status,
         decision.body
     );
-    decision.location().to_owned()
+    MockAnswer::Redirect(decision.location().to_owned())
 }
 
 /// The case of one catalog provider: with no credentials set, the home page has its button,
@@ -1519,12 +1559,13 @@ pub fn logs_in_through_the_built_in_mock(bin: &'static str, case: &str) {
             "login with {id} answered {}: {}",
             start.status, start.body
         );
-        let callback = approve_at_mock(start.location()).await;
-        assert!(
-            callback.starts_with(&format!("{}/auth/{id}/callback?", demo.base)),
-            "the mock of {id} sent the browser to {callback}"
+        let answer = approve_at_mock(start.location()).await;
+        assert_eq!(
+            answer.callback(),
+            format!("{}/auth/{id}/callback", demo.base),
+            "the mock of {id} answered {answer:?}"
         );
-        let done = browser.get(&callback).await;
+        let done = answer.deliver(&mut browser).await;
         assert_eq!(done.status, 303, "{}", done.body);
         assert_eq!(
             done.location(),
@@ -1636,4 +1677,54 @@ macro_rules! demo_e2e_suite {
             }
         )*
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_form_post_answer_of_the_mock_issuer_is_posted_to_the_callback() {
+        let issuer = oauth_kit_testkit::MockOidc::start().await.unwrap();
+        let callback = "http://127.0.0.1:9/auth/acme/callback";
+        let mut url = Url::parse(&issuer.authorize_url()).unwrap();
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &issuer.client_id())
+            .append_pair("redirect_uri", callback)
+            .append_pair("state", "state-1")
+            .append_pair("response_mode", "form_post");
+        let answer = approve_at_mock(url.as_str()).await;
+        assert_eq!(answer.callback(), callback);
+        let MockAnswer::FormPost { fields, .. } = answer else {
+            panic!("a form_post authorization answered {answer:?}");
+        };
+        assert!(fields.contains(&("state".to_owned(), "state-1".to_owned())));
+        assert!(
+            fields
+                .iter()
+                .any(|(name, value)| name == "code" && !value.is_empty())
+        );
+    }
+
+    #[tokio::test]
+    async fn a_redirect_answer_keeps_the_callback_query() {
+        let issuer = oauth_kit_testkit::MockOidc::start().await.unwrap();
+        let callback = "http://127.0.0.1:9/auth/acme/callback";
+        let mut url = Url::parse(&issuer.authorize_url()).unwrap();
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &issuer.client_id())
+            .append_pair("redirect_uri", callback)
+            .append_pair("state", "state-2");
+        let answer = approve_at_mock(url.as_str()).await;
+        assert_eq!(answer.callback(), callback);
+        let MockAnswer::Redirect(location) = answer else {
+            panic!("a query authorization answered {answer:?}");
+        };
+        assert_eq!(
+            query_of(&location).get("state").map(String::as_str),
+            Some("state-2")
+        );
+    }
 }
