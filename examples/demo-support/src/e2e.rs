@@ -186,7 +186,9 @@ async fn launch_with(
         });
     }
     let demo = DemoProcess { child, base, logs };
-    for _ in 0..300 {
+    // Up to 30 s: with no credentials the demo starts a mock of every provider first, on a
+    // build machine that runs many tests at once.
+    for _ in 0..600 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
             .is_ok()

@@ -52,7 +52,8 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Reads `APP_ADDR`, `OAUTH_REDIRECT_BASE_URL` and `BITBUCKET_CLIENT_ID`.
+    /// Reads the variables named on the fields, and the client id of every catalog provider
+    /// (`{PREFIX}_CLIENT_ID`) to decide on the built-in mocks.
     pub fn from_env() -> Result<Self, Error> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let app_addr = match var("APP_ADDR") {
