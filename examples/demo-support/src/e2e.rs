@@ -865,6 +865,80 @@ pub async fn unknown_provider_is_404(bin: &str) {
     assert_eq!(s.get("/auth/..%2Fetc/login").await.status, 404);
 }
 
+pub async fn credentials_for_some_providers_register_exactly_those(bin: &str) {
+    use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+    let spec = &oauth_kit::github::SPEC;
+    let github = MockProvider::start(spec, MockProviderConfig::sample(spec))
+        .await
+        .unwrap();
+    let api = github.api_url().unwrap();
+    // The mock lays the API out like GitHub Enterprise Server's: `/user` and `/user/emails`
+    // under `/api/v3`.
+    assert_eq!(api, format!("{}/api/v3", github.base_url()));
+    let (client_id, client_secret) = (github.client_id(), github.client_secret());
+    let (authorize, token) = (github.authorize_url(), github.token_url());
+    let demo = launch(
+        bin,
+        None,
+        &[
+            ("GITHUB_CLIENT_ID", &client_id),
+            ("GITHUB_CLIENT_SECRET", &client_secret),
+            ("GITHUB_AUTHORIZE_URL", &authorize),
+            ("GITHUB_TOKEN_URL", &token),
+            ("GITHUB_API_URL", &api),
+        ],
+    )
+    .await;
+    let mut browser = Browser::new();
+    let home = browser.get(&format!("{}/", demo.base)).await;
+    assert!(home.body.contains("Log in with GitHub"), "{}", home.body);
+    assert_eq!(
+        home.body.matches("<li>").count(),
+        1,
+        "only the configured provider has a button: {}",
+        home.body
+    );
+    let bitbucket = browser
+        .get(&format!("{}/auth/bitbucket/login", demo.base))
+        .await;
+    assert_eq!(
+        bitbucket.status, 404,
+        "an unconfigured provider is registered"
+    );
+    assert!(
+        !demo.logs().contains("built-in mocks"),
+        "the demo started its mocks although a provider has credentials"
+    );
+    let sample = oauth_kit_testkit::sample_account(spec);
+    // An address GitHub reports as verified, then one it does not.
+    for verified in [true, false] {
+        if !verified {
+            let unverified = serde_json::json!([
+                {"email": sample.email, "primary": true, "verified": false, "visibility": "private"}
+            ]);
+            github.set_endpoint("emails", unverified.to_string());
+        }
+        let start = browser
+            .get(&format!("{}/auth/github/login?next=%2F", demo.base))
+            .await;
+        assert_eq!(start.status, 303, "{}", start.body);
+        assert!(
+            start.location().starts_with(&authorize),
+            "{}",
+            start.location()
+        );
+        let callback = github.authorize(start.location()).await.unwrap();
+        let done = browser.get(callback.as_str()).await;
+        assert_eq!(done.location(), "/", "{}", done.location());
+        let me = browser.get(&format!("{}/me", demo.base)).await.json();
+        assert_eq!(me["provider"], "github");
+        assert_eq!(me["oauth_id"], sample.oauth_id);
+        assert_eq!(me["email"], serde_json::json!(sample.email));
+        assert_eq!(me["email_verified"], verified, "{me}");
+    }
+    assert_eq!(github.counters().token, 2);
+}
+
 pub async fn concurrent_logins_do_not_mix(bin: &str) {
     let (mock, demo) = start(bin, &[]).await;
     let mut tasks = Vec::new();
@@ -1634,6 +1708,7 @@ macro_rules! demo_e2e_suite {
             provider_faults_end_at_the_failure_page_without_a_session,
             emails_without_permission_still_log_in,
             unknown_provider_is_404,
+            credentials_for_some_providers_register_exactly_those,
             concurrent_logins_do_not_mix,
             https_base_url_sets_secure_cookies,
             no_secret_reaches_logs_pages_or_urls,
