@@ -4,7 +4,8 @@
 //! relative link in `docs/` and `README.md`), `bench` (the core criterion benchmarks),
 //! `features` (each facade feature alone), `new-provider NAME` (scaffolds a provider crate),
 //! `fuzz` (coverage-guided fuzzing of the parsers, see docs/security.md), `session-load` and
-//! `redis-load` (load checks of the demos, see docs/deployment.md).
+//! `redis-load` (load checks of the demos, see docs/deployment.md), `loadtest` (the demos
+//! against their ceilings, see docs/performance.md).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -13,6 +14,7 @@ use std::process::{Command, ExitCode};
 
 mod docs;
 mod fuzz;
+mod loadtest;
 mod new_provider;
 mod redis_load;
 mod tidy;
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         Some("features") => features(),
         Some("session-load") => session_load(&args[1..]),
         Some("redis-load") => redis_load::redis_load(&args[1..]),
+        Some("loadtest") => loadtest::loadtest(&args[1..]),
         Some("new-provider") => new_provider::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("help") | None => {
@@ -59,6 +62,11 @@ fn print_help() {
          \x20       two instances of each demo behind one URL sharing one redis-server: N logins\n\
          \x20       (default 10000, C at once, default 32) begun on one instance and completed on\n\
          \x20       the other; fails on any crossed or lost session\n\
+         loadtest [--rounds N] [--seconds S] [--concurrency C] [--begins N]\n\
+         \x20       release builds on loopback: the login endpoint next to a bare handler, the\n\
+         \x20       whole login next to a raw provider client (N rounds of S s, default 5 of 3,\n\
+         \x20       C at once, default 32), RSS after N unfinished logins (default 1000000);\n\
+         \x20       prints the tables and writes them into docs/performance.md\n\
          fuzz [--target T] [--execs N] [--seconds S] [--max-len L]\n\
          \x20       coverage-guided fuzzing of every parser with libFuzzer (stable toolchain,\n\
          \x20       needs a C++ compiler); N executions per target, 100000 by default\n\
@@ -180,6 +188,13 @@ fn run_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), Str
     } else {
         Err(format!("`{program} {}` failed ({status})", args.join(" ")))
     }
+}
+
+/// Cargo's target directory: `CARGO_TARGET_DIR`, or `target/` in the workspace.
+pub(crate) fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
 }
 
 /// The workspace root: the parent of this crate's directory.

@@ -1,8 +1,6 @@
 //! `cargo xtask redis-load`: the load check of two instances behind one URL sharing one Redis.
 
-use std::path::PathBuf;
-
-use crate::{run, workspace_root};
+use crate::{run, target_dir};
 
 /// Parses the options, builds the demos and the driver (`demo-support`'s `redis-load`), and runs
 /// the check for each adapter: one Redis, the mock Bitbucket, two instances of the demo behind
@@ -70,11 +68,4 @@ pub(crate) fn redis_load(args: &[String]) -> Result<(), String> {
         )?;
     }
     Ok(())
-}
-
-/// Cargo's target directory: `CARGO_TARGET_DIR`, or `target/` in the workspace.
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"))
 }

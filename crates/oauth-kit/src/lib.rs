@@ -312,6 +312,10 @@ pub mod guides {
     #[doc = include_str!("../../../docs/adapters/other-frameworks.md")]
     pub struct OtherFrameworks;
 
+    /// `docs/performance.md`.
+    #[doc = include_str!("../../../docs/performance.md")]
+    pub struct Performance;
+
     /// `docs/writing-a-provider.md`.
     #[doc = include_str!("../../../docs/writing-a-provider.md")]
     pub struct WritingAProvider;

@@ -23,8 +23,9 @@ mod pages;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use oauth_kit::flow::DEFAULT_MEMORY_CAP;
 use oauth_kit::spec::ProviderSpec;
-use oauth_kit::{Error, FlowConfig, LoginService, ProviderSettings, SessionUser};
+use oauth_kit::{Error, FlowConfig, LoginService, MemoryStore, ProviderSettings, SessionUser};
 use oauth_kit_redis::{RedisConfig, RedisConnection};
 use oauth_kit_testkit::{Consent, MockBitbucket, MockCatalog, MockConfig, MockUser};
 
@@ -49,6 +50,9 @@ pub struct Settings {
     /// `OAUTH_REDIS_URL` (with `OAUTH_REDIS_KEY_PREFIX` and `OAUTH_REDIS_TIMEOUT_MS`): when
     /// set, the login state and the sessions live in this Redis, shared by every instance.
     pub redis: Option<RedisConfig>,
+    /// `OAUTH_STATE_STORE=memory`: the flows wait in a bounded [`MemoryStore`] of this many
+    /// entries (`OAUTH_STATE_STORE_CAP`, default 10 000) instead of the sealed cookie.
+    pub memory_state_cap: Option<usize>,
 }
 
 impl Settings {
@@ -87,6 +91,19 @@ impl Settings {
                 .iter()
                 .all(|spec| var(&spec.env_var("CLIENT_ID")).is_none()),
             redis: RedisConfig::from_env()?,
+            memory_state_cap: match var("OAUTH_STATE_STORE").as_deref().map(str::trim) {
+                None | Some("cookie") => None,
+                Some("memory") => Some(
+                    usize::try_from(number("OAUTH_STATE_STORE_CAP", DEFAULT_MEMORY_CAP as u64)?)
+                        .unwrap_or(DEFAULT_MEMORY_CAP),
+                ),
+                Some(other) => {
+                    return Err(Error::config(
+                        "OAUTH_STATE_STORE",
+                        format!("`{other}` is neither `cookie` nor `memory`"),
+                    ));
+                }
+            },
         })
     }
 }
@@ -150,6 +167,8 @@ impl Demo {
         };
         if let Some(redis) = &redis {
             builder = builder.store(Arc::new(redis.state_store()));
+        } else if let Some(cap) = settings.memory_state_cap {
+            builder = builder.store(Arc::new(MemoryStore::new(cap)));
         }
         let service = builder.build()?;
         Ok(Self {
