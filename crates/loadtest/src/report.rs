@@ -163,8 +163,8 @@ impl Report {
         let _ = writeln!(out, "Command: `{}`, {}.\n", self.command, self.date);
         let _ = writeln!(out, "Machine: {}.\n", self.machine);
         let _ = writeln!(out, "Pinning: {}.\n", self.pinning);
-        let side = "req/s | p50 / p99 ms | CPU | CPU µs each";
-        let head = |what: &str, ceiling: &str| {
+        let head = |what: &str, ceiling: &str, unit: &str| {
+            let side = format!("{unit}/s | p50 / p99 ms | CPU | CPU µs each");
             format!(
                 "| {what} | oauth-kit {side} | {ceiling} {side} | ratio | CPU ratio | generator CPU | mock CPU | load avg | failed |\n\
                  |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
@@ -177,7 +177,7 @@ impl Report {
                  interleaved rounds (target ≥ 0.9×):\n",
                 self.concurrency, self.rounds
             );
-            out.push_str(&head("Framework", "bare"));
+            out.push_str(&head("Framework", "bare", "req"));
             for pair in &self.endpoint {
                 out.push_str(&pair.row());
                 out.push('\n');
@@ -188,11 +188,10 @@ impl Report {
             let _ = writeln!(
                 out,
                 "Whole login (login → authorize → callback with token, user and emails → `/me`), \
-                 {} virtual browsers, logins/s in place of req/s, medians of {} interleaved \
-                 rounds (target ≥ 0.9×):\n",
+                 {} virtual browsers, medians of {} interleaved rounds (target ≥ 0.9×):\n",
                 self.concurrency, self.rounds
             );
-            out.push_str(&head("Framework", "raw reqwest"));
+            out.push_str(&head("Framework", "raw reqwest", "logins"));
             for pair in &self.login {
                 out.push_str(&pair.row());
                 out.push('\n');
