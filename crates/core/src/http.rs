@@ -199,6 +199,8 @@ pub struct BearerRequest<'a> {
     pub headers: Vec<(header::HeaderName, HeaderValue)>,
     /// A JSON body, sent with `Content-Type: application/json`.
     pub json_body: Option<&'a serde_json::Value>,
+    /// The scheme of the `Authorization` header (`Bearer`; Yandex's API says `OAuth`).
+    pub scheme: &'static str,
 }
 
 impl<'a> BearerRequest<'a> {
@@ -209,6 +211,7 @@ impl<'a> BearerRequest<'a> {
             post: false,
             headers: Vec::new(),
             json_body: None,
+            scheme: "Bearer",
         }
     }
 
@@ -378,7 +381,12 @@ impl HttpClient {
                     .header(header::CONTENT_TYPE, "application/json")
                     .body(body.to_string());
             }
-            let builder = builder.header(header::AUTHORIZATION, bearer_header(token));
+            let authorization = if request.scheme.eq_ignore_ascii_case("bearer") {
+                bearer_header(token)
+            } else {
+                sensitive(format!("{} {}", request.scheme, token.secret()))
+            };
+            let builder = builder.header(header::AUTHORIZATION, authorization);
             let response = self.send(context, builder).await?;
             if !matches!(response.status, 429 | 503) || attempt >= retries {
                 return Ok(response);

@@ -61,6 +61,15 @@ pub enum RevocationMethod {
         /// The JSON member that carries the token (`access_token`).
         member: &'static str,
     },
+    /// A form POST with the token endpoint's client authentication and the token as the form
+    /// field `member` (Strava's `POST /oauth/deauthorize` with `access_token`).
+    Form {
+        /// The form field that carries the token (`access_token`).
+        member: &'static str,
+    },
+    /// A POST with the token to revoke as the request's own `Authorization: Bearer` and no
+    /// body (Dropbox's `POST /2/auth/token/revoke`).
+    Bearer,
 }
 
 /// Makes the signed JWT a client authenticates with, for every token request: the
@@ -124,6 +133,7 @@ pub struct OAuth2Client {
     scope_separator: char,
     token_encoding: TokenEncoding,
     revocation_method: RevocationMethod,
+    client_id_param: &'static str,
 }
 
 impl OAuth2Client {
@@ -150,6 +160,7 @@ impl OAuth2Client {
             scope_separator: ' ',
             token_encoding: TokenEncoding::Form,
             revocation_method: RevocationMethod::Rfc7009,
+            client_id_param: "client_id",
         }
     }
 
@@ -188,6 +199,13 @@ impl OAuth2Client {
     /// Sets how tokens are revoked at the revocation endpoint (default RFC 7009).
     pub fn with_revocation_method(mut self, method: RevocationMethod) -> Self {
         self.revocation_method = method;
+        self
+    }
+
+    /// Sets the name of the client id parameter in authorization URLs and request bodies
+    /// (default `client_id`; TikTok says `client_key`).
+    pub fn with_client_id_param(mut self, name: &'static str) -> Self {
+        self.client_id_param = name;
         self
     }
 
@@ -269,7 +287,7 @@ impl OAuth2Client {
             let mut query = url.query_pairs_mut();
             query
                 .append_pair("response_type", "code")
-                .append_pair("client_id", &self.client_id)
+                .append_pair(self.client_id_param, &self.client_id)
                 .append_pair("redirect_uri", request.redirect_uri);
             if !all_scopes.is_empty() {
                 query.append_pair("scope", &all_scopes.join(&self.scope_separator.to_string()));
@@ -290,7 +308,7 @@ impl OAuth2Client {
                 query.append_pair("login_hint", hint);
             }
             for (name, value) in &request.options.extra_params {
-                if RESERVED_PARAMS.contains(&name.as_str()) {
+                if RESERVED_PARAMS.contains(&name.as_str()) || name == self.client_id_param {
                     tracing::debug!(
                         provider = %self.provider,
                         parameter = %name,
@@ -426,7 +444,26 @@ impl OAuth2Client {
                 if let Some(hint) = token_type_hint {
                     form.push(("token_type_hint", hint));
                 }
-                self.post(http, &context, url, form, TokenEncoding::Form)
+                // A provider whose token endpoint takes JSON takes it here too (Notion, Trakt).
+                let encoding = match self.token_encoding {
+                    TokenEncoding::Json => TokenEncoding::Json,
+                    _ => TokenEncoding::Form,
+                };
+                self.post(http, &context, url, form, encoding).await?
+            }
+            RevocationMethod::Form { member } => {
+                self.post(
+                    http,
+                    &context,
+                    url,
+                    vec![(member, token)],
+                    TokenEncoding::Form,
+                )
+                .await?
+            }
+            RevocationMethod::Bearer => {
+                let token = crate::secret::AccessToken::new(token);
+                http.bearer_request(&context, &crate::http::BearerRequest::post(url), &token)
                     .await?
             }
             RevocationMethod::DeleteJson { member } => {
@@ -499,10 +536,10 @@ impl OAuth2Client {
         match self.client_auth {
             ClientAuth::Basic => basic = Some((self.client_id.as_str(), secret)),
             ClientAuth::FormBody => {
-                form.push(("client_id", &self.client_id));
+                form.push((self.client_id_param, &self.client_id));
                 form.push(("client_secret", secret.secret()));
             }
-            ClientAuth::None => form.push(("client_id", &self.client_id)),
+            ClientAuth::None => form.push((self.client_id_param, &self.client_id)),
             ClientAuth::PrivateKeyJwt => {
                 let Some(signed) = &signed else {
                     return Err(Error::config(
@@ -510,7 +547,7 @@ impl OAuth2Client {
                         "private_key_jwt client authentication needs a client assertion signer",
                     ));
                 };
-                form.push(("client_id", &self.client_id));
+                form.push((self.client_id_param, &self.client_id));
                 form.push(("client_assertion_type", JWT_BEARER_ASSERTION));
                 form.push(("client_assertion", signed.secret()));
             }

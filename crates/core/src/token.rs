@@ -1,7 +1,7 @@
 //! The token type and the token-response parser with its per-provider quirks.
 
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
 
@@ -93,6 +93,13 @@ pub struct TokenQuirks {
     /// Accept a form-encoded (`application/x-www-form-urlencoded`) token response, as GitHub
     /// sends when a request does not ask for JSON.
     pub form_encoded: bool,
+    /// A member holding the absolute expiry time in seconds since the Unix epoch (Strava's
+    /// `expires_at`). When present it sets `expires_at`, and `expires_in` when that is missing.
+    pub expires_at_field: Option<&'static str>,
+    /// A member holding the time the token was issued, in seconds since the Unix epoch
+    /// (Trakt's `created_at`). With `expires_in` it sets `expires_at` from the provider's clock
+    /// rather than the time the response arrived.
+    pub issued_at_field: Option<&'static str>,
 }
 
 impl Default for TokenQuirks {
@@ -111,6 +118,8 @@ impl TokenQuirks {
         token_type_optional: false,
         error_with_http_200: false,
         form_encoded: false,
+        expires_at_field: None,
+        issued_at_field: None,
     };
 
     /// Sets the member name that lists the granted scopes.
@@ -152,6 +161,18 @@ impl TokenQuirks {
     /// Accepts a form-encoded token response.
     pub const fn form_encoded(mut self, yes: bool) -> Self {
         self.form_encoded = yes;
+        self
+    }
+
+    /// Reads the absolute expiry time (seconds since the Unix epoch) from the member `name`.
+    pub const fn expires_at_field(mut self, name: &'static str) -> Self {
+        self.expires_at_field = Some(name);
+        self
+    }
+
+    /// Reads the issue time (seconds since the Unix epoch) from the member `name`.
+    pub const fn issued_at_field(mut self, name: &'static str) -> Self {
+        self.issued_at_field = Some(name);
         self
     }
 }
@@ -300,7 +321,29 @@ pub fn parse_token_response(
         }
     };
 
-    let expires_at = expires_in.and_then(|d| SystemTime::now().checked_add(d));
+    let epoch_secs = |field: Option<&str>| -> Result<Option<SystemTime>, Error> {
+        match field.and_then(|name| map.get(name).map(|v| (name, v))) {
+            None | Some((_, Value::Null)) => Ok(None),
+            Some((name, value)) => match value.as_u64() {
+                Some(secs) => Ok(UNIX_EPOCH.checked_add(Duration::from_secs(secs))),
+                None => Err(invalid(format!(
+                    "`{name}` is not a time in seconds since the Unix epoch"
+                ))),
+            },
+        }
+    };
+    let now = SystemTime::now();
+    let (expires_in, expires_at) = match epoch_secs(quirks.expires_at_field)? {
+        // An absolute expiry wins; a missing lifetime is derived from it.
+        Some(at) => (
+            expires_in.or_else(|| Some(at.duration_since(now).unwrap_or_default())),
+            Some(at),
+        ),
+        None => match (epoch_secs(quirks.issued_at_field)?, expires_in) {
+            (Some(issued), Some(lifetime)) => (expires_in, issued.checked_add(lifetime)),
+            _ => (expires_in, expires_in.and_then(|d| now.checked_add(d))),
+        },
+    };
     Ok(OAuthToken {
         access_token,
         token_type,
@@ -417,6 +460,40 @@ mod tests {
         let token =
             parse(200, body, &TokenQuirks::STRICT.expires_in_as_string(true)).expect("quirk on");
         assert_eq!(token.expires_in, Some(Duration::from_secs(7200)));
+    }
+
+    #[test]
+    fn absolute_expiry_fields_need_the_quirk() {
+        let strava = r#"{"access_token":"at","token_type":"Bearer","expires_at":1767247200,"expires_in":21600}"#;
+        let at = UNIX_EPOCH + Duration::from_secs(1_767_247_200);
+        let token = parse(200, strava, &TokenQuirks::STRICT).expect("strict");
+        assert_ne!(token.expires_at, Some(at));
+        let quirks = TokenQuirks::STRICT.expires_at_field("expires_at");
+        let token = parse(200, strava, &quirks).expect("quirk on");
+        assert_eq!(token.expires_at, Some(at));
+        assert_eq!(token.expires_in, Some(Duration::from_secs(21600)));
+        let only_absolute = r#"{"access_token":"at","token_type":"Bearer","expires_at":1}"#;
+        let token = parse(200, only_absolute, &quirks).expect("derived lifetime");
+        assert_eq!(token.expires_in, Some(Duration::ZERO));
+        assert!(token.is_expired());
+        let text = r#"{"access_token":"at","token_type":"Bearer","expires_at":"soon"}"#;
+        assert!(matches!(
+            parse(200, text, &quirks),
+            Err(Error::InvalidResponse { .. })
+        ));
+
+        let trakt = r#"{"access_token":"at","token_type":"bearer","expires_in":7776000,"created_at":1767225600}"#;
+        let quirks = TokenQuirks::STRICT.issued_at_field("created_at");
+        let token = parse(200, trakt, &quirks).expect("issued at");
+        assert_eq!(
+            token.expires_at,
+            Some(UNIX_EPOCH + Duration::from_secs(1_767_225_600 + 7_776_000))
+        );
+        let no_lifetime = r#"{"access_token":"at","token_type":"bearer","created_at":1767225600}"#;
+        assert_eq!(
+            parse(200, no_lifetime, &quirks).expect("ok").expires_at,
+            None
+        );
     }
 
     #[test]

@@ -95,7 +95,7 @@ impl AuthRequest {
     /// URI are refused on the spot; others (a missing or unsupported PKCE challenge) are
     /// recorded to be sent back to the client.
     fn parse(shared: &Shared, params: &[(String, String)]) -> Result<Self, Rejection> {
-        if param(params, "client_id") != Some(shared.client_id.as_str())
+        if param(params, shared.client_id_param()) != Some(shared.client_id.as_str())
             || param(params, "response_type") != Some("code")
         {
             return Err(Rejection::InvalidClient);

@@ -10,7 +10,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use oauth_kit_core::spec::{Profile, ProviderBuilder, ProviderSpec, SampleAccount};
-use oauth_kit_core::{ClientAssertion, ClientAuth, ClientSecret, Error, SpecProvider};
+use oauth_kit_core::{
+    AuthorizationCode, AuthorizationRequest, AuthorizeOptions, ClientAssertion, ClientAuth,
+    ClientSecret, CsrfState, Error, HttpClient, OAuthProvider, OAuthToken, PkceVerifier,
+    SpecProvider,
+};
 use url::Url;
 
 use crate::config::Consent;
@@ -498,6 +502,54 @@ impl MockProvider {
     /// URI, or [`Consent::Interactive`], which shows a page).
     pub async fn authorize(&self, authorization_url: &str) -> io::Result<Url> {
         follow_authorization(authorization_url).await
+    }
+
+    /// Logs in through the mock as a browser would, with `provider` pointed at it: builds the
+    /// authorization URL (a fresh state, and an S256 challenge where the provider supports
+    /// PKCE), follows it and exchanges the code, for a provider's own wire tests.
+    ///
+    /// ```no_run
+    /// # async fn run(mock: oauth_kit_testkit::MockProvider) -> Result<(), oauth_kit_core::Error> {
+    /// use oauth_kit_core::{HttpClient, OAuthProvider};
+    /// let provider = mock.provider_builder().build()?;
+    /// let http = HttpClient::new()?;
+    /// let token = mock.log_in(&provider, &http).await?;
+    /// let user = provider.user_info(&http, &token).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The provider's error for the authorization URL or the code exchange, or an
+    /// [`Error::Config`] when the mock does not redirect back with a code.
+    pub async fn log_in(
+        &self,
+        provider: &dyn OAuthProvider,
+        http: &HttpClient,
+    ) -> Result<OAuthToken, Error> {
+        let redirect_uri = format!("http://localhost:8000/auth/{}/callback", provider.name());
+        let state = CsrfState::generate()?;
+        let verifier = PkceVerifier::generate()?;
+        let challenge = verifier.challenge();
+        let options = AuthorizeOptions::default();
+        let pkce = provider.capabilities().pkce;
+        let mut request = AuthorizationRequest::new(&redirect_uri, &state, &options);
+        if pkce {
+            request = request.with_pkce(&challenge);
+        }
+        let url = provider.authorization_url(&request)?;
+        let callback = follow_authorization(url.as_str())
+            .await
+            .map_err(|e| Error::config("mock", e.to_string()))?;
+        let code = callback
+            .query_pairs()
+            .find(|(name, _)| name == "code")
+            .map(|(_, code)| code.into_owned())
+            .ok_or_else(|| Error::config("mock", "the callback carries no code"))?;
+        let verifier = pkce.then_some(&verifier);
+        provider
+            .exchange_code(http, &AuthorizationCode::new(code), &redirect_uri, verifier)
+            .await
     }
 
     /// The spec's RFC 8628 device authorization endpoint on the mock, if it declares one.

@@ -235,7 +235,7 @@ impl Shared {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case(self.auth_scheme()))
             .map(|(_, token)| token.trim());
         let grant = token.and_then(|t| self.lock().access_tokens.get(t).cloned());
         let grant = grant.ok_or(BearerRejection::Invalid)?;
@@ -243,6 +243,16 @@ impl Shared {
             return Err(BearerRejection::Expired);
         }
         Ok(grant)
+    }
+
+    /// The scheme the API expects in `Authorization` (the spec's, else `Bearer`).
+    pub(crate) fn auth_scheme(&self) -> &'static str {
+        self.spec.map_or("Bearer", |spec| spec.user_auth_scheme)
+    }
+
+    /// The name of the client id parameter (the spec's, else `client_id`).
+    pub(crate) fn client_id_param(&self) -> &'static str {
+        self.spec.map_or("client_id", |spec| spec.client_id_param)
     }
 
     /// Records whether a query string carried an `access_token`.

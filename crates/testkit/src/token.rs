@@ -130,7 +130,7 @@ pub(crate) fn authenticate_client(
         };
     }
     let header = headers.contains_key(AUTHORIZATION);
-    let id_in_form = field(form, "client_id") == Some(shared.client_id.as_str());
+    let id_in_form = field(form, shared.client_id_param()) == Some(shared.client_id.as_str());
     let secret_in_form = field(form, "client_secret").is_some();
     let assertion_in_form = field(form, "client_assertion").is_some();
     // RFC 6749 section 2.3: a client uses exactly one authentication method per request.
@@ -148,7 +148,7 @@ pub(crate) fn authenticate_client(
         ClientAuth::PrivateKeyJwt => (
             !header
                 && !secret_in_form
-                && field(form, "client_id").is_none_or(|id| id == shared.client_id)
+                && field(form, shared.client_id_param()).is_none_or(|id| id == shared.client_id)
                 && field(form, "client_assertion_type") == Some(JWT_BEARER_ASSERTION)
                 && field(form, "client_assertion")
                     .is_some_and(|jwt| assertion_names_client(jwt, &shared.client_id)),
@@ -351,6 +351,27 @@ pub(crate) async fn revoke(
                 .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == member))
                 .map(|(_, token)| token)
         }
+        RevocationMethod::Bearer => headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim().to_owned())
+            .filter(|token| shared.lock().access_tokens.contains_key(token)),
+        _ if shared.wire.token_encoding == TokenEncoding::Json => {
+            let Some(form) = json_pairs(&body).filter(|_| is_json(&headers)) else {
+                return respond::token_error(
+                    &shared,
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "The revocation request must be sent as a JSON object of strings.",
+                );
+            };
+            if let Err(response) = authenticate_client(&shared, &headers, &form) {
+                return response;
+            }
+            field(&form, "token").map(str::to_owned)
+        }
         _ => {
             if !is_form(&headers) {
                 return respond::token_error(
@@ -366,7 +387,11 @@ pub(crate) async fn revoke(
             if let Err(response) = authenticate_client(&shared, &headers, &form) {
                 return response;
             }
-            field(&form, "token").map(str::to_owned)
+            let member = match shared.wire.revocation_method {
+                RevocationMethod::Form { member } => member,
+                _ => "token",
+            };
+            field(&form, member).map(str::to_owned)
         }
     };
     let Some(token) = token else {
@@ -543,6 +568,16 @@ fn issue_spec(
             Value::from(SPEC_EXPIRES_IN)
         },
     );
+    // Absolute times, for specs that read them: the expiry, or the issue time.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if let Some(name) = quirks.expires_at_field {
+        body.insert(name.to_owned(), Value::from(now + SPEC_EXPIRES_IN));
+    }
+    if let Some(name) = quirks.issued_at_field {
+        body.insert(name.to_owned(), Value::from(now));
+    }
     if let Some(refresh_token) = refresh_token.filter(|_| wire.refresh) {
         body.insert(
             "refresh_token".to_owned(),

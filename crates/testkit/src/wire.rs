@@ -215,7 +215,7 @@ impl Wire {
             api,
             user_info_override: user_info.is_some() && !follows(spec.user_info_url),
             user_info,
-            user_post: matches!(spec.user_source, UserSource::Post),
+            user_post: matches!(spec.user_source, UserSource::Post | UserSource::PostJson(_)),
             extra,
             revocation,
             revocation_method: spec.revocation_method,

@@ -4,7 +4,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::provider::{SpecProvider, context};
-use super::{HeaderSource, ProviderSpec};
+use super::{HeaderSource, ProviderSpec, UserSource};
 use crate::error::{Error, ProviderContext, Stage, redacted_excerpt};
 use crate::http::{BearerRequest, HttpClient, HttpResponse};
 use crate::token::OAuthToken;
@@ -96,7 +96,7 @@ impl<'a> UserContext<'a> {
     /// GETs `url` with the token and the spec's user-info headers; see
     /// [`HttpClient::bearer_request`].
     pub async fn get(&self, url: &Url) -> Result<HttpResponse, Error> {
-        self.send(url, false).await
+        self.send(url, UserSource::Get).await
     }
 
     /// GETs `url` and parses a 2xx JSON answer; any other status is
@@ -109,12 +109,29 @@ impl<'a> UserContext<'a> {
         response.json(&self.context())
     }
 
-    pub(super) async fn send(&self, url: &Url, post: bool) -> Result<HttpResponse, Error> {
-        let mut request = if post {
-            BearerRequest::post(url)
-        } else {
-            BearerRequest::get(url)
+    /// Sends the user-info request of `source` (a GET, a POST without a body, or a POST of a
+    /// fixed JSON body) with the token in the spec's authorization scheme.
+    pub(super) async fn send(&self, url: &Url, source: UserSource) -> Result<HttpResponse, Error> {
+        let body = match source {
+            UserSource::PostJson(body) => {
+                Some(serde_json::from_str::<Value>(body).map_err(|e| {
+                    Error::config(
+                        "provider spec",
+                        format!(
+                            "{}: the user-info request body is not JSON: {e}",
+                            self.spec().id
+                        ),
+                    )
+                })?)
+            }
+            _ => None,
         };
+        let mut request = match (source, &body) {
+            (_, Some(body)) => BearerRequest::post(url).json(body),
+            (UserSource::Post, None) => BearerRequest::post(url),
+            _ => BearerRequest::get(url),
+        };
+        request.scheme = self.spec().user_auth_scheme;
         for (name, value) in self.spec().user_headers {
             let value = match value {
                 HeaderSource::Static(value) => value,

@@ -100,6 +100,9 @@ pub enum UserSource {
     Get,
     /// A POST to the user-info endpoint with the access token and no body (Dropbox).
     Post,
+    /// A POST to the user-info endpoint with the access token and this fixed JSON body
+    /// (Linear's GraphQL query for the `viewer`).
+    PostJson(&'static str),
     /// The member at this JSON pointer of the token response (`""` for the whole response,
     /// without the tokens): Slack, Strava and Notion put the user there.
     TokenResponse(&'static str),
@@ -225,6 +228,12 @@ pub struct ProviderSpec {
     pub authorize_params: &'static [(&'static str, &'static str)],
     /// How the client authenticates at the token endpoint.
     pub client_auth: ClientAuth,
+    /// The name of the client id parameter in the authorization URL and in token, refresh and
+    /// revocation bodies (`client_id`; TikTok says `client_key`).
+    pub client_id_param: &'static str,
+    /// The scheme of the `Authorization` header that carries the access token to the
+    /// user-info and further endpoints (`Bearer`; Yandex documents `OAuth`).
+    pub user_auth_scheme: &'static str,
     /// PKCE support.
     pub pkce: Pkce,
     /// How token requests are sent (a form POST unless the provider wants JSON or a GET).
@@ -342,6 +351,8 @@ impl ProviderSpec {
         scope_separator: ' ',
         authorize_params: &[],
         client_auth: ClientAuth::Basic,
+        client_id_param: "client_id",
+        user_auth_scheme: "Bearer",
         pkce: Pkce::Supported,
         token_encoding: TokenEncoding::Form,
         token_quirks: TokenQuirks::STRICT,

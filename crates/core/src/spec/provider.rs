@@ -217,16 +217,14 @@ impl SpecProvider {
     async fn fetch_user(&self, ctx: &UserContext<'_>) -> Result<OAuthUserInfo, Error> {
         let context = ctx.context();
         let raw = match self.spec.user_source {
-            UserSource::Get | UserSource::Post => {
+            UserSource::Get | UserSource::Post | UserSource::PostJson(_) => {
                 let url = self.user_info.as_ref().ok_or_else(|| {
                     Error::config(
                         "provider spec",
                         format!("{} has no user-info endpoint", self.spec.id),
                     )
                 })?;
-                let response = ctx
-                    .send(url, matches!(self.spec.user_source, UserSource::Post))
-                    .await?;
+                let response = ctx.send(url, self.spec.user_source).await?;
                 if !response.is_success() {
                     return Err(ctx.status_error(&response));
                 }
@@ -322,9 +320,7 @@ impl SpecProvider {
             .await?;
         let ctx = UserContext::new(self, http, token);
         if let (OpenIdUserInfo::Merge, Some(url)) = (openid.spec.user_info, &discovered.user_info) {
-            let response = ctx
-                .send(url, matches!(self.spec.user_source, UserSource::Post))
-                .await?;
+            let response = ctx.send(url, self.spec.user_source).await?;
             if !response.is_success() {
                 return Err(ctx.status_error(&response));
             }
@@ -864,7 +860,8 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
         .with_quirks(spec.token_quirks.clone())
         .with_scope_separator(spec.scope_separator)
         .with_token_encoding(spec.token_encoding)
-        .with_revocation_method(spec.revocation_method);
+        .with_revocation_method(spec.revocation_method)
+        .with_client_id_param(spec.client_id_param);
         if let Some(revocation) = &urls.revocation {
             oauth = oauth.with_revocation_url(revocation.clone());
         }
