@@ -19,6 +19,11 @@
 //! | `atlassian` | `atlassian` | `oauth-kit-atlassian` |
 //! | `bitbucket-dc` | `bitbucket_dc` | `oauth-kit-bitbucket-dc` |
 //! | `oidc` | `oidc` | `oauth-kit-oidc` (any OpenID Connect issuer: `OIDC_ISSUER`) |
+//! | `dropbox` | `dropbox` | `oauth-kit-dropbox` |
+//! | `zoom` | `zoom` | `oauth-kit-zoom` |
+//! | `notion` | `notion` | `oauth-kit-notion` |
+//! | `figma` | `figma` | `oauth-kit-figma` |
+//! | `strava` | `strava` | `oauth-kit-strava` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -176,6 +181,16 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_bitbucket_dc::SPEC);
     #[cfg(feature = "oidc")]
     specs.push(&oauth_kit_oidc::SPEC);
+    #[cfg(feature = "dropbox")]
+    specs.push(&oauth_kit_dropbox::SPEC);
+    #[cfg(feature = "zoom")]
+    specs.push(&oauth_kit_zoom::SPEC);
+    #[cfg(feature = "notion")]
+    specs.push(&oauth_kit_notion::SPEC);
+    #[cfg(feature = "figma")]
+    specs.push(&oauth_kit_figma::SPEC);
+    #[cfg(feature = "strava")]
+    specs.push(&oauth_kit_strava::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -252,6 +267,36 @@ pub mod bitbucket_dc {
 pub mod oidc {
     pub use oauth_kit_core::oidc::*;
     pub use oauth_kit_oidc::*;
+}
+
+/// Dropbox (feature `dropbox`): re-export of `oauth-kit-dropbox`.
+#[cfg(feature = "dropbox")]
+pub mod dropbox {
+    pub use oauth_kit_dropbox::*;
+}
+
+/// Zoom (feature `zoom`): re-export of `oauth-kit-zoom`.
+#[cfg(feature = "zoom")]
+pub mod zoom {
+    pub use oauth_kit_zoom::*;
+}
+
+/// Notion (feature `notion`): re-export of `oauth-kit-notion`.
+#[cfg(feature = "notion")]
+pub mod notion {
+    pub use oauth_kit_notion::*;
+}
+
+/// Figma (feature `figma`): re-export of `oauth-kit-figma`.
+#[cfg(feature = "figma")]
+pub mod figma {
+    pub use oauth_kit_figma::*;
+}
+
+/// Strava (feature `strava`): re-export of `oauth-kit-strava`.
+#[cfg(feature = "strava")]
+pub mod strava {
+    pub use oauth_kit_strava::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)

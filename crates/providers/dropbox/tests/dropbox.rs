@@ -1,0 +1,101 @@
+//! Dropbox's own cases: `account_id` as the id, `email_verified` as the email flag, the given
+//! names rather than the suffixed display name, `token_access_type=offline`, the bodiless POST
+//! for the account and revocation with the token itself.
+
+#![allow(clippy::unwrap_used)]
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_dropbox::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/user.json"),
+        include_str!("fixtures/user_minimal.json"),
+    )
+    .error(401, include_str!("fixtures/error_401.json")),
+}
+
+use oauth_kit_core::spec::Profile;
+use oauth_kit_core::{
+    AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, HttpClient, OAuthProvider,
+    OAuthUserInfo, Revocation,
+};
+use oauth_kit_dropbox::{DropboxProvider, SPEC};
+use oauth_kit_testkit::conformance::run;
+use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use serde_json::{Value, json};
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
+    (SPEC.map_user)(&Profile::new("dropbox", raw))
+}
+
+#[test]
+fn the_account_maps_with_given_names_not_the_suffixed_display_name() {
+    let user = map(&fixture("user.json")).unwrap();
+    assert_eq!(user.oauth_id, "dbid:AAB3kq9ZrT0xWm2pL7vY4cN8sQe1uHfJ5dA");
+    assert_eq!(user.email.as_deref(), Some("ines.navarro@example.com"));
+    assert!(user.email_verified);
+    assert_eq!(user.full_name().as_deref(), Some("Ines Navarro"));
+    assert_eq!(user.username, None);
+    assert!(
+        user.avatar_url
+            .unwrap()
+            .starts_with("https://dl-web.dropbox.com/")
+    );
+}
+
+#[test]
+fn an_unverified_address_is_not_trusted() {
+    let mut raw = fixture("user.json");
+    raw["email_verified"] = json!(false);
+    assert!(!map(&raw).unwrap().email_verified);
+}
+
+#[test]
+fn an_account_without_account_id_is_rejected() {
+    assert!(map(&json!({"email": "x@example.com"})).is_err());
+}
+
+#[test]
+fn every_authorization_asks_for_an_offline_token() {
+    let dropbox = DropboxProvider::new("k7q2m9x4p1w8z3c", ClientSecret::new("secret")).unwrap();
+    let state = CsrfState::new("st");
+    let options = AuthorizeOptions::default();
+    let request = AuthorizationRequest::new("https://app.example/cb", &state, &options);
+    let url = dropbox.authorization_url(&request).unwrap();
+    assert!(
+        url.query_pairs()
+            .any(|(k, v)| k == "token_access_type" && v == "offline")
+    );
+}
+
+#[test]
+fn the_account_is_posted_for_and_revocation_uses_the_token_itself() {
+    run(async {
+        let mock = MockProvider::start(
+            &SPEC,
+            MockProviderConfig::new(include_str!("fixtures/user.json")),
+        )
+        .await
+        .unwrap();
+        let dropbox = DropboxProvider::from_lookup(mock.env_lookup()).unwrap();
+        let http = HttpClient::new().unwrap();
+        let token = mock.log_in(&dropbox, &http).await.unwrap();
+        assert_eq!(
+            mock.counters().last_client_auth,
+            Some("client_secret_basic")
+        );
+        let user = dropbox.user_info(&http, &token).await.unwrap();
+        assert_eq!(user.provider, "dropbox");
+        assert_eq!(
+            dropbox.revoke(&http, &token).await.unwrap(),
+            Revocation::Revoked
+        );
+        // The revoked token no longer reaches the account.
+        assert!(dropbox.user_info(&http, &token).await.is_err());
+        assert_eq!(mock.counters().revoke, 1);
+    });
+}

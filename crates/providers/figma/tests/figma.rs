@@ -1,0 +1,77 @@
+//! Figma's own cases: the numeric-string id kept as a string, the handle as username and name,
+//! no verified email, HTTP Basic at the token endpoint and a refresh that keeps the refresh
+//! token.
+
+#![allow(clippy::unwrap_used)]
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_figma::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/user.json"),
+        include_str!("fixtures/user_minimal.json"),
+    )
+    .error(401, include_str!("fixtures/error_403.json"))
+    .error(403, include_str!("fixtures/error_403.json")),
+}
+
+use oauth_kit_core::spec::Profile;
+use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_figma::{FigmaProvider, SPEC};
+use oauth_kit_testkit::conformance::run;
+use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
+use serde_json::{Value, json};
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
+    (SPEC.map_user)(&Profile::new("figma", raw))
+}
+
+#[test]
+fn the_user_maps_with_the_handle_and_an_unverified_email() {
+    let user = map(&fixture("user.json")).unwrap();
+    // Above 2^53: kept exactly as the string Figma sends.
+    assert_eq!(user.oauth_id, "1298374650192837465");
+    assert_eq!(user.username.as_deref(), Some("Tomasz Wierzbicki"));
+    assert_eq!(user.full_name().as_deref(), Some("Tomasz Wierzbicki"));
+    assert_eq!(user.email.as_deref(), Some("tomasz.w@example.org"));
+    assert!(!user.email_verified);
+    assert!(
+        user.avatar_url
+            .unwrap()
+            .starts_with("https://s3-alpha.figma.com/")
+    );
+}
+
+#[test]
+fn a_numeric_id_is_written_out_exactly() {
+    let user = map(&json!({"id": 1298374650192837465u64})).unwrap();
+    assert_eq!(user.oauth_id, "1298374650192837465");
+    assert!(map(&json!({"handle": "x"})).is_err());
+}
+
+#[test]
+fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
+    run(async {
+        let mock = MockProvider::start(
+            &SPEC,
+            MockProviderConfig::new(include_str!("fixtures/user.json")),
+        )
+        .await
+        .unwrap();
+        mock.set_refresh_tokens(RefreshTokens::Omit);
+        let figma = FigmaProvider::from_lookup(mock.env_lookup()).unwrap();
+        let http = HttpClient::new().unwrap();
+        let token = mock.log_in(&figma, &http).await.unwrap();
+        assert_eq!(
+            mock.counters().last_client_auth,
+            Some("client_secret_basic")
+        );
+        let old = token.refresh_token.clone().unwrap();
+        let refreshed = figma.refresh(&http, &old).await.unwrap();
+        assert_eq!(refreshed.refresh_token.unwrap().secret(), old.secret());
+    });
+}
