@@ -48,47 +48,40 @@ pub(crate) fn session_user(req: &HttpRequest) -> Result<Option<SessionUser>, Rej
     }
 }
 
-/// The logged-in user; answers 401 JSON when nobody is logged in.
-///
-/// `Option<CurrentUser>` works too (Actix turns any rejection into `None`); prefer
-/// [`OptionalUser`], which still answers 500 when the session cannot be read.
-#[derive(Debug, Clone)]
-pub struct CurrentUser(pub SessionUser);
+/// Defines an extractor that holds what `$admit` makes of the session's user.
+macro_rules! user_extractor {
+    ($(#[$doc:meta])* $name:ident($inner:ty) = $admit:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub $inner);
 
-impl FromRequest for CurrentUser {
-    type Error = Rejection;
-    type Future = Ready<Result<Self, Self::Error>>;
+        impl FromRequest for $name {
+            type Error = Rejection;
+            type Future = Ready<Result<Self, Rejection>>;
 
-    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let user = session_user(req).and_then(|user| Ok(Requirement::LoggedIn.admit(user)?));
-        ready(user.map(CurrentUser))
-    }
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                let admit: fn(Option<SessionUser>) -> Result<$inner, flow::Rejection> = $admit;
+                ready(session_user(req).and_then(|user| Ok($name(admit(user)?))))
+            }
+        }
+    };
 }
 
-/// The logged-in user, or `None`: never rejects for a missing login.
-#[derive(Debug, Clone)]
-pub struct OptionalUser(pub Option<SessionUser>);
+user_extractor!(
+    /// The logged-in user; answers 401 JSON when nobody is logged in.
+    ///
+    /// `Option<CurrentUser>` works too (Actix turns any rejection into `None`); prefer
+    /// [`OptionalUser`], which still answers 500 when the session cannot be read.
+    CurrentUser(SessionUser) = |user| Requirement::LoggedIn.admit(user)
+);
 
-impl FromRequest for OptionalUser {
-    type Error = Rejection;
-    type Future = Ready<Result<Self, Self::Error>>;
+user_extractor!(
+    /// The logged-in user, or `None`: never rejects for a missing login.
+    OptionalUser(Option<SessionUser>) = Ok
+);
 
-    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        ready(session_user(req).map(OptionalUser))
-    }
-}
-
-/// A logged-in user whose provider asserted a verified email: 401 when nobody is logged in,
-/// 403 (`email_not_verified`) otherwise.
-#[derive(Debug, Clone)]
-pub struct VerifiedUser(pub SessionUser);
-
-impl FromRequest for VerifiedUser {
-    type Error = Rejection;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let user = session_user(req).and_then(|user| Ok(Requirement::VerifiedEmail.admit(user)?));
-        ready(user.map(VerifiedUser))
-    }
-}
+user_extractor!(
+    /// A logged-in user whose provider asserted a verified email: 401 when nobody is logged in,
+    /// 403 (`email_not_verified`) otherwise.
+    VerifiedUser(SessionUser) = |user| Requirement::VerifiedEmail.admit(user)
+);

@@ -5,7 +5,6 @@ use std::fmt;
 use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderValue;
 use actix_web::{HttpResponse, ResponseError};
-use oauth_kit_core::Error;
 use oauth_kit_core::flow::{self, FlowResponse};
 
 /// An HTTP error of this adapter: core's [`flow::Rejection`] (fixed status, JSON body
@@ -19,13 +18,6 @@ pub struct Rejection(pub flow::Rejection);
 impl<T: Into<flow::Rejection>> From<T> for Rejection {
     fn from(rejection: T) -> Self {
         Rejection(rejection.into())
-    }
-}
-
-impl Rejection {
-    /// Maps a core error (from `begin`) to a rejection, logging the detail.
-    pub fn from_core(err: &Error) -> Self {
-        Rejection(flow::Rejection::from_begin_error(err))
     }
 }
 

@@ -9,10 +9,10 @@ use actix_session::storage::{CookieSessionStore, SessionStore};
 use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
-use actix_web::http::{Method, header};
+use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use oauth_kit_core::flow::{
-    CallbackOutcome, CallbackRequest, LoginRoutes, NewSession, SESSION_USER_KEY, SessionFailure,
+    CallbackRequest, LoginRoutes, SESSION_USER_KEY, SessionFailure, SessionUser,
 };
 use oauth_kit_core::session::LiveLogins;
 use oauth_kit_core::{LoginHook, LoginService};
@@ -45,24 +45,19 @@ const LOGIN_ID_KEY: &str = "oauth_kit.login_id";
 /// session middleware.
 #[derive(Clone)]
 pub struct OAuth {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
     routes: LoginRoutes,
     server_side: bool,
     key: Key,
-    max_live: usize,
     live: Arc<LiveLogins>,
 }
 
 impl fmt::Debug for OAuth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OAuth")
-            .field("routes", &self.inner.routes)
-            .field("server_side_sessions", &self.inner.server_side)
+            .field("routes", &self.routes)
+            .field("server_side_sessions", &self.server_side)
             .field("session_key", &"[redacted]")
-            .field("max_live_sessions", &self.inner.max_live)
+            .field("live_logins", &self.live)
             .finish()
     }
 }
@@ -85,27 +80,25 @@ impl OAuth {
                 Key::generate()
             }
         };
-        let limits = service.config().session_limits();
         Self {
-            inner: Arc::new(Inner {
-                routes: LoginRoutes::new(service),
-                server_side: false,
-                key,
-                max_live: limits.cap,
-                live: Arc::new(LiveLogins::new(limits)),
-            }),
+            live: Arc::new(LiveLogins::new(service.config().session_limits())),
+            routes: LoginRoutes::new(service),
+            server_side: false,
+            key,
         }
     }
 
     /// Calls `hook` after every successful login, before the session is written.
-    pub fn on_login(self, hook: impl LoginHook) -> Self {
-        self.map_inner(|inner| inner.routes = inner.routes.clone().on_login(hook))
+    pub fn on_login(mut self, hook: impl LoginHook) -> Self {
+        self.routes = self.routes.on_login(hook);
+        self
     }
 
     /// Keeps the provider's raw JSON in the session (off by default: it can be large, and with
     /// the cookie store it would be sent to the browser, in a cookie limited to about 4 KB).
-    pub fn keep_raw_data(self, keep: bool) -> Self {
-        self.map_inner(|inner| inner.routes = inner.routes.clone().keep_raw_data(keep))
+    pub fn keep_raw_data(mut self, keep: bool) -> Self {
+        self.routes = self.routes.keep_raw_data(keep);
+        self
     }
 
     /// Declares that the store given to [`session_middleware_with`](Self::session_middleware_with)
@@ -115,49 +108,33 @@ impl OAuth {
     ///
     /// Off by default, for the cookie store. Do not switch it on with the cookie store: a copy
     /// of a logged-out cookie would be accepted again.
-    pub fn server_side_sessions(self, yes: bool) -> Self {
-        self.map_inner(|inner| inner.server_side = yes)
+    pub fn server_side_sessions(mut self, yes: bool) -> Self {
+        self.server_side = yes;
+        self
     }
 
     /// Bounds the in-memory registry of live logins (default: `OAUTH_SESSION_CAP`,
     /// [`DEFAULT_MAX_LIVE_SESSIONS`]). When it is full, a new login ends others in the order
     /// `oauth_kit_core::session` documents (never a recently active user for a flood).
-    pub fn max_live_sessions(self, cap: usize) -> Self {
-        self.map_inner(|inner| {
-            inner.max_live = cap.max(1);
-            let limits = inner.routes.service().config().session_limits();
-            let limits = limits.cap(inner.max_live);
-            inner.live = Arc::new(LiveLogins::new(limits));
-        })
-    }
-
-    fn map_inner(self, f: impl FnOnce(&mut Inner)) -> Self {
-        let mut inner = Inner {
-            routes: self.inner.routes.clone(),
-            server_side: self.inner.server_side,
-            key: self.inner.key.clone(),
-            max_live: self.inner.max_live,
-            live: self.inner.live.clone(),
-        };
-        f(&mut inner);
-        Self {
-            inner: Arc::new(inner),
-        }
+    pub fn max_live_sessions(mut self, cap: usize) -> Self {
+        let limits = self.service().config().session_limits().cap(cap.max(1));
+        self.live = Arc::new(LiveLogins::new(limits));
+        self
     }
 
     /// The login service.
     pub fn service(&self) -> &LoginService {
-        self.inner.routes.service()
+        self.routes.service()
     }
 
     /// Core's login routes, which answer every route of this adapter.
     pub(crate) fn routes(&self) -> &LoginRoutes {
-        &self.inner.routes
+        &self.routes
     }
 
     /// The key that encrypts the session cookie (for a session middleware built by hand).
     pub fn session_key(&self) -> &Key {
-        &self.inner.key
+        &self.key
     }
 
     /// Mounts the routes under the configured prefix and registers the adapter as
@@ -171,7 +148,7 @@ impl OAuth {
     /// # }
     /// ```
     pub fn configure(&self, cfg: &mut web::ServiceConfig) {
-        let routes = &self.inner.routes;
+        let routes = &self.routes;
         // HEAD on the callback is answered 405 by core: a link checker's HEAD must not
         // complete (and use up) a login.
         cfg.app_data(web::Data::new(self.clone()))
@@ -202,7 +179,7 @@ impl OAuth {
             i64::try_from(limits.idle_timeout.min(limits.lifetime).as_secs()).unwrap_or(i64::MAX),
         );
         let name = config.session_cookie_name();
-        let middleware = SessionMiddleware::builder(store, self.inner.key.clone())
+        let middleware = SessionMiddleware::builder(store, self.key.clone())
             .cookie_name(name.to_owned())
             .cookie_content_security(CookieContentSecurity::Private)
             .cookie_http_only(true)
@@ -215,16 +192,16 @@ impl OAuth {
                     .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
             )
             .build();
-        SessionLayer::new(middleware, name, self.inner.routes.clone())
+        SessionLayer::new(middleware, name, self.routes.clone())
     }
 
     /// Whether the session belongs to a live login (always true with a server-side store).
     pub(crate) fn is_live(&self, session: &Session) -> bool {
-        if self.inner.server_side {
+        if self.server_side {
             return true;
         }
         match session.get::<String>(LOGIN_ID_KEY) {
-            Ok(Some(id)) => self.inner.live.touch(&id),
+            Ok(Some(id)) => self.live.touch(&id),
             _ => false,
         }
     }
@@ -238,7 +215,7 @@ impl OAuth {
     /// Ends the login recorded in `session`, if any.
     fn end_login(&self, session: &Session) {
         if let Ok(Some(id)) = session.get::<String>(LOGIN_ID_KEY) {
-            self.inner.live.end(&id);
+            self.live.end(&id);
         }
     }
 }
@@ -258,32 +235,21 @@ async fn callback(
     req: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
-    // A form-post provider's callback carries its parameters in the body.
-    let params = if req.method() == Method::POST {
-        std::str::from_utf8(&body).unwrap_or_default()
-    } else {
-        req.query_string()
-    };
-    let duplicates = req.extensions().get::<DuplicateSessionCookies>().is_some();
+    let method = req.method().as_str();
     let cookies = req.headers().get_all(header::COOKIE);
-    let request = CallbackRequest::new(req.method().as_str(), &provider, params)
+    let request = CallbackRequest::from_http(method, &provider, req.query_string(), &body)
         .cookie_headers(cookies.filter_map(|v| v.to_str().ok()))
         .client(req.peer_addr().map(|addr| addr.ip().to_string()))
-        .duplicate_session_cookies(duplicates);
-    match oauth.routes().callback(request).await {
-        CallbackOutcome::Respond(answer) => to_actix(&answer),
-        CallbackOutcome::Login(login) => {
-            let written = write_session(&oauth, &session, &login);
-            to_actix(&login.finish(written))
-        }
-    }
+        .duplicate_session_cookies(req.extensions().get::<DuplicateSessionCookies>().is_some());
+    let write = async |user: &SessionUser| write_session(&oauth, &session, user);
+    to_actix(&oauth.routes().callback_with(request, write).await)
 }
 
 /// Writes the login into the renewed session and registers it as live.
 fn write_session(
     oauth: &OAuth,
     session: &Session,
-    login: &NewSession,
+    user: &SessionUser,
 ) -> Result<(), SessionFailure> {
     let failed = |err: &dyn fmt::Display| {
         tracing::error!(error = %err, "the session could not be written after a login");
@@ -294,17 +260,17 @@ fn write_session(
     session.renew();
     session.remove(LOGIN_ID_KEY);
     session
-        .insert(SESSION_USER_KEY, login.user())
+        .insert(SESSION_USER_KEY, user)
         .map_err(|err| failed(&err))?;
-    if oauth.inner.server_side {
+    if oauth.server_side {
         return Ok(());
     }
-    let Some(id) = oauth.inner.live.start(&login.user().owner_key()) else {
+    let Some(id) = oauth.live.start(&user.owner_key()) else {
         session.remove(SESSION_USER_KEY);
         return Err(SessionFailure::Other);
     };
     if let Err(err) = session.insert(LOGIN_ID_KEY, &id) {
-        oauth.inner.live.end(&id);
+        oauth.live.end(&id);
         session.remove(SESSION_USER_KEY);
         return Err(failed(&err));
     }
@@ -313,19 +279,19 @@ fn write_session(
     let json = serde_json::to_string(&*session.entries()).map_or(usize::MAX / 2, |j| j.len());
     let name = oauth.service().config().session_cookie_name();
     SessionFailure::check_cookie_size(name, json).inspect_err(|_| {
-        oauth.inner.live.end(&id);
+        oauth.live.end(&id);
         session.purge();
     })
 }
 
 async fn logout(oauth: web::Data<OAuth>, session: Session, req: HttpRequest) -> HttpResponse {
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    if let Err(refused) = oauth
+    let end = async || {
+        oauth.end_session(&session);
+        Ok(())
+    };
+    let answer = oauth
         .routes()
-        .logout(header("origin"), header("sec-fetch-site"))
-    {
-        return to_actix(&refused);
-    }
-    oauth.end_session(&session);
-    to_actix(&oauth.routes().logged_out(Ok(())))
+        .logout_with(header("origin"), header("sec-fetch-site"), end);
+    to_actix(&answer.await)
 }

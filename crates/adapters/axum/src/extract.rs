@@ -50,43 +50,38 @@ pub(crate) fn session_failure(err: &tower_sessions::session::Error, what: &str) 
     }
 }
 
-/// The logged-in user; answers 401 JSON when nobody is logged in.
-#[derive(Debug, Clone)]
-pub struct CurrentUser(pub SessionUser);
+/// Defines an extractor that holds what `$admit` makes of the session's user.
+macro_rules! user_extractor {
+    ($(#[$doc:meta])* $name:ident($inner:ty) = $admit:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub $inner);
 
-impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = Rejection;
+        impl<S: Send + Sync> FromRequestParts<S> for $name {
+            type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let user = Requirement::LoggedIn.admit(session_user(parts).await?)?;
-        Ok(CurrentUser(user))
-    }
+            async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Rejection> {
+                let admit: fn(Option<SessionUser>) -> Result<$inner, flow::Rejection> = $admit;
+                Ok($name(admit(session_user(parts).await?)?))
+            }
+        }
+    };
 }
 
-/// The logged-in user, or `None`: never rejects for a missing login (a session that cannot
-/// be read is still 500). This is the one optional-user extractor: `Option<CurrentUser>` is
-/// not one.
-#[derive(Debug, Clone)]
-pub struct OptionalUser(pub Option<SessionUser>);
+user_extractor!(
+    /// The logged-in user; answers 401 JSON when nobody is logged in.
+    CurrentUser(SessionUser) = |user| Requirement::LoggedIn.admit(user)
+);
 
-impl<S: Send + Sync> FromRequestParts<S> for OptionalUser {
-    type Rejection = Rejection;
+user_extractor!(
+    /// The logged-in user, or `None`: never rejects for a missing login (a session that cannot
+    /// be read is still 500). This is the one optional-user extractor: `Option<CurrentUser>` is
+    /// not one.
+    OptionalUser(Option<SessionUser>) = Ok
+);
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(OptionalUser(session_user(parts).await?))
-    }
-}
-
-/// A logged-in user whose provider asserted a verified email: 401 when nobody is logged in,
-/// 403 (`email_not_verified`) otherwise.
-#[derive(Debug, Clone)]
-pub struct VerifiedUser(pub SessionUser);
-
-impl<S: Send + Sync> FromRequestParts<S> for VerifiedUser {
-    type Rejection = Rejection;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let user = Requirement::VerifiedEmail.admit(session_user(parts).await?)?;
-        Ok(VerifiedUser(user))
-    }
-}
+user_extractor!(
+    /// A logged-in user whose provider asserted a verified email: 401 when nobody is logged in,
+    /// 403 (`email_not_verified`) otherwise.
+    VerifiedUser(SessionUser) = |user| Requirement::VerifiedEmail.admit(user)
+);

@@ -82,16 +82,15 @@ mod extract;
 mod guard;
 mod response;
 mod routes;
-mod serve;
 mod session;
 mod store;
 
 pub use extract::{CurrentUser, OptionalUser, VerifiedUser};
 pub use guard::{Guard, guard};
+pub use oauth_kit_axum_serve::{ServeOptions, serve};
 pub use oauth_kit_core::flow::{LoginDecision, LoginHook, SessionUser};
 pub use response::Rejection;
 pub use routes::{OAuth, SESSION_COOKIE_NAME};
-pub use serve::{ServeOptions, serve};
 pub use session::{SessionGuard, SessionLayer};
 pub use store::BoundedMemoryStore;
 pub use tower_sessions;

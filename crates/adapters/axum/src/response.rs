@@ -3,7 +3,6 @@
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use oauth_kit_core::Error;
 use oauth_kit_core::flow::{self, FlowResponse};
 
 /// An HTTP error of this adapter: core's [`flow::Rejection`] (fixed status, JSON body
@@ -15,13 +14,6 @@ pub struct Rejection(pub flow::Rejection);
 impl<T: Into<flow::Rejection>> From<T> for Rejection {
     fn from(rejection: T) -> Self {
         Rejection(rejection.into())
-    }
-}
-
-impl Rejection {
-    /// Maps a core error (from `begin`) to a rejection, logging the detail.
-    pub fn from_core(err: &Error) -> Self {
-        Rejection(flow::Rejection::from_begin_error(err))
     }
 }
 

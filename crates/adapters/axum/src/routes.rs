@@ -10,7 +10,7 @@ use axum::http::{Extensions, Method, Uri};
 use axum::response::Response;
 use axum::routing::{get, post};
 use oauth_kit_core::flow::{
-    CallbackOutcome, CallbackRequest, LoginRoutes, NewSession, SESSION_USER_KEY, SessionFailure,
+    CallbackRequest, LoginRoutes, SESSION_USER_KEY, SessionFailure, SessionUser,
 };
 use oauth_kit_core::{LoginHook, LoginService};
 use tower_sessions::cookie::SameSite;
@@ -135,37 +135,24 @@ async fn callback(
     extensions: Extensions,
     body: Bytes,
 ) -> Response {
-    // A form-post provider's callback carries its parameters in the body.
-    let params = if method == Method::POST {
-        std::str::from_utf8(&body).unwrap_or_default()
-    } else {
-        uri.query().unwrap_or("")
-    };
+    let query = uri.query().unwrap_or("");
     let cookies = headers.get_all(header::COOKIE).iter();
-    let request = CallbackRequest::new(method.as_str(), &provider, params)
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>();
+    let request = CallbackRequest::from_http(method.as_str(), &provider, query, &body)
         .cookie_headers(cookies.filter_map(|v| v.to_str().ok()))
-        .client(
-            extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|info| info.0.ip().to_string()),
-        )
+        .client(peer.map(|info| info.0.ip().to_string()))
         .duplicate_session_cookies(extensions.get::<DuplicateSessionCookies>().is_some());
-    match oauth.routes.callback(request).await {
-        CallbackOutcome::Respond(answer) => to_axum(&answer),
-        CallbackOutcome::Login(login) => {
-            let written = write_session(&session, &login).await;
-            to_axum(&login.finish(written))
-        }
-    }
+    let write = async |user: &SessionUser| write_session(&session, user).await;
+    to_axum(&oauth.routes.callback_with(request, write).await)
 }
 
 /// Writes the login into the session with a new id. The session is saved here rather than by
 /// the session layer after the response, so that a store failure (Redis down or slow) becomes
 /// this login's failure redirect instead of an empty 500, and nothing is left half-written.
-async fn write_session(session: &Session, login: &NewSession) -> Result<(), SessionFailure> {
+async fn write_session(session: &Session, user: &SessionUser) -> Result<(), SessionFailure> {
     let written = async {
         session.cycle_id().await?;
-        session.insert(SESSION_USER_KEY, login.user()).await?;
+        session.insert(SESSION_USER_KEY, user).await?;
         session.save().await
     };
     if let Err(err) = written.await {
@@ -180,13 +167,13 @@ async fn write_session(session: &Session, login: &NewSession) -> Result<(), Sess
 
 async fn logout(State(oauth): State<OAuth>, session: Session, headers: HeaderMap) -> Response {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Err(refused) = oauth
-        .routes
-        .logout(header("origin"), header("sec-fetch-site"))
-    {
-        return to_axum(&refused);
-    }
-    to_axum(&oauth.routes.logged_out(end_session(&session).await))
+    let end = async || end_session(&session).await;
+    to_axum(
+        &oauth
+            .routes
+            .logout_with(header("origin"), header("sec-fetch-site"), end)
+            .await,
+    )
 }
 
 /// Ends the session. The stored session is deleted first: if the store fails, the browser

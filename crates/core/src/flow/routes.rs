@@ -246,6 +246,18 @@ impl<'a> CallbackRequest<'a> {
         }
     }
 
+    /// A callback as HTTP delivered it: a `POST` (a form-post provider's answer) carries its
+    /// parameters in the `application/x-www-form-urlencoded` body, any other method in the
+    /// query string. A body that is not UTF-8 carries no parameter.
+    pub fn from_http(method: &'a str, provider: &'a str, query: &'a str, body: &'a [u8]) -> Self {
+        let params = if method == "POST" {
+            std::str::from_utf8(body).unwrap_or_default()
+        } else {
+            query
+        };
+        Self::new(method, provider, params)
+    }
+
     /// Sets the request's `Cookie` header values.
     pub fn cookie_headers(mut self, headers: impl IntoIterator<Item = &'a str>) -> Self {
         self.cookie_headers = headers.into_iter().collect();
@@ -515,6 +527,23 @@ impl LoginRoutes {
         }
     }
 
+    /// The whole callback, with the adapter's session work: `write` stores the user of a
+    /// completed login into a session with a new id and says how that went; every other
+    /// callback is answered without calling it.
+    pub async fn callback_with(
+        &self,
+        request: CallbackRequest<'_>,
+        write: impl AsyncFnOnce(&SessionUser) -> Result<(), SessionFailure>,
+    ) -> FlowResponse {
+        match self.callback(request).await {
+            CallbackOutcome::Respond(response) => response,
+            CallbackOutcome::Login(login) => {
+                let written = write(login.user()).await;
+                login.finish(written)
+            }
+        }
+    }
+
     /// The callback's failure redirect.
     fn failure(&self, code: &str, clear_cookie: Option<FlowCookie>) -> FlowResponse {
         FlowResponse::redirect(self.service.config().failure_location(code))
@@ -540,6 +569,21 @@ impl LoginRoutes {
         } else {
             tracing::warn!("a cross-site logout request was refused");
             Err(Rejection::CrossSite.response())
+        }
+    }
+
+    /// The whole `POST {prefix}/logout`, with the adapter's session work: a cross-site request
+    /// is refused before `end` runs; otherwise `end` ends the session and its result decides
+    /// the answer ([`logged_out`](Self::logged_out)).
+    pub async fn logout_with(
+        &self,
+        origin: Option<&str>,
+        sec_fetch_site: Option<&str>,
+        end: impl AsyncFnOnce() -> Result<(), SessionFailure>,
+    ) -> FlowResponse {
+        match self.logout(origin, sec_fetch_site) {
+            Ok(()) => self.logged_out(end().await),
+            Err(refused) => refused,
         }
     }
 
@@ -627,6 +671,50 @@ mod tests {
             .expect_err("refused");
         assert_eq!(refused.status(), 403);
         assert!(routes.logout(None, Some("same-origin")).is_ok());
+    }
+
+    #[test]
+    fn a_form_post_callback_reads_the_body_and_any_other_the_query() {
+        let post = CallbackRequest::from_http("POST", "oidc", "state=q", b"code=c&state=b");
+        assert_eq!(post.params, "code=c&state=b");
+        let get = CallbackRequest::from_http("GET", "oidc", "code=c&state=q", b"state=b");
+        assert_eq!(get.params, "code=c&state=q");
+        let junk = CallbackRequest::from_http("POST", "oidc", "state=q", &[0xff, 0xfe]);
+        assert_eq!(junk.params, "");
+    }
+
+    #[tokio::test]
+    async fn a_cross_site_logout_never_runs_the_session_work() {
+        let routes = routes();
+        let mut ended = false;
+        let refused = routes
+            .logout_with(Some("https://evil.example"), None, async || {
+                ended = true;
+                Ok(())
+            })
+            .await;
+        assert_eq!((refused.status(), ended), (403, false));
+        let done = routes
+            .logout_with(None, Some("same-origin"), async || {
+                ended = true;
+                Err(SessionFailure::Unavailable)
+            })
+            .await;
+        assert_eq!((done.status(), ended), (503, true));
+    }
+
+    #[tokio::test]
+    async fn a_callback_that_fails_before_the_login_never_writes_a_session() {
+        let routes = routes();
+        let mut written = false;
+        let request = CallbackRequest::new("GET", "nobody", "code=c&state=s");
+        let response = routes
+            .callback_with(request, async |_user: &SessionUser| {
+                written = true;
+                Ok(())
+            })
+            .await;
+        assert_eq!((response.status(), written), (404, false));
     }
 
     #[test]

@@ -1,5 +1,8 @@
-//! Serving an application with the limits a public server needs: a header-read timeout, an
-//! idle timeout and a connection limit.
+//! Serving an Axum application with the limits a public server needs: a header-read timeout,
+//! an idle timeout and a connection limit.
+//!
+//! The Axum adapter of oauth-kit re-exports [`serve`] and [`ServeOptions`]
+//! (`oauth_kit_axum::serve`, `oauth_kit::axum::serve`).
 
 use std::future::Future;
 use std::io;
@@ -22,7 +25,7 @@ use tokio::time::{Instant, Sleep};
 ///
 /// ```
 /// use std::time::Duration;
-/// use oauth_kit_axum::ServeOptions;
+/// use oauth_kit_axum_serve::ServeOptions;
 ///
 /// let options = ServeOptions::default()
 ///     .header_read_timeout(Duration::from_secs(5))
@@ -82,10 +85,11 @@ impl ServeOptions {
 /// descriptors. Use this instead, or set the same limits on your own server.
 ///
 /// ```no_run
-/// use oauth_kit_axum::{OAuth, ServeOptions, serve};
+/// use axum::{Router, routing::get};
+/// use oauth_kit_axum_serve::{ServeOptions, serve};
 ///
-/// # async fn run(oauth: OAuth) -> std::io::Result<()> {
-/// let app = axum::Router::new().merge(oauth.router()).layer(oauth.session_layer());
+/// # async fn run() -> std::io::Result<()> {
+/// let app = Router::new().route("/", get(|| async { "hello" }));
 /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
 /// serve(listener, app, ServeOptions::default(), async {
 ///     let _ = tokio::signal::ctrl_c().await;
