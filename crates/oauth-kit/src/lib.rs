@@ -24,6 +24,23 @@
 //! | `notion` | `notion` | `oauth-kit-notion` |
 //! | `figma` | `figma` | `oauth-kit-figma` |
 //! | `strava` | `strava` | `oauth-kit-strava` |
+//! | `yandex` | `yandex` | `oauth-kit-yandex` |
+//! | `kakao` | `kakao` | `oauth-kit-kakao` |
+//! | `naver` | `naver` | `oauth-kit-naver` |
+//! | `patreon` | `patreon` | `oauth-kit-patreon` |
+//! | `box-com` | `box_com` | `oauth-kit-box-com` |
+//! | `osu` | `osu` | `oauth-kit-osu` |
+//! | `coinbase` | `coinbase` | `oauth-kit-coinbase` |
+//! | `linear` | `linear` | `oauth-kit-linear` |
+//! | `vercel` | `vercel` | `oauth-kit-vercel` |
+//! | `heroku` | `heroku` | `oauth-kit-heroku` |
+//! | `digitalocean` | `digitalocean` | `oauth-kit-digitalocean` |
+//! | `amazon` | `amazon` | `oauth-kit-amazon` |
+//! | `tiktok` | `tiktok` | `oauth-kit-tiktok` |
+//! | `pinterest` | `pinterest` | `oauth-kit-pinterest` |
+//! | `miro` | `miro` | `oauth-kit-miro` |
+//! | `tumblr` | `tumblr` | `oauth-kit-tumblr` |
+//! | `trakt` | `trakt` | `oauth-kit-trakt` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -191,6 +208,40 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_figma::SPEC);
     #[cfg(feature = "strava")]
     specs.push(&oauth_kit_strava::SPEC);
+    #[cfg(feature = "yandex")]
+    specs.push(&oauth_kit_yandex::SPEC);
+    #[cfg(feature = "kakao")]
+    specs.push(&oauth_kit_kakao::SPEC);
+    #[cfg(feature = "naver")]
+    specs.push(&oauth_kit_naver::SPEC);
+    #[cfg(feature = "patreon")]
+    specs.push(&oauth_kit_patreon::SPEC);
+    #[cfg(feature = "box-com")]
+    specs.push(&oauth_kit_box_com::SPEC);
+    #[cfg(feature = "osu")]
+    specs.push(&oauth_kit_osu::SPEC);
+    #[cfg(feature = "coinbase")]
+    specs.push(&oauth_kit_coinbase::SPEC);
+    #[cfg(feature = "linear")]
+    specs.push(&oauth_kit_linear::SPEC);
+    #[cfg(feature = "vercel")]
+    specs.push(&oauth_kit_vercel::SPEC);
+    #[cfg(feature = "heroku")]
+    specs.push(&oauth_kit_heroku::SPEC);
+    #[cfg(feature = "digitalocean")]
+    specs.push(&oauth_kit_digitalocean::SPEC);
+    #[cfg(feature = "amazon")]
+    specs.push(&oauth_kit_amazon::SPEC);
+    #[cfg(feature = "tiktok")]
+    specs.push(&oauth_kit_tiktok::SPEC);
+    #[cfg(feature = "pinterest")]
+    specs.push(&oauth_kit_pinterest::SPEC);
+    #[cfg(feature = "miro")]
+    specs.push(&oauth_kit_miro::SPEC);
+    #[cfg(feature = "tumblr")]
+    specs.push(&oauth_kit_tumblr::SPEC);
+    #[cfg(feature = "trakt")]
+    specs.push(&oauth_kit_trakt::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -297,6 +348,108 @@ pub mod figma {
 #[cfg(feature = "strava")]
 pub mod strava {
     pub use oauth_kit_strava::*;
+}
+
+/// Yandex (feature `yandex`): re-export of `oauth-kit-yandex`.
+#[cfg(feature = "yandex")]
+pub mod yandex {
+    pub use oauth_kit_yandex::*;
+}
+
+/// Kakao (feature `kakao`): re-export of `oauth-kit-kakao`.
+#[cfg(feature = "kakao")]
+pub mod kakao {
+    pub use oauth_kit_kakao::*;
+}
+
+/// Naver (feature `naver`): re-export of `oauth-kit-naver`.
+#[cfg(feature = "naver")]
+pub mod naver {
+    pub use oauth_kit_naver::*;
+}
+
+/// Patreon (feature `patreon`): re-export of `oauth-kit-patreon`.
+#[cfg(feature = "patreon")]
+pub mod patreon {
+    pub use oauth_kit_patreon::*;
+}
+
+/// Box Com (feature `box-com`): re-export of `oauth-kit-box-com`.
+#[cfg(feature = "box-com")]
+pub mod box_com {
+    pub use oauth_kit_box_com::*;
+}
+
+/// Osu (feature `osu`): re-export of `oauth-kit-osu`.
+#[cfg(feature = "osu")]
+pub mod osu {
+    pub use oauth_kit_osu::*;
+}
+
+/// Coinbase (feature `coinbase`): re-export of `oauth-kit-coinbase`.
+#[cfg(feature = "coinbase")]
+pub mod coinbase {
+    pub use oauth_kit_coinbase::*;
+}
+
+/// Linear (feature `linear`): re-export of `oauth-kit-linear`.
+#[cfg(feature = "linear")]
+pub mod linear {
+    pub use oauth_kit_linear::*;
+}
+
+/// Vercel (feature `vercel`): re-export of `oauth-kit-vercel`.
+#[cfg(feature = "vercel")]
+pub mod vercel {
+    pub use oauth_kit_vercel::*;
+}
+
+/// Heroku (feature `heroku`): re-export of `oauth-kit-heroku`.
+#[cfg(feature = "heroku")]
+pub mod heroku {
+    pub use oauth_kit_heroku::*;
+}
+
+/// Digitalocean (feature `digitalocean`): re-export of `oauth-kit-digitalocean`.
+#[cfg(feature = "digitalocean")]
+pub mod digitalocean {
+    pub use oauth_kit_digitalocean::*;
+}
+
+/// Amazon (feature `amazon`): re-export of `oauth-kit-amazon`.
+#[cfg(feature = "amazon")]
+pub mod amazon {
+    pub use oauth_kit_amazon::*;
+}
+
+/// Tiktok (feature `tiktok`): re-export of `oauth-kit-tiktok`.
+#[cfg(feature = "tiktok")]
+pub mod tiktok {
+    pub use oauth_kit_tiktok::*;
+}
+
+/// Pinterest (feature `pinterest`): re-export of `oauth-kit-pinterest`.
+#[cfg(feature = "pinterest")]
+pub mod pinterest {
+    pub use oauth_kit_pinterest::*;
+}
+
+/// Miro (feature `miro`): re-export of `oauth-kit-miro`.
+#[cfg(feature = "miro")]
+pub mod miro {
+    pub use oauth_kit_miro::*;
+}
+
+/// Tumblr (feature `tumblr`): re-export of `oauth-kit-tumblr`.
+#[cfg(feature = "tumblr")]
+pub mod tumblr {
+    pub use oauth_kit_tumblr::*;
+}
+
+/// Trakt (feature `trakt`): re-export of `oauth-kit-trakt`.
+#[cfg(feature = "trakt")]
+pub mod trakt {
+    pub use oauth_kit_trakt::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)

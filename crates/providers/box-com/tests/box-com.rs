@@ -1,0 +1,68 @@
+//! Box's own cases: the numeric-string id, `login` as the unverified address, the name and
+//! avatar, the credentials in the form body, single-use refresh tokens and revocation.
+
+#![allow(clippy::unwrap_used)]
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_box_com::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/user.json"),
+        include_str!("fixtures/user_minimal.json"),
+    )
+    .error(401, include_str!("fixtures/error_401.json")),
+}
+
+use oauth_kit_box_com::{BoxComProvider, SPEC};
+use oauth_kit_core::spec::Profile;
+use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo, Revocation};
+use oauth_kit_testkit::conformance::run;
+use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
+use serde_json::{Value, json};
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
+    (SPEC.map_user)(&Profile::new("box-com", raw))
+}
+
+#[test]
+fn the_user_maps_with_login_as_an_unverified_address() {
+    let user = map(&fixture("user.json")).unwrap();
+    assert_eq!(user.oauth_id, "23918475602");
+    assert_eq!(user.email.as_deref(), Some("hana.takeda@example.jp"));
+    assert!(!user.email_verified);
+    assert_eq!(user.full_name().as_deref(), Some("Hana Takeda"));
+    assert_eq!(
+        user.avatar_url.as_deref(),
+        Some("https://app.box.com/api/avatar/large/23918475602")
+    );
+    assert!(map(&json!({"type": "user"})).is_err());
+}
+
+#[test]
+fn a_single_use_refresh_token_is_replaced_and_tokens_are_revoked() {
+    run(async {
+        let mock = MockProvider::start(
+            &SPEC,
+            MockProviderConfig::new(include_str!("fixtures/user.json")),
+        )
+        .await
+        .unwrap();
+        mock.set_refresh_tokens(RefreshTokens::Rotate);
+        let boxcom = BoxComProvider::from_lookup(mock.env_lookup()).unwrap();
+        let http = HttpClient::new().unwrap();
+        let token = mock.log_in(&boxcom, &http).await.unwrap();
+        assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
+        let old = token.refresh_token.clone().unwrap();
+        let new = boxcom.refresh(&http, &old).await.unwrap();
+        assert!(boxcom.refresh(&http, &old).await.is_err());
+        assert_eq!(
+            boxcom.revoke(&http, &new).await.unwrap(),
+            Revocation::Revoked
+        );
+        assert!(boxcom.user_info(&http, &new).await.is_err());
+    });
+}

@@ -1,0 +1,83 @@
+//! DigitalOcean's own cases: the account uuid, `email_verified`, the name from the token
+//! response's `info`, the credentials in the form body and PKCE.
+
+#![allow(clippy::unwrap_used)]
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_digitalocean::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/user.json"),
+        include_str!("fixtures/user_minimal.json"),
+    )
+    .error(401, include_str!("fixtures/error_401.json")),
+}
+
+use std::sync::Arc;
+
+use oauth_kit_core::spec::Profile;
+use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_digitalocean::{DigitaloceanProvider, SPEC};
+use oauth_kit_testkit::conformance::run;
+use oauth_kit_testkit::{
+    IssuedGrant, MockContext, MockExtension, MockProvider, MockProviderConfig,
+};
+use serde_json::{Map, Value, json};
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
+    (SPEC.map_user)(&Profile::new("digitalocean", raw))
+}
+
+/// DigitalOcean's `info` member of the token response.
+#[derive(Debug)]
+struct TokenInfo;
+
+impl MockExtension for TokenInfo {
+    fn token_response(
+        &self,
+        _: &MockContext,
+        _: &IssuedGrant<'_>,
+        response: &mut Map<String, Value>,
+    ) {
+        response.insert(
+            "info".to_owned(),
+            json!({"name": "Amira Saleh", "email": "amira.saleh@example.com", "uuid": "b6fr89dbf6d9156cace5f3c78dc9851d957381ef"}),
+        );
+    }
+}
+
+#[test]
+fn the_account_maps_with_a_verified_email() {
+    let user = map(&fixture("user.json")).unwrap();
+    assert_eq!(user.oauth_id, "b6fr89dbf6d9156cace5f3c78dc9851d957381ef");
+    assert_eq!(user.email.as_deref(), Some("amira.saleh@example.com"));
+    assert!(user.email_verified);
+    let mut raw = fixture("user.json");
+    raw["account"]["email_verified"] = json!(false);
+    assert!(!map(&raw).unwrap().email_verified);
+    assert!(map(&json!({"account": {"email": "x@example.com"}})).is_err());
+}
+
+#[test]
+fn the_name_comes_from_the_token_response() {
+    run(async {
+        let mock = MockProvider::start(
+            &SPEC,
+            MockProviderConfig::new(include_str!("fixtures/user.json"))
+                .extension(Arc::new(TokenInfo)),
+        )
+        .await
+        .unwrap();
+        let digitalocean = DigitaloceanProvider::from_lookup(mock.env_lookup()).unwrap();
+        let http = HttpClient::new().unwrap();
+        let token = mock.log_in(&digitalocean, &http).await.unwrap();
+        assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
+        assert_eq!(mock.counters().pkce_verified, 1);
+        let user = digitalocean.user_info(&http, &token).await.unwrap();
+        assert_eq!(user.full_name().as_deref(), Some("Amira Saleh"));
+    });
+}

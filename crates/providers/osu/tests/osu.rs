@@ -1,0 +1,71 @@
+//! osu!'s own cases: the integer id written out, the username and avatar, the profile page
+//! built from the id, no email, the credentials in the form body and a rotating refresh token.
+
+#![allow(clippy::unwrap_used)]
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_osu::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/user.json"),
+        include_str!("fixtures/user_minimal.json"),
+    )
+    .built_from_id("profile_url"),
+}
+
+use oauth_kit_core::spec::Profile;
+use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_osu::{OsuProvider, SPEC};
+use oauth_kit_testkit::conformance::run;
+use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
+use serde_json::{Value, json};
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
+    (SPEC.map_user)(&Profile::new("osu", raw))
+}
+
+#[test]
+fn the_user_maps_with_a_profile_page_built_from_the_id() {
+    let user = map(&fixture("user.json")).unwrap();
+    assert_eq!(user.oauth_id, "18293047");
+    assert_eq!(user.username.as_deref(), Some("kasia_circles"));
+    assert_eq!(
+        user.profile_url.as_deref(),
+        Some("https://osu.ppy.sh/users/18293047")
+    );
+    assert_eq!(
+        user.avatar_url.as_deref(),
+        Some("https://a.ppy.sh/18293047?1735689600.jpeg")
+    );
+    assert_eq!((user.email, user.email_verified), (None, false));
+}
+
+#[test]
+fn an_id_that_is_not_a_number_gets_no_profile_url() {
+    assert_eq!(map(&json!({"id": "../x"})).unwrap().profile_url, None);
+    assert!(map(&json!({"username": "x"})).is_err());
+}
+
+#[test]
+fn a_refresh_rotates_the_refresh_token() {
+    run(async {
+        let mock = MockProvider::start(
+            &SPEC,
+            MockProviderConfig::new(include_str!("fixtures/user.json")),
+        )
+        .await
+        .unwrap();
+        mock.set_refresh_tokens(RefreshTokens::Rotate);
+        let osu = OsuProvider::from_lookup(mock.env_lookup()).unwrap();
+        let http = HttpClient::new().unwrap();
+        let token = mock.log_in(&osu, &http).await.unwrap();
+        assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
+        let old = token.refresh_token.clone().unwrap();
+        let new = osu.refresh(&http, &old).await.unwrap();
+        assert_ne!(new.refresh_token.unwrap().secret(), old.secret());
+    });
+}

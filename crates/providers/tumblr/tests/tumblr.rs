@@ -1,0 +1,78 @@
+//! Tumblr's own cases: the primary blog's uuid as id (the user name only as a fallback), the
+//! blog's title and page, no email, Tumblr's error envelope and HTTP Basic.
+
+#![allow(clippy::unwrap_used)]
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_tumblr::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/user.json"),
+        include_str!("fixtures/user_minimal.json"),
+    )
+    .error(401, include_str!("fixtures/error_401.json")),
+}
+
+use oauth_kit_core::spec::Profile;
+use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_testkit::conformance::run;
+use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_tumblr::{SPEC, TumblrProvider};
+use serde_json::{Value, json};
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
+    (SPEC.map_user)(&Profile::new("tumblr", raw))
+}
+
+#[test]
+fn the_primary_blog_uuid_is_the_id() {
+    let user = map(&fixture("user.json")).unwrap();
+    assert_eq!(user.oauth_id, "t:Qx7pL2mZ9vT4rW1yB8nC3d");
+    assert_eq!(user.username.as_deref(), Some("quietharbor"));
+    assert_eq!(user.full_name().as_deref(), Some("Quiet Harbor"));
+    assert_eq!(
+        user.profile_url.as_deref(),
+        Some("https://quietharbor.tumblr.com/")
+    );
+    assert_eq!((user.email, user.email_verified), (None, false));
+}
+
+#[test]
+fn only_the_primary_blog_counts_and_the_user_name_is_the_fallback() {
+    let mut raw = fixture("user.json");
+    let blogs = raw["response"]["user"]["blogs"].as_array_mut().unwrap();
+    blogs[0]["primary"] = json!(false);
+    blogs.push(json!({"name": "side", "uuid": "t:Side", "primary": true, "title": "Side"}));
+    assert_eq!(map(&raw).unwrap().oauth_id, "t:Side");
+    raw["response"]["user"]["blogs"] = json!([]);
+    assert_eq!(map(&raw).unwrap().oauth_id, "quietharbor");
+    assert!(map(&json!({"response": {"user": {}}})).is_err());
+}
+
+#[test]
+fn a_login_uses_basic_auth_and_asks_for_offline_access() {
+    run(async {
+        let mock = MockProvider::start(
+            &SPEC,
+            MockProviderConfig::new(include_str!("fixtures/user.json")),
+        )
+        .await
+        .unwrap();
+        let tumblr = TumblrProvider::from_lookup(mock.env_lookup()).unwrap();
+        let http = HttpClient::new().unwrap();
+        let token = mock.log_in(&tumblr, &http).await.unwrap();
+        assert_eq!(
+            mock.counters().last_client_auth,
+            Some("client_secret_basic")
+        );
+        assert!(token.scopes.contains(&"offline_access".to_owned()));
+        assert_eq!(
+            tumblr.user_info(&http, &token).await.unwrap().oauth_id,
+            "t:Qx7pL2mZ9vT4rW1yB8nC3d"
+        );
+    });
+}

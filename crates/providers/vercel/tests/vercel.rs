@@ -1,0 +1,73 @@
+//! Vercel's own cases: the standard claims, `email_verified`, the username as the name's
+//! fallback, required PKCE, rotating refresh tokens and revocation.
+
+#![allow(clippy::unwrap_used)]
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_vercel::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/user.json"),
+        include_str!("fixtures/user_minimal.json"),
+    ),
+}
+
+use oauth_kit_core::spec::Profile;
+use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo, Revocation};
+use oauth_kit_testkit::conformance::run;
+use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
+use oauth_kit_vercel::{SPEC, VercelProvider};
+use serde_json::{Value, json};
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
+    (SPEC.map_user)(&Profile::new("vercel", raw))
+}
+
+#[test]
+fn the_claims_map_with_a_verified_email() {
+    let user = map(&fixture("user.json")).unwrap();
+    assert_eq!(user.oauth_id, "Vj3kQ9pXr2LtWm8ZbN4cYe1s");
+    assert_eq!(user.username.as_deref(), Some("elenap"));
+    assert_eq!(user.full_name().as_deref(), Some("Elena Petrova"));
+    assert!(user.email_verified);
+    assert!(user.avatar_url.is_some());
+}
+
+#[test]
+fn the_username_names_a_user_without_a_name_and_unverified_is_untrusted() {
+    let mut raw = fixture("user.json");
+    raw.as_object_mut().unwrap().remove("name");
+    raw["email_verified"] = json!(false);
+    let user = map(&raw).unwrap();
+    assert_eq!(user.first_name.as_deref(), Some("elenap"));
+    assert!(!user.email_verified);
+    assert!(map(&json!({"email": "x@example.com"})).is_err());
+}
+
+#[test]
+fn pkce_is_required_and_refresh_tokens_rotate() {
+    run(async {
+        let mock = MockProvider::start(
+            &SPEC,
+            MockProviderConfig::new(include_str!("fixtures/user.json")),
+        )
+        .await
+        .unwrap();
+        mock.set_refresh_tokens(RefreshTokens::Rotate);
+        let vercel = VercelProvider::from_lookup(mock.env_lookup()).unwrap();
+        let http = HttpClient::new().unwrap();
+        let token = mock.log_in(&vercel, &http).await.unwrap();
+        assert_eq!(mock.counters().pkce_verified, 1);
+        let old = token.refresh_token.clone().unwrap();
+        let new = vercel.refresh(&http, &old).await.unwrap();
+        assert!(vercel.refresh(&http, &old).await.is_err());
+        assert_eq!(
+            vercel.revoke(&http, &new).await.unwrap(),
+            Revocation::Revoked
+        );
+    });
+}
