@@ -92,7 +92,10 @@ pub async fn launch_tied_to_this_process(binary: &str) -> DemoProcess {
     cmd.arg("-c")
         .arg("\"$0\" & demo=$!; read -r _; kill \"$demo\"")
         .arg(binary);
-    let demo = launch_with(cmd, binary, free_port(), None, &[]).await;
+    // Every catalog provider logs in once from this one client, more callbacks than the
+    // per-client limit allows in a minute by default.
+    let limit = [("OAUTH_CALLBACK_RATE_LIMIT", "1000")];
+    let demo = launch_with(cmd, binary, free_port(), None, &limit).await;
     assert!(
         demo.child.stdin.is_some(),
         "the shell's standard input is a pipe"
