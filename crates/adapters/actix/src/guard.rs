@@ -36,17 +36,17 @@ pub struct Guard(Requirement);
 impl Guard {
     /// Any logged-in user (401 otherwise).
     pub fn logged_in() -> Self {
-        Guard(Requirement::LoggedIn)
+        Guard(Requirement::logged_in())
     }
 
     /// A user logged in with `provider` (401 when nobody is logged in, 403 `wrong_provider`).
     pub fn provider(provider: impl Into<String>) -> Self {
-        Guard(Requirement::Provider(provider.into()))
+        Guard(Requirement::provider(provider))
     }
 
     /// A user whose provider asserted a verified email (403 `email_not_verified`).
     pub fn verified_email() -> Self {
-        Guard(Requirement::VerifiedEmail)
+        Guard(Requirement::verified_email())
     }
 
     /// Checks a session user against the guard.

@@ -1,6 +1,7 @@
 //! The adapter value, the login, callback and logout routes, and the session middleware.
 
 use std::fmt;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -192,7 +193,11 @@ impl OAuth {
                     .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
             )
             .build();
-        SessionLayer::new(middleware, name, self.routes.clone())
+        SessionLayer {
+            inner: middleware,
+            cookie_name: name.into(),
+            routes: Rc::new(self.routes.clone()),
+        }
     }
 
     /// Whether the session belongs to a live login (always true with a server-side store).

@@ -32,23 +32,9 @@ pub(crate) struct DuplicateSessionCookies;
 /// `store_unavailable` JSON, or, on the login callback, with the failure redirect and
 /// `error=store_unavailable`, and logs an error event. Nothing of the session is written.
 pub struct SessionLayer<Store: SessionStore> {
-    inner: SessionMiddleware<Store>,
-    cookie_name: Rc<str>,
-    routes: Rc<LoginRoutes>,
-}
-
-impl<Store: SessionStore> SessionLayer<Store> {
-    pub(crate) fn new(
-        inner: SessionMiddleware<Store>,
-        cookie_name: &str,
-        routes: LoginRoutes,
-    ) -> Self {
-        Self {
-            inner,
-            cookie_name: Rc::from(cookie_name),
-            routes: Rc::new(routes),
-        }
-    }
+    pub(crate) inner: SessionMiddleware<Store>,
+    pub(crate) cookie_name: Rc<str>,
+    pub(crate) routes: Rc<LoginRoutes>,
 }
 
 impl<Store: SessionStore> std::fmt::Debug for SessionLayer<Store> {

@@ -5,8 +5,9 @@ use std::net::SocketAddr;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
+use axum::http::Uri;
 use axum::http::header::{self, HeaderMap};
-use axum::http::{Extensions, Method, Uri};
+use axum::http::request::Parts;
 use axum::response::Response;
 use axum::routing::{get, post};
 use oauth_kit_core::flow::{
@@ -102,46 +103,44 @@ impl OAuth {
         store: Store,
     ) -> SessionLayer<Store> {
         let config = self.service().config();
-        let name = config.session_cookie_name().to_owned();
+        let name = config.session_cookie_name();
         let lifetime = config.session_limits().lifetime;
+        let max_age = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
         let manager = SessionManagerLayer::new(store)
-            .with_name(name.clone())
+            .with_name(name.to_owned())
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
-            .with_secure(config.cookie_secure(&name))
+            .with_secure(config.cookie_secure(name))
             .with_path("/")
-            .with_expiry(Expiry::OnInactivity(cookie_duration(lifetime)));
-        SessionLayer::new(manager, &name, lifetime)
+            .with_expiry(Expiry::OnInactivity(CookieDuration::seconds(max_age)));
+        SessionLayer {
+            manager,
+            cookie_name: name.into(),
+            lifetime,
+        }
     }
 }
 
 async fn login(State(oauth): State<OAuth>, Path(provider): Path<String>, uri: Uri) -> Response {
-    to_axum(
-        &oauth
-            .routes
-            .login(&provider, uri.query().unwrap_or(""))
-            .await,
-    )
+    let query = uri.query().unwrap_or("");
+    to_axum(&oauth.routes.login(&provider, query).await)
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn callback(
     State(oauth): State<OAuth>,
     Path(provider): Path<String>,
     session: Session,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    extensions: Extensions,
+    parts: Parts,
     body: Bytes,
 ) -> Response {
-    let query = uri.query().unwrap_or("");
-    let cookies = headers.get_all(header::COOKIE).iter();
-    let peer = extensions.get::<ConnectInfo<SocketAddr>>();
-    let request = CallbackRequest::from_http(method.as_str(), &provider, query, &body)
+    let query = parts.uri.query().unwrap_or("");
+    let cookies = parts.headers.get_all(header::COOKIE).iter();
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+    let duplicates = parts.extensions.get::<DuplicateSessionCookies>().is_some();
+    let request = CallbackRequest::from_http(parts.method.as_str(), &provider, query, &body)
         .cookie_headers(cookies.filter_map(|v| v.to_str().ok()))
         .client(peer.map(|info| info.0.ip().to_string()))
-        .duplicate_session_cookies(extensions.get::<DuplicateSessionCookies>().is_some());
+        .duplicate_session_cookies(duplicates);
     let write = async |user: &SessionUser| write_session(&session, user).await;
     to_axum(&oauth.routes.callback_with(request, write).await)
 }
@@ -193,9 +192,4 @@ async fn end_session(session: &Session) -> Result<(), SessionFailure> {
         tracing::error!(error = %err, "the session could not be flushed at logout");
     }
     Ok(())
-}
-
-/// A lifetime as the cookie crate's duration.
-fn cookie_duration(lifetime: std::time::Duration) -> CookieDuration {
-    CookieDuration::seconds(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX))
 }

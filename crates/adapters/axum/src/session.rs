@@ -28,23 +28,9 @@ pub(crate) struct DuplicateSessionCookies;
 /// subdomain must not be able to choose the session).
 #[derive(Debug, Clone)]
 pub struct SessionLayer<Store: SessionStore> {
-    manager: SessionManagerLayer<Store>,
-    cookie_name: Arc<str>,
-    lifetime: Duration,
-}
-
-impl<Store: SessionStore> SessionLayer<Store> {
-    pub(crate) fn new(
-        manager: SessionManagerLayer<Store>,
-        cookie_name: &str,
-        lifetime: Duration,
-    ) -> Self {
-        Self {
-            manager,
-            cookie_name: Arc::from(cookie_name),
-            lifetime,
-        }
-    }
+    pub(crate) manager: SessionManagerLayer<Store>,
+    pub(crate) cookie_name: Arc<str>,
+    pub(crate) lifetime: Duration,
 }
 
 impl<S, Store: SessionStore> Layer<S> for SessionLayer<Store> {

@@ -39,8 +39,11 @@ impl BoundedMemoryStore {
         self.table.is_empty()
     }
 
-    fn owner(record: &Record) -> Option<String> {
-        record.data.get(SESSION_USER_KEY).and_then(owner_key_of)
+    /// Inserts `record` under its id and the provider account it belongs to, if any.
+    fn put(&self, record: &Record) {
+        let owner = record.data.get(SESSION_USER_KEY).and_then(owner_key_of);
+        self.table
+            .insert(record.id, owner.as_deref(), record.clone());
     }
 }
 
@@ -56,17 +59,13 @@ impl SessionStore for BoundedMemoryStore {
         while self.table.contains(&record.id) {
             record.id = Id::default();
         }
-        let owner = Self::owner(record);
-        self.table
-            .insert(record.id, owner.as_deref(), record.clone());
+        self.put(record);
         Ok(())
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         if !self.table.update(&record.id, record.clone()) {
-            let owner = Self::owner(record);
-            self.table
-                .insert(record.id, owner.as_deref(), record.clone());
+            self.put(record);
         }
         Ok(())
     }

@@ -92,6 +92,21 @@ pub enum Requirement {
 }
 
 impl Requirement {
+    /// Any logged-in user (401 otherwise).
+    pub fn logged_in() -> Self {
+        Requirement::LoggedIn
+    }
+
+    /// A user logged in with `provider` (401 when nobody is logged in, 403 `wrong_provider`).
+    pub fn provider(provider: impl Into<String>) -> Self {
+        Requirement::Provider(provider.into())
+    }
+
+    /// A user whose provider asserted a verified email (403 `email_not_verified`).
+    pub fn verified_email() -> Self {
+        Requirement::VerifiedEmail
+    }
+
     /// Checks the session's user, if any, against the requirement: 401 `unauthenticated` when
     /// nobody is logged in, 403 `wrong_provider` or `email_not_verified` when the user does not
     /// qualify.
