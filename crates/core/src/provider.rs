@@ -105,19 +105,26 @@ impl Capabilities {
 }
 
 /// What the login flow knows about a login when it asks the provider for the user: the
-/// OpenID Connect nonce it sent, read back from this browser's flow record.
+/// OpenID Connect nonce it sent, read back from this browser's flow record, and the further
+/// parameters of the authorization response.
 ///
 /// ```
 /// use oauth_kit_core::{LoginContext, Nonce};
 /// let nonce = Nonce::new("n-0S6_WzA2Mj");
-/// let login = LoginContext::new().with_nonce(Some(&nonce));
+/// let callback = [("user".to_owned(), r#"{"name":{"firstName":"Amara"}}"#.to_owned())];
+/// let login = LoginContext::new().with_nonce(Some(&nonce)).with_callback(&callback);
 /// assert!(login.nonce.is_some());
+/// assert!(login.callback_param("user").is_some());
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 #[non_exhaustive]
 pub struct LoginContext<'a> {
     /// The nonce sent in the authorization request; an ID token must carry exactly this one.
     pub nonce: Option<&'a Nonce>,
+    /// The authorization response's parameters other than `code`, `state`, `error`,
+    /// `error_description` and `iss` (Apple's `user`), bounded in number and length. They are
+    /// not signed: anything taken from them is only as trustworthy as the browser.
+    pub callback: &'a [(String, String)],
 }
 
 impl<'a> LoginContext<'a> {
@@ -130,6 +137,20 @@ impl<'a> LoginContext<'a> {
     pub fn with_nonce(mut self, nonce: Option<&'a Nonce>) -> Self {
         self.nonce = nonce;
         self
+    }
+
+    /// Sets the further parameters of the authorization response.
+    pub fn with_callback(mut self, callback: &'a [(String, String)]) -> Self {
+        self.callback = callback;
+        self
+    }
+
+    /// The value of the authorization response's parameter `name`, if it was kept.
+    pub fn callback_param(&self, name: &str) -> Option<&'a str> {
+        self.callback
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 

@@ -141,12 +141,15 @@ impl ProviderSettings {
         for spec in crate::catalog() {
             let id = spec.env_var("CLIENT_ID");
             let secret = spec.env_var("CLIENT_SECRET");
+            // A spec that can sign its own client secret (Apple) may read its key instead of
+            // a secret; its reader names what is missing.
+            let signs_its_secret = spec.assertion_from_env.is_some();
             match (self.get(&id).is_some(), self.get(&secret).is_some()) {
-                (true, true) => {
+                (true, has_secret) if has_secret || signs_its_secret => {
                     let provider = SpecProvider::from_lookup(spec, |name| self.get(name))?;
                     registry.register(provider)?;
                 }
-                (true, false) => missing.push(secret),
+                (true, _) => missing.push(secret),
                 (false, true) => missing.push(id),
                 (false, false) => {}
             }

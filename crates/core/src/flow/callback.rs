@@ -13,7 +13,15 @@ pub(crate) struct CallbackParams {
     pub(crate) error: Option<String>,
     pub(crate) error_description: Option<String>,
     pub(crate) iss: Option<String>,
+    /// The other parameters (Apple's `user`), at most [`MAX_EXTRA`] of at most
+    /// [`MAX_EXTRA_LEN`] bytes each, first occurrence only; the rest is dropped.
+    pub(crate) extra: Vec<(String, String)>,
 }
+
+/// How many further parameters of a callback are kept for the provider.
+const MAX_EXTRA: usize = 8;
+/// The longest further parameter value kept for the provider, in bytes.
+const MAX_EXTRA_LEN: usize = 4096;
 
 impl CallbackParams {
     pub(crate) fn parse(query: &str) -> Result<Self, Error> {
@@ -31,7 +39,15 @@ impl CallbackParams {
                     }
                     continue;
                 }
-                _ => continue,
+                _ => {
+                    if params.extra.len() < MAX_EXTRA
+                        && value.len() <= MAX_EXTRA_LEN
+                        && !params.extra.iter().any(|(n, _)| n == name.as_ref())
+                    {
+                        params.extra.push((name.into_owned(), value.into_owned()));
+                    }
+                    continue;
+                }
             };
             if slot.is_some() {
                 return Err(Error::MalformedCallback {
@@ -106,6 +122,23 @@ mod tests {
         assert_eq!(ok.error.as_deref(), Some("access_denied"));
         let described = CallbackParams::parse("error_description=a%0Ab").expect("parses");
         assert_eq!(described.error_description.as_deref(), Some("a\\nb"));
+    }
+
+    #[test]
+    fn further_parameters_are_kept_within_bounds() {
+        let params = CallbackParams::parse("code=c&state=s&user=%7B%7D&user=x&big=").expect("ok");
+        assert_eq!(
+            params.extra,
+            [
+                ("user".to_owned(), "{}".to_owned()),
+                ("big".to_owned(), String::new())
+            ]
+        );
+        let long = format!("state=s&user={}", "a".repeat(MAX_EXTRA_LEN + 1));
+        assert!(CallbackParams::parse(&long).expect("ok").extra.is_empty());
+        let many: Vec<String> = (0..20).map(|i| format!("p{i}=v")).collect();
+        let parsed = CallbackParams::parse(&many.join("&")).expect("ok");
+        assert_eq!(parsed.extra.len(), MAX_EXTRA);
     }
 
     #[test]

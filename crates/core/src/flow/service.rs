@@ -470,7 +470,9 @@ impl LoginService {
         .await
         .map_err(|_| timed_out(Stage::Token))??;
         let nonce = record.nonce();
-        let login = LoginContext::new().with_nonce(nonce.as_ref());
+        let login = LoginContext::new()
+            .with_nonce(nonce.as_ref())
+            .with_callback(&params.extra);
         let user =
             tokio::time::timeout_at(deadline, provider_impl.login_user(http, &token, &login))
                 .await

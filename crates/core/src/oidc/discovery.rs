@@ -79,8 +79,10 @@ impl ProviderMetadata {
 }
 
 /// Fetches `issuer`'s discovery document and checks that its `issuer` equals `issuer` byte for
-/// byte, or equals `tenant_issuer` (an issuer template such as Microsoft's
-/// `https://login.microsoftonline.com/{tenantid}/v2.0`) when one is given.
+/// byte, or, when `tenant_issuer` (an issuer template such as Microsoft's
+/// `https://login.microsoftonline.com/{tenantid}/v2.0`) is given, equals that template or the
+/// template with `{tenantid}` filled with one tenant id (Microsoft's `consumers` names the
+/// tenant of personal accounts there).
 ///
 /// A different issuer is [`Error::DiscoveryIssuerMismatch`]: a configuration error.
 pub async fn fetch_metadata(
@@ -94,7 +96,9 @@ pub async fn fetch_metadata(
         .map_err(|e| Error::config("issuer", format!("no discovery URL can be built: {e}")))?;
     let response = http.get(&context, &url).await?;
     let metadata: ProviderMetadata = response.json(&context)?;
-    let accepted = metadata.issuer == issuer || tenant_issuer.is_some_and(|t| metadata.issuer == t);
+    let accepted = metadata.issuer == issuer
+        || tenant_issuer
+            .is_some_and(|t| metadata.issuer == t || is_tenant_instance(t, &metadata.issuer));
     if !accepted {
         return Err(Error::DiscoveryIssuerMismatch {
             context,
@@ -110,9 +114,64 @@ pub async fn fetch_metadata(
     Ok(metadata)
 }
 
+/// Whether `issuer` is `template` with `{tenantid}` replaced by one tenant id.
+fn is_tenant_instance(template: &str, issuer: &str) -> bool {
+    let Some((before, after)) = template.split_once("{tenantid}") else {
+        return false;
+    };
+    issuer
+        .strip_prefix(before)
+        .and_then(|rest| rest.strip_suffix(after))
+        .is_some_and(super::id_token::is_tenant_id)
+}
+
+/// `template` moved onto the origin (scheme, host and port) of `issuer`, so that a tenant
+/// issuer template follows an issuer configured elsewhere (a national cloud, a local mock).
+pub(crate) fn rebase_onto_origin(template: &str, issuer: &str) -> String {
+    fn origin_len(url: &str) -> usize {
+        let start = url.find("://").map_or(0, |i| i + 3);
+        url[start..].find('/').map_or(url.len(), |i| start + i)
+    }
+    format!(
+        "{}{}",
+        &issuer[..origin_len(issuer)],
+        &template[origin_len(template)..]
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tenant_template_accepts_one_tenant_in_its_place() {
+        let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+        assert!(is_tenant_instance(
+            template,
+            "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0"
+        ));
+        for other in [
+            "https://login.microsoftonline.com/a/b/v2.0",
+            "https://login.microsoftonline.com//v2.0",
+            "https://evil.example/9188040d/v2.0",
+            "https://login.microsoftonline.com/9188040d/v2.0/x",
+        ] {
+            assert!(!is_tenant_instance(template, other), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_tenant_template_follows_the_configured_origin() {
+        let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+        assert_eq!(
+            rebase_onto_origin(template, "http://127.0.0.1:4000/common/v2.0"),
+            "http://127.0.0.1:4000/{tenantid}/v2.0"
+        );
+        assert_eq!(
+            rebase_onto_origin(template, "https://login.microsoftonline.us/common/v2.0"),
+            "https://login.microsoftonline.us/{tenantid}/v2.0"
+        );
+    }
 
     #[test]
     fn discovery_url_has_exactly_one_slash() {

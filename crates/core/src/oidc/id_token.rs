@@ -422,7 +422,7 @@ fn time_claim(claims: &serde_json::Map<String, Value>, name: &str) -> Option<u64
 }
 
 /// A tenant id fit to be put into an issuer URL: 1 to 64 characters from `A-Z a-z 0-9 - _ .`.
-fn is_tenant_id(tid: &str) -> bool {
+pub(super) fn is_tenant_id(tid: &str) -> bool {
     (1..=64).contains(&tid.len())
         && tid
             .bytes()

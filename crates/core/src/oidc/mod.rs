@@ -24,6 +24,7 @@ mod discovery;
 mod id_token;
 mod jwks;
 
+pub(crate) use discovery::rebase_onto_origin;
 pub use discovery::{ProviderMetadata, discovery_url, fetch_metadata};
 pub use id_token::{
     DEFAULT_CLOCK_LEEWAY, IdTokenChecks, IdTokenError, IdTokenHeader, SigningAlgorithm,

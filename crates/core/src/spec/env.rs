@@ -2,8 +2,8 @@
 
 use std::marker::PhantomData;
 
-use super::ProviderSpec;
 use super::provider::ProviderBuilder;
+use super::{ProviderSpec, SpecEnv};
 use crate::error::Error;
 use crate::http::ClientAuth;
 use crate::secret::ClientSecret;
@@ -32,10 +32,23 @@ pub(super) fn builder_from_lookup<P>(
         spec.client_auth,
         ClientAuth::None | ClientAuth::PrivateKeyJwt
     );
+    let mut assertion = None;
     let client_secret = match get("CLIENT_SECRET") {
         Some(secret) => secret,
         None if public => String::new(),
-        None => return Err(missing("CLIENT_SECRET", help.client_secret)),
+        None => {
+            let signer = match spec.assertion_from_env {
+                Some(read) => read(&SpecEnv::new(prefix, lookup))?,
+                None => None,
+            };
+            match signer {
+                Some(signer) => {
+                    assertion = Some(signer);
+                    String::new()
+                }
+                None => return Err(missing("CLIENT_SECRET", help.client_secret)),
+            }
+        }
     };
     let mut builder = ProviderBuilder {
         spec,
@@ -54,7 +67,7 @@ pub(super) fn builder_from_lookup<P>(
         revocation_url: get("REVOCATION_URL"),
         params: Vec::new(),
         allow_http: false,
-        assertion: None,
+        assertion,
         issuer: get("ISSUER").map(|i| i.trim().to_owned()),
         jwks_refetch_interval: crate::oidc::DEFAULT_JWKS_REFETCH_INTERVAL,
         clock_leeway: crate::oidc::DEFAULT_CLOCK_LEEWAY,

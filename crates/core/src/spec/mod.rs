@@ -270,6 +270,16 @@ pub struct ProviderSpec {
     /// An invented account in the provider's wire shapes, which the testkit's mock serves for
     /// this spec so that demos and end-to-end tests log in without an account anywhere.
     pub sample: Option<SampleAccount>,
+    /// A parameter of the authorization response that carries the user as JSON (Apple's
+    /// `user`, sent with the first form_post only). When present and a JSON object of at most
+    /// 4 KiB, it is put under the same name into the JSON given to the mapping (unless that
+    /// member exists); otherwise it is ignored. It is not signed: map only display data (names)
+    /// from it, never the id or a verified email.
+    pub callback_user: Option<&'static str>,
+    /// Makes the client authentication signer from the instance's variables when
+    /// `{PREFIX}_CLIENT_SECRET` is not set (Apple's ES256 client secret from its team id, key id
+    /// and private key); see [`AssertionFromEnv`].
+    pub assertion_from_env: Option<AssertionFromEnv>,
 }
 
 /// An invented account of a provider, in the provider's real wire shapes, with what its
@@ -324,6 +334,52 @@ impl SampleAccount {
     };
 }
 
+/// Reads a [`ClientAssertion`](crate::ClientAssertion) from an instance's variables: `Ok(None)`
+/// when none of its variables is set (the client secret is then required as usual), an
+/// [`Error::Config`] naming the variable when they are incomplete or invalid.
+pub type AssertionFromEnv =
+    fn(&SpecEnv<'_>) -> Result<Option<std::sync::Arc<dyn crate::ClientAssertion>>, Error>;
+
+/// The variables of one provider instance, as given to an [`AssertionFromEnv`].
+///
+/// ```
+/// use oauth_kit_core::spec::SpecEnv;
+///
+/// let lookup = |name: &str| (name == "APPLE_TEAM_ID").then(|| "7QX2KD9PLM".to_owned());
+/// let env = SpecEnv::new("APPLE", &lookup);
+/// assert_eq!(env.get("TEAM_ID").as_deref(), Some("7QX2KD9PLM"));
+/// assert_eq!(env.var("KEY_ID"), "APPLE_KEY_ID");
+/// ```
+pub struct SpecEnv<'a> {
+    prefix: &'a str,
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl fmt::Debug for SpecEnv<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpecEnv")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> SpecEnv<'a> {
+    /// The variables `{prefix}_*` read through `lookup`.
+    pub fn new(prefix: &'a str, lookup: &'a dyn Fn(&str) -> Option<String>) -> Self {
+        Self { prefix, lookup }
+    }
+
+    /// The name of the variable `{PREFIX}_{suffix}`, for error messages.
+    pub fn var(&self, suffix: &str) -> String {
+        format!("{}_{suffix}", self.prefix)
+    }
+
+    /// The value of `{PREFIX}_{suffix}`; an empty value counts as unset.
+    pub fn get(&self, suffix: &str) -> Option<String> {
+        (self.lookup)(&self.var(suffix)).filter(|v| !v.trim().is_empty())
+    }
+}
+
 impl ProviderSpec {
     /// The defaults: space-separated scopes, HTTP Basic client authentication, PKCE supported,
     /// token requests as a form POST, strict token parsing, RFC 7009 revocation where an
@@ -374,6 +430,8 @@ impl ProviderSpec {
         openid: None,
         response_mode: ResponseMode::Query,
         sample: None,
+        callback_user: None,
+        assertion_from_env: None,
     };
 
     /// The capabilities of an instance of this spec.

@@ -15,7 +15,7 @@ use crate::http::{ClientAuth, HttpClient};
 use crate::oauth2::OAuth2Client;
 use crate::oidc::{
     IdTokenChecks, IdTokenError, IdTokenHeader, JwksCache, ProviderMetadata, SigningAlgorithm,
-    fetch_metadata, verify_id_token,
+    fetch_metadata, rebase_onto_origin, verify_id_token,
 };
 use crate::provider::LoginContext;
 use crate::token::OAuthToken;
@@ -42,8 +42,10 @@ pub struct OpenIdSpec {
     /// [`ProviderBuilder::issuer`](super::ProviderBuilder::issuer)).
     pub issuer: Option<&'static str>,
     /// An issuer template with `{tenantid}` that the discovery document may name instead of the
-    /// configured issuer; each ID token's `iss` must then equal it with `{tenantid}` replaced
-    /// by the token's `tid` (Microsoft's multi-tenant endpoints).
+    /// configured issuer (or name with one tenant id in its place); each ID token's `iss` must
+    /// then equal what discovery named, with `{tenantid}` replaced by the token's `tid`
+    /// (Microsoft's multi-tenant endpoints). The template is moved onto the origin of the
+    /// instance's issuer, so it follows an issuer configured on another host.
     pub tenant_issuer: Option<&'static str>,
     /// The signature algorithms accepted for ID tokens, a subset of
     /// [`SigningAlgorithm::DEFAULT_ALLOWED`].
@@ -157,8 +159,12 @@ impl OpenIdState {
         if let Some(done) = self.discovered.get() {
             return Ok(done);
         }
+        let tenant_issuer = self
+            .spec
+            .tenant_issuer
+            .map(|template| rebase_onto_origin(template, &self.issuer));
         let metadata =
-            fetch_metadata(http, provider, &self.issuer, self.spec.tenant_issuer).await?;
+            fetch_metadata(http, provider, &self.issuer, tenant_issuer.as_deref()).await?;
         let discovered = self.resolve(metadata, template)?;
         tracing::debug!(provider, issuer = %self.issuer, "OpenID Connect discovery done");
         Ok(self.discovered.get_or_init(|| discovered))

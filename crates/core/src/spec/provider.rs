@@ -214,7 +214,11 @@ impl SpecProvider {
     }
 
     /// Fetches and maps the user (the body of [`OAuthProvider::user_info`]).
-    async fn fetch_user(&self, ctx: &UserContext<'_>) -> Result<OAuthUserInfo, Error> {
+    async fn fetch_user(
+        &self,
+        ctx: &UserContext<'_>,
+        login: &LoginContext<'_>,
+    ) -> Result<OAuthUserInfo, Error> {
         let context = ctx.context();
         let raw = match self.spec.user_source {
             UserSource::Get | UserSource::Post | UserSource::PostJson(_) => {
@@ -277,11 +281,26 @@ impl SpecProvider {
                 return Ok(user);
             }
         };
-        self.finish_user(ctx, raw).await
+        self.finish_user(ctx, raw, login).await
     }
 
-    /// Maps `raw` with the spec's mapping and runs its further step.
-    async fn finish_user(&self, ctx: &UserContext<'_>, raw: Value) -> Result<OAuthUserInfo, Error> {
+    /// Maps `raw` (with the spec's [`callback_user`](super::ProviderSpec::callback_user) from
+    /// the authorization response added) with the spec's mapping and runs its further step.
+    async fn finish_user(
+        &self,
+        ctx: &UserContext<'_>,
+        mut raw: Value,
+        login: &LoginContext<'_>,
+    ) -> Result<OAuthUserInfo, Error> {
+        if let (Some(name), Value::Object(map)) = (self.spec.callback_user, &mut raw)
+            && !map.contains_key(name)
+            && let Some(Value::Object(user)) = login
+                .callback_param(name)
+                .filter(|v| v.len() <= 4096)
+                .and_then(|v| serde_json::from_str::<Value>(v).ok())
+        {
+            map.insert(name.to_owned(), Value::Object(user));
+        }
         let user = self.map_raw(raw)?;
         match self.spec.user_step {
             Some(step) => step(ctx, user).await,
@@ -335,7 +354,7 @@ impl SpecProvider {
             }
             claims.extend(info);
         }
-        self.finish_user(&ctx, Value::Object(claims)).await
+        self.finish_user(&ctx, Value::Object(claims), login).await
     }
 }
 
@@ -562,7 +581,7 @@ impl OAuthProvider for SpecProvider {
             Some(openid) => self.openid_user(openid, http, token, login).await,
             None => {
                 let ctx = UserContext::new(self, http, token);
-                self.fetch_user(&ctx).await
+                self.fetch_user(&ctx, login).await
             }
         }
     }
