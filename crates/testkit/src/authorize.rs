@@ -17,6 +17,29 @@ use crate::respond::{self, escape_html};
 use crate::state::{CodeGrant, Shared, random_alphanumeric};
 use crate::wire::Dialect;
 
+/// The answer of `response_mode=form_post`: a page whose form POSTs `answer` to the client's
+/// callback as soon as it loads, as Apple's does.
+fn form_post(redirect: &Url, answer: &[(String, String)]) -> Response {
+    let mut inputs = String::new();
+    for (name, value) in answer {
+        let _ = write!(
+            inputs,
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+            escape_html(name),
+            escape_html(value)
+        );
+    }
+    respond::html(
+        StatusCode::OK,
+        format!(
+            "<!doctype html><html><body onload=\"document.forms[0].submit()\">\
+             <form method=\"post\" action=\"{}\">{inputs}<noscript><button>Continue\
+             </button></noscript></form></body></html>",
+            escape_html(redirect.as_str())
+        ),
+    )
+}
+
 /// The form field the consent page's buttons set.
 const DECISION_FIELD: &str = "decision";
 
@@ -175,24 +198,31 @@ impl AuthRequest {
                 },
             );
         }
-        let mut extra = Vec::new();
+        let mut answer = vec![("code".to_owned(), code)];
+        if let Some(state) = &self.state {
+            answer.push(("state".to_owned(), state.clone()));
+        }
+        // A spec whose provider sends the user in the authorization response (Apple's `user`)
+        // gets the fixture's member of that name there, as JSON text.
+        if let Some(name) = shared.spec.and_then(|spec| spec.callback_user) {
+            let fixture = shared.lock().fixtures.user.clone();
+            if let Ok(serde_json::Value::Object(mut user)) = serde_json::from_str(&fixture)
+                && let Some(member) = user.remove(name)
+            {
+                answer.push((name.to_owned(), member.to_string()));
+            }
+        }
         if !shared.extensions.is_empty() {
             let context = MockContext::of(shared);
             for extension in &shared.extensions {
-                extension.authorization_response(&context, &self.params, &mut extra);
+                extension.authorization_response(&context, &self.params, &mut answer);
             }
+        }
+        if param(&self.params, "response_mode") == Some("form_post") {
+            return form_post(&self.redirect, &answer);
         }
         let mut location = self.redirect;
-        {
-            let mut query = location.query_pairs_mut();
-            query.append_pair("code", &code);
-            if let Some(state) = &self.state {
-                query.append_pair("state", state);
-            }
-            for (key, value) in &extra {
-                query.append_pair(key, value);
-            }
-        }
+        location.query_pairs_mut().extend_pairs(&answer);
         respond::redirect(status, location.as_str())
     }
 

@@ -8,11 +8,11 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use oauth_kit_core::spec::{Pkce, ProviderSpec, UserSource};
+use oauth_kit_core::spec::{OpenIdUserInfo, Pkce, ProviderSpec, UserSource};
 use oauth_kit_core::{
     AuthorizationCode, AuthorizationRequest, AuthorizeOptions, ClientAssertion, ClientAuth,
-    ClientSecret, CsrfState, Error, HttpClient, HttpConfig, Nonce, OAuthProvider, OAuthToken,
-    OAuthUserInfo, PkceVerifier, SpecProvider,
+    ClientSecret, CsrfState, Error, HttpClient, HttpConfig, LoginContext, Nonce, OAuthProvider,
+    OAuthToken, OAuthUserInfo, PkceVerifier, SpecProvider,
 };
 use serde_json::Value;
 
@@ -155,6 +155,8 @@ struct Login {
     state: CsrfState,
     verifier: PkceVerifier,
     nonce: Nonce,
+    /// The authorization response's parameters beyond `code` and `state` (Apple's `user`).
+    callback: Vec<(String, String)>,
 }
 
 impl Suite {
@@ -188,6 +190,20 @@ impl Suite {
 
     fn supports_pkce(&self) -> bool {
         !matches!(self.spec.pkce, Pkce::Unsupported)
+    }
+
+    fn is_openid(&self) -> bool {
+        self.spec.openid_spec().is_some()
+    }
+
+    /// Whether the user comes with the token response (a user member, or an OpenID Connect
+    /// spec's ID token without a user-info call) rather than from a user endpoint.
+    fn user_in_token(&self) -> bool {
+        self.uses_token_response()
+            || self
+                .spec
+                .openid_spec()
+                .is_some_and(|o| o.user_info == OpenIdUserInfo::IdToken)
     }
 
     /// A mock of the spec serving the full (or minimal) fixtures.
@@ -247,6 +263,24 @@ impl Suite {
         verifier: &PkceVerifier,
         nonce: &Nonce,
     ) -> String {
+        self.authorize_with_response(mock, provider, state, verifier, nonce)
+            .await
+            .0
+    }
+
+    /// Authorizes at the mock and returns the callback's code and its further parameters. An
+    /// OpenID Connect provider reads the mock's discovery document first.
+    async fn authorize_with_response(
+        &self,
+        mock: &MockProvider,
+        provider: &SpecProvider,
+        state: &CsrfState,
+        verifier: &PkceVerifier,
+        nonce: &Nonce,
+    ) -> (String, Vec<(String, String)>) {
+        if let Err(error) = provider.prepare(&Self::http()).await {
+            panic!("the provider could not read the mock's discovery document: {error}");
+        }
         let options = AuthorizeOptions::default();
         let redirect_uri = self.redirect_uri();
         let challenge = verifier.challenge();
@@ -272,8 +306,13 @@ impl Suite {
             Some(state.secret()),
             "the callback echoes the state"
         );
+        let further = callback
+            .query_pairs()
+            .filter(|(k, _)| !matches!(k.as_ref(), "code" | "state" | "iss" | "error"))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         match param("code") {
-            Some(code) => code,
+            Some(code) => (code, further),
             None => panic!(
                 "the mock sent no code back (error: {:?}); does the provider send the PKCE \
                  challenge the spec requires?",
@@ -290,8 +329,8 @@ impl Suite {
         http: &HttpClient,
     ) -> Login {
         let (state, verifier, nonce) = secrets();
-        let code = self
-            .authorize(mock, provider, &state, &verifier, &nonce)
+        let (code, callback) = self
+            .authorize_with_response(mock, provider, &state, &verifier, &nonce)
             .await;
         let token = provider
             .exchange_code(
@@ -311,12 +350,17 @@ impl Suite {
             state,
             verifier,
             nonce,
+            callback,
         }
     }
 
-    /// The user, which must be fetched and mapped.
-    async fn user(provider: &SpecProvider, http: &HttpClient, token: &OAuthToken) -> OAuthUserInfo {
-        match provider.user_info(http, token).await {
+    /// The user of `login`, which must be fetched and mapped (for OpenID Connect: from an ID
+    /// token carrying the login's nonce).
+    async fn user(provider: &SpecProvider, http: &HttpClient, login: &Login) -> OAuthUserInfo {
+        let context = LoginContext::new()
+            .with_nonce(Some(&login.nonce))
+            .with_callback(&login.callback);
+        match provider.login_user(http, &login.token, &context).await {
             Ok(user) => user,
             Err(error) => panic!("the user could not be fetched or mapped: {error} ({error:?})"),
         }
@@ -326,6 +370,9 @@ impl Suite {
     /// endpoints (not the mock), with the state, PKCE challenge and nonce replaced by
     /// placeholders, after checking the protocol parameters.
     pub fn authorization_url(&self) -> String {
+        if self.is_openid() {
+            return run(self.openid_authorization_url());
+        }
         let mut builder = SpecProvider::builder(
             self.spec,
             SNAPSHOT_CLIENT_ID,
@@ -390,10 +437,72 @@ impl Suite {
         }
         let nonce_sent = param("nonce").is_some();
         assert_eq!(
-            nonce_sent, self.spec.capabilities.openid_connect,
+            nonce_sent,
+            self.spec.capabilities().openid_connect,
             "a nonce only for OpenID Connect"
         );
         url.as_str()
+            .replace(state.secret(), "[state]")
+            .replace(challenge.as_str(), "[code_challenge]")
+            .replace(nonce.secret(), "[nonce]")
+    }
+
+    /// The authorization URL of an OpenID Connect spec, whose endpoints are known after
+    /// discovery: built against the mock's discovery document, with the mock's origin
+    /// replaced by `[mock]`, after the same checks as for other specs.
+    async fn openid_authorization_url(&self) -> String {
+        let mock = self.mock(false).await;
+        let mut builder = SpecProvider::builder(
+            self.spec,
+            SNAPSHOT_CLIENT_ID,
+            ClientSecret::new("conformance-client-secret"),
+        );
+        if matches!(self.spec.client_auth, ClientAuth::PrivateKeyJwt) {
+            builder = builder.client_assertion(Arc::new(MockClientAssertion));
+        }
+        let provider = expect_built(mock.point(builder).build());
+        if let Err(error) = provider.prepare(&Self::http()).await {
+            panic!("the provider could not read the mock's discovery document: {error}");
+        }
+        let (state, verifier, nonce) = secrets();
+        let challenge = verifier.challenge();
+        let options = AuthorizeOptions::default();
+        let redirect_uri = self.redirect_uri();
+        let request = AuthorizationRequest::new(&redirect_uri, &state, &options)
+            .with_pkce(&challenge)
+            .with_nonce(&nonce);
+        let url = match provider.authorization_url(&request) {
+            Ok(url) => url,
+            Err(error) => panic!("no authorization URL: {error}"),
+        };
+        let param = |name: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        };
+        assert_eq!(param("response_type").as_deref(), Some("code"));
+        assert_eq!(param("client_id").as_deref(), Some(SNAPSHOT_CLIENT_ID));
+        assert_eq!(param("redirect_uri"), Some(redirect_uri.clone()));
+        assert_eq!(param("state").as_deref(), Some(state.secret()));
+        assert_eq!(
+            param("nonce").as_deref(),
+            Some(nonce.secret()),
+            "an OpenID Connect login sends its nonce"
+        );
+        let scope = param("scope").unwrap_or_default();
+        assert!(
+            scope
+                .split(self.spec.scope_separator)
+                .any(|s| s == "openid"),
+            "an OpenID Connect login asks for `openid`"
+        );
+        assert_eq!(
+            param("code_challenge").is_some(),
+            self.supports_pkce(),
+            "PKCE iff the spec supports it"
+        );
+        url.as_str()
+            .replace(&mock.base_url(), "[mock]")
             .replace(state.secret(), "[state]")
             .replace(challenge.as_str(), "[code_challenge]")
             .replace(nonce.secret(), "[nonce]")
@@ -495,18 +604,28 @@ impl Suite {
         let provider = self.provider(&mock);
         let http = Self::http();
         let login = self.login(&mock, &provider, &http).await;
-        let user = Self::user(&provider, &http, &login.token).await;
+        let user = Self::user(&provider, &http, &login).await;
         assert_eq!(user.provider, self.spec.id, "the user names the instance");
         assert!(!user.oauth_id.is_empty());
         assert_eq!(
             mock.counters().user,
-            u64::from(!self.uses_token_response() && !self.uses_step()),
+            u64::from(!self.user_in_token() && !self.uses_step()),
             "the user endpoint is called once (never for a user in the token response or found \
              by the user step)"
         );
         self.sample_maps_as_declared().await;
+        let mut user = user;
+        if self.is_openid() {
+            // The ID token's times change with every run.
+            for claim in ["iat", "exp"] {
+                if let Some(value) = user.raw_data.get_mut(claim) {
+                    *value = Value::String(format!("[{claim}]"));
+                }
+            }
+        }
         match serde_json::to_string_pretty(&user) {
-            // URLs a provider makes absolute on its instance point at the mock's random port.
+            // URLs a provider makes absolute on its instance (and an OpenID Connect issuer)
+            // point at the mock's random port.
             Ok(json) => json.replace(&mock.base_url(), "http://[mock]"),
             Err(error) => panic!("the user does not serialize: {error}"),
         }
@@ -531,7 +650,7 @@ impl Suite {
         let provider = self.provider(&mock);
         let http = Self::http();
         let login = self.login(&mock, &provider, &http).await;
-        let user = Self::user(&provider, &http, &login.token).await;
+        let user = Self::user(&provider, &http, &login).await;
         assert_eq!(user.oauth_id, sample.oauth_id, "the sample's oauth_id");
         assert_eq!(user.email.as_deref(), sample.email, "the sample's email");
         assert_eq!(
@@ -549,7 +668,7 @@ impl Suite {
         let provider = self.provider(&mock);
         let http = Self::http();
         let mut lines = Vec::new();
-        if self.uses_token_response() {
+        if self.user_in_token() {
             for status in ERROR_STATUSES {
                 mock.set_fault(Endpoint::Token, Fault::Status(status));
                 let (state, verifier, nonce) = secrets();
@@ -617,7 +736,7 @@ impl Suite {
         let provider = self.provider(&mock);
         let http = Self::http();
         let login = self.login(&mock, &provider, &http).await;
-        let user = Self::user(&provider, &http, &login.token).await;
+        let user = Self::user(&provider, &http, &login).await;
         assert_eq!(user.provider, self.spec.id);
         assert!(!user.oauth_id.is_empty(), "the stable id is mapped");
         let optional = [
@@ -638,11 +757,21 @@ impl Suite {
             }
         }
         assert!(!user.email_verified);
-        if !self.uses_token_response() && !self.uses_step() {
-            let raw: Value = match serde_json::from_str(&self.fixtures.minimal_user) {
-                Ok(raw) => raw,
-                Err(error) => panic!("the minimal user fixture is not JSON: {error}"),
-            };
+        let raw: Value = match serde_json::from_str(&self.fixtures.minimal_user) {
+            Ok(raw) => raw,
+            Err(error) => panic!("the minimal user fixture is not JSON: {error}"),
+        };
+        if self.is_openid() {
+            // The claims of the ID token (and user info): the fixture's members and the
+            // token's own (`iss`, `aud`, `exp`, ...).
+            for (member, value) in raw.as_object().into_iter().flatten() {
+                assert_eq!(
+                    user.raw_data.get(member),
+                    Some(value),
+                    "raw_data carries the claim `{member}`"
+                );
+            }
+        } else if !self.uses_token_response() && !self.uses_step() {
             assert_eq!(user.raw_data, raw, "raw_data is the user endpoint's JSON");
         }
     }
@@ -654,7 +783,17 @@ impl Suite {
         let mock = self.mock(false).await;
         let provider = self.provider(&mock);
         let http = Self::http();
-        if self.uses_token_response() {
+        // An OpenID Connect user without its id fails at the ID token or at the user-info
+        // subject check, each a typed error of its own.
+        let typed = |result: &Result<OAuthUserInfo, Error>| {
+            matches!(result, Err(Error::InvalidResponse { .. }))
+                || (self.is_openid()
+                    && matches!(
+                        result,
+                        Err(Error::IdToken { .. } | Error::SubjectMismatch { .. })
+                    ))
+        };
+        if self.user_in_token() {
             mock.set_fault(Endpoint::Token, Fault::MalformedJson);
             let (state, verifier, nonce) = secrets();
             let code = self
@@ -677,7 +816,7 @@ impl Suite {
             let login = self.login(&mock, &provider, &http).await;
             let result = provider.user_info(&http, &login.token).await;
             assert!(
-                matches!(result, Err(Error::InvalidResponse { .. })),
+                typed(&result),
                 "a user without its id in the token response: {result:?}"
             );
             return;
@@ -712,10 +851,7 @@ impl Suite {
         ] {
             mock.set_user(body);
             let result = provider.user_info(&http, &login.token).await;
-            assert!(
-                matches!(result, Err(Error::InvalidResponse { .. })),
-                "{what} as the user: {result:?}"
-            );
+            assert!(typed(&result), "{what} as the user: {result:?}");
         }
         mock.set_user(self.fixtures.user.clone());
         self.malformed_further_endpoints(&mock, &provider, &http, &login.token)
@@ -764,7 +900,7 @@ impl Suite {
         }
         let http = Self::http();
         let login = self.login(&mock, &from_env, &http).await;
-        let user = Self::user(&from_env, &http, &login.token).await;
+        let user = Self::user(&from_env, &http, &login).await;
         assert_eq!(user.provider, self.spec.id);
     }
 

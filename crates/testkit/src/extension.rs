@@ -88,6 +88,8 @@ pub struct MockContext {
     pub(crate) token_url: String,
     pub(crate) api_url: Option<String>,
     pub(crate) user_info_url: Option<String>,
+    pub(crate) revocation_url: Option<String>,
+    pub(crate) issuer: Option<String>,
 }
 
 impl MockContext {
@@ -105,6 +107,8 @@ impl MockContext {
                 .as_ref()
                 .map(|u| u.as_str().trim_end_matches('/').to_owned()),
             user_info_url: wire.user_info.as_ref().map(ToString::to_string),
+            revocation_url: wire.revocation.as_ref().map(ToString::to_string),
+            issuer: wire.openid.as_ref().map(|o| o.issuer.clone()),
         }
     }
 
@@ -141,6 +145,16 @@ impl MockContext {
     /// The user-info endpoint on the mock, if the spec has one.
     pub fn user_info_url(&self) -> Option<&str> {
         self.user_info_url.as_deref()
+    }
+
+    /// The revocation endpoint on the mock, if the spec has one the mock serves.
+    pub fn revocation_url(&self) -> Option<&str> {
+        self.revocation_url.as_deref()
+    }
+
+    /// The OpenID Connect issuer the mock plays, for a spec with an OpenID Connect part.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
     }
 }
 

@@ -110,6 +110,7 @@ mod redis_server;
 mod respond;
 mod server;
 mod spec_api;
+mod spec_openid;
 mod state;
 mod token;
 mod wire;

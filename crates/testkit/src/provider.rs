@@ -23,6 +23,7 @@ use crate::extension::MockExtension;
 use crate::fault::{Endpoint, Fault};
 use crate::grants::RefreshTokens;
 use crate::server::{self, Handle, Layout};
+use crate::spec_openid::SpecOpenId;
 use crate::state::{Counters, FixtureSet, Setup, Shared, random_url_safe};
 
 /// The client id a [`MockProvider`] accepts unless configured otherwise.
@@ -292,6 +293,15 @@ impl MockProvider {
         config: MockProviderConfig,
     ) -> io::Result<Self> {
         let grant_requested_scopes = config.scopes.is_none();
+        let mut extensions = config.extensions;
+        if spec.openid_spec().is_some() {
+            // Key generation is CPU work; keep it off the runtime's threads.
+            let openid = tokio::task::spawn_blocking(move || SpecOpenId::new(spec))
+                .await
+                .map_err(io::Error::other)?
+                .map_err(io::Error::other)?;
+            extensions.insert(0, Arc::new(openid));
+        }
         let setup = Setup {
             client_id: config.client_id,
             client_secret: config.client_secret,
@@ -304,7 +314,7 @@ impl MockProvider {
             emails_page_len: 1,
             fixtures: config.fixtures,
             spec: Some(spec),
-            extensions: config.extensions,
+            extensions,
             device: config.device,
         };
         let layout = Layout::Spec {
@@ -389,6 +399,19 @@ impl MockProvider {
         self.inner.shared.client_secret.clone()
     }
 
+    /// The OpenID Connect issuer the mock plays, for a spec with an OpenID Connect part: the
+    /// spec's issuer moved onto the mock, its path kept byte for byte. The mock serves its
+    /// discovery document and JWKS, and signs an ID token over the user fixture (with the
+    /// authorization request's nonce) into every token response.
+    pub fn issuer(&self) -> Option<String> {
+        self.inner
+            .shared
+            .wire
+            .openid
+            .as_ref()
+            .map(|o| o.issuer.clone())
+    }
+
     /// Points a provider builder at the mock: the base URL (self-hostable specs), the
     /// authorization, token and API URLs, the user-info URL where the spec's template is not
     /// under the API, and the template parameters the mock resolved. Use it with a named
@@ -411,6 +434,7 @@ impl MockProvider {
                 "API_URL" => builder.api_url(value),
                 "USERINFO_URL" => builder.user_info_url(value),
                 "DEVICE_AUTHORIZATION_URL" => builder.device_authorization_url(value),
+                "ISSUER" => builder.issuer(value),
                 param => builder.param(param.to_ascii_lowercase(), value),
             };
         }
@@ -436,7 +460,8 @@ impl MockProvider {
 
     /// The environment variables that point the spec's `from_env`/`from_lookup` at the mock:
     /// `{PREFIX}_CLIENT_ID`, `_CLIENT_SECRET`, `_AUTHORIZE_URL`, `_TOKEN_URL`, `_API_URL`, and
-    /// where the spec needs them `_BASE_URL`, `_USERINFO_URL` and one per template parameter.
+    /// where the spec needs them `_BASE_URL`, `_USERINFO_URL`, `_ISSUER` (OpenID Connect
+    /// specs) and one per template parameter.
     pub fn env_vars(&self) -> Vec<(String, String)> {
         let spec = self.spec();
         let mut vars = vec![
@@ -477,6 +502,9 @@ impl MockProvider {
             && let Some(user) = self.user_info_url()
         {
             vars.push(("USERINFO_URL".to_owned(), user));
+        }
+        if let Some(openid) = &wire.openid {
+            vars.push(("ISSUER".to_owned(), openid.issuer.clone()));
         }
         let spec = self.spec();
         for (name, value) in &wire.params {
@@ -690,6 +718,12 @@ pub(crate) async fn follow_authorization(authorization_url: &str) -> io::Result<
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    if location.is_none() && status.is_success() {
+        let page = response.text().await.map_err(io::Error::other)?;
+        if let Some(callback) = form_post_callback(&page) {
+            return Ok(callback);
+        }
+    }
     match location {
         Some(location) if status.is_redirection() => Url::parse(&location)
             .map_err(|e| io::Error::other(format!("the mock redirected to `{location}`: {e}"))),
@@ -698,6 +732,35 @@ pub(crate) async fn follow_authorization(authorization_url: &str) -> io::Result<
              client or redirect URI, or the interactive consent page)"
         ))),
     }
+}
+
+/// The callback of a `response_mode=form_post` page the mock answered: the form's action with
+/// its hidden fields as the query, which is what the browser would POST.
+fn form_post_callback(page: &str) -> Option<Url> {
+    let unescape = |v: &str| {
+        v.replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    let attribute = |tag: &str, name: &str| {
+        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        let end = tag[start..].find('"')? + start;
+        Some(unescape(&tag[start..end]))
+    };
+    let form = page.split("<form").nth(1)?;
+    let mut url = Url::parse(&attribute(form, "action")?).ok()?;
+    {
+        let mut query = url.query_pairs_mut();
+        for input in form.split("<input").skip(1) {
+            if let (Some(name), Some(value)) = (attribute(input, "name"), attribute(input, "value"))
+            {
+                query.append_pair(&name, &value);
+            }
+        }
+    }
+    Some(url)
 }
 
 /// A name for the user on the consent page: the spec's mapping of the user fixture, as a full

@@ -2,7 +2,7 @@
 //! the provider it stands in for, resolved once at start-up from a [`ProviderSpec`] (or, for
 //! [`MockBitbucket`](crate::MockBitbucket), from Bitbucket Cloud's fixed layout).
 
-use oauth_kit_core::spec::{HeaderSource, Pkce, ProviderSpec, UserSource};
+use oauth_kit_core::spec::{HeaderSource, OpenIdUserInfo, Pkce, ProviderSpec, UserSource};
 use oauth_kit_core::{ClientAuth, RevocationMethod, TokenEncoding, TokenQuirks};
 use url::Url;
 
@@ -70,7 +70,23 @@ pub(crate) struct Wire {
     pub(crate) user_info_override: bool,
     /// The template parameters the mock resolved, given to providers pointed at it.
     pub(crate) params: Vec<(&'static str, String)>,
+    /// The OpenID Connect issuer the mock plays, for specs with an OpenID Connect part.
+    pub(crate) openid: Option<WireOpenId>,
 }
+
+/// The OpenID Connect side of a spec's mock.
+#[derive(Debug, Clone)]
+pub(crate) struct WireOpenId {
+    /// The issuer on the mock, byte for byte as the spec writes it (a trailing `/` kept).
+    pub(crate) issuer: String,
+}
+
+/// Where a spec's OpenID Connect endpoints live on the mock when the spec leaves them to
+/// discovery.
+const OPENID_AUTHORIZE: &str = "/openid/authorize";
+const OPENID_TOKEN: &str = "/openid/token";
+const OPENID_USERINFO: &str = "/openid/userinfo";
+pub(crate) const OPENID_JWKS: &str = "/openid/jwks";
 
 impl Wire {
     /// Bitbucket Cloud's layout on the mock at `base`.
@@ -102,6 +118,7 @@ impl Wire {
             self_hosted: false,
             user_info_override: false,
             params: Vec::new(),
+            openid: None,
         })
     }
 
@@ -166,10 +183,40 @@ impl Wire {
             template.starts_with("{api}") || (self_hosted && template.starts_with("{base}"))
         };
         let token_source = matches!(spec.user_source, UserSource::TokenResponse(_));
-        let user_info = if token_source || spec.user_info_url.is_empty() {
+        let openid_spec = spec.openid_spec();
+        let origin = base.as_str().trim_end_matches('/').to_owned();
+        // An OpenID Connect spec may leave endpoints to discovery: the mock serves them at
+        // fixed paths and lists them in its discovery document.
+        let or_discovered = |template: &'static str, path: &str| match (template, openid_spec) {
+            ("", Some(_)) => format!("{origin}{path}"),
+            _ => template.to_owned(),
+        };
+        let user_info_template = match openid_spec {
+            Some(openid) if openid.user_info == OpenIdUserInfo::IdToken => String::new(),
+            _ => or_discovered(spec.user_info_url, OPENID_USERINFO),
+        };
+        let user_info = if token_source || user_info_template.is_empty() {
             None
         } else {
-            Some(resolve(spec.user_info_url, &vars, base)?)
+            Some(resolve(&user_info_template, &vars, base)?)
+        };
+        let openid = match openid_spec {
+            Some(openid) => {
+                let template = openid.issuer.unwrap_or("{base}");
+                let mut filled = template.to_owned();
+                for (name, value) in &vars {
+                    filled = filled.replace(&format!("{{{name}}}"), value);
+                }
+                if filled.contains(['{', '}']) {
+                    return Err(format!(
+                        "the issuer `{template}` has a placeholder the mock cannot fill"
+                    ));
+                }
+                Some(WireOpenId {
+                    issuer: onto_origin(&filled, &origin),
+                })
+            }
+            None => None,
         };
         let mut extra = Vec::new();
         for (name, template) in spec.extra_endpoints {
@@ -210,8 +257,12 @@ impl Wire {
             } else {
                 spec.title.to_owned()
             },
-            authorize: resolve(spec.authorization_url, &vars, base)?,
-            token: resolve(spec.token_url, &vars, base)?,
+            authorize: resolve(
+                &or_discovered(spec.authorization_url, OPENID_AUTHORIZE),
+                &vars,
+                base,
+            )?,
+            token: resolve(&or_discovered(spec.token_url, OPENID_TOKEN), &vars, base)?,
             api,
             user_info_override: user_info.is_some() && !follows(spec.user_info_url),
             user_info,
@@ -232,6 +283,7 @@ impl Wire {
             device_authorization,
             self_hosted,
             params: resolved,
+            openid,
         })
     }
 
@@ -272,6 +324,14 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'_')
     .remove(b'.')
     .remove(b'~');
+
+/// `url` moved onto `origin` (no trailing `/`), keeping everything after its own origin byte
+/// for byte: an issuer's trailing `/` survives.
+fn onto_origin(url: &str, origin: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let path_start = url[start..].find('/').map_or(url.len(), |i| start + i);
+    format!("{origin}{}", &url[path_start..])
+}
 
 /// `path` on the mock at `base`.
 fn join(base: &Url, path: &str) -> Result<Url, String> {
@@ -388,6 +448,38 @@ mod tests {
         assert_eq!(wire.authorize.query(), Some("tenant=acme"));
         let unknown = [("realm".to_owned(), "x".to_owned())];
         assert!(Wire::from_spec(&SELF_HOSTED, &base(), "cid", &unknown).is_err());
+    }
+
+    static ISSUER: ProviderSpec = ProviderSpec {
+        id: "issuer",
+        title: "Issuer",
+        env_prefix: "ISSUER",
+        params: &[SpecParam {
+            name: "tenant",
+            default: Some("common"),
+            help: "the tenant",
+        }],
+        openid: Some(oauth_kit_core::spec::OpenIdSpec {
+            issuer: Some("https://login.example/{tenant}/v2.0/"),
+            tenant_issuer: Some("https://login.example/{tenantid}/v2.0/"),
+            ..oauth_kit_core::spec::OpenIdSpec::DEFAULT
+        }),
+        ..ProviderSpec::DEFAULT
+    };
+
+    #[test]
+    fn an_openid_spec_gets_its_issuer_and_discovered_endpoints_on_the_mock() {
+        let wire = Wire::from_spec(&ISSUER, &base(), "cid", &[]).expect("resolves");
+        let openid = wire.openid.expect("an OpenID Connect mock");
+        assert_eq!(openid.issuer, "http://127.0.0.1:4000/common/v2.0/");
+        assert_eq!(
+            wire.authorize.as_str(),
+            "http://127.0.0.1:4000/openid/authorize"
+        );
+        assert_eq!(
+            wire.user_info.as_ref().map(Url::as_str),
+            Some("http://127.0.0.1:4000/openid/userinfo")
+        );
     }
 
     #[test]

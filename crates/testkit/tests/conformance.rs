@@ -2,8 +2,8 @@
 //! speaks: each client authentication method, PKCE required, form-encoded token responses with
 //! comma-separated scopes and errors with HTTP 200, string `expires_in`, a missing
 //! `token_type`, template parameters, a self-hosted base URL, user info by POST with required
-//! headers on another host, the user in the token response, and a further endpoint read by a
-//! user step.
+//! headers on another host, the user in the token response, a further endpoint read by a user
+//! step, and an OpenID Connect issuer (discovery, ID tokens, a tenant template, form_post).
 
 use oauth_kit_core::spec::{
     CredentialHelp, HeaderSource, Pkce, Profile, ProviderSpec, SpecParam, UserContext, UserSource,
@@ -268,6 +268,52 @@ mod post_with_headers {
             r#"{"account_id": "dbid:AAH4f99", "email": "franz@boxy.example", "email_verified": true,
                 "name": {"given_name": "Franz", "surname": "Ferdinand"}}"#,
             r#"{"account_id": "dbid:AAH4f99", "name": {}}"#,
+        ),
+    }
+}
+
+/// An OpenID Connect issuer served from its spec alone: a self-hosted issuer whose identifier
+/// ends with `/`, a multi-tenant issuer template checked against `tid`, endpoints from
+/// discovery, the user from the ID token, a form_post answer carrying the user's names.
+mod openid_issuer {
+    use super::*;
+    use oauth_kit_core::spec::{OpenIdSpec, OpenIdUserInfo, ResponseMode};
+
+    fn map_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {
+        let mut user = map_standard_claims(profile)?;
+        user.first_name = profile.str("/user/firstName");
+        Ok(user)
+    }
+
+    pub(crate) static SPEC: ProviderSpec = ProviderSpec {
+        id: "issuer",
+        title: "Issuer",
+        env_prefix: "ISSUER",
+        base_url: Some(""),
+        params: &[SpecParam {
+            name: "tenant",
+            default: Some("common"),
+            help: "the tenant",
+        }],
+        scopes: &["openid", "email"],
+        response_mode: ResponseMode::FormPost,
+        callback_user: Some("user"),
+        openid: Some(OpenIdSpec {
+            issuer: Some("{base}/{tenant}/v2.0/"),
+            tenant_issuer: Some("https://login.issuer.example/{tenantid}/v2.0/"),
+            user_info: OpenIdUserInfo::IdToken,
+            ..OpenIdSpec::DEFAULT
+        }),
+        map_user,
+        ..ProviderSpec::DEFAULT
+    };
+
+    oauth_kit_testkit::provider_conformance! {
+        spec: SPEC,
+        fixtures: Fixtures::new(
+            r#"{"sub": "a1b2", "tid": "72f988bf", "email": "ada@issuer.example",
+                "email_verified": true, "user": {"firstName": "Ada"}}"#,
+            r#"{"sub": "a1b2", "tid": "72f988bf"}"#,
         ),
     }
 }

@@ -2,7 +2,7 @@
 //! Ed25519 keys, key rotation on demand, signed ID tokens, user info, and a fault knob for
 //! every check a relying party must make.
 
-mod keys;
+pub(crate) mod keys;
 mod server;
 
 use std::collections::HashMap;
