@@ -41,6 +41,11 @@
 //! | `miro` | `miro` | `oauth-kit-miro` |
 //! | `tumblr` | `tumblr` | `oauth-kit-tumblr` |
 //! | `trakt` | `trakt` | `oauth-kit-trakt` |
+//! | `google` | `google` | `oauth-kit-google` |
+//! | `microsoft` | `microsoft` | `oauth-kit-microsoft` |
+//! | `linkedin` | `linkedin` | `oauth-kit-linkedin` |
+//! | `apple` | `apple` | `oauth-kit-apple` |
+//! | `slack` | `slack` | `oauth-kit-slack` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -242,6 +247,16 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_tumblr::SPEC);
     #[cfg(feature = "trakt")]
     specs.push(&oauth_kit_trakt::SPEC);
+    #[cfg(feature = "google")]
+    specs.push(&oauth_kit_google::SPEC);
+    #[cfg(feature = "microsoft")]
+    specs.push(&oauth_kit_microsoft::SPEC);
+    #[cfg(feature = "linkedin")]
+    specs.push(&oauth_kit_linkedin::SPEC);
+    #[cfg(feature = "apple")]
+    specs.push(&oauth_kit_apple::SPEC);
+    #[cfg(feature = "slack")]
+    specs.push(&oauth_kit_slack::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -450,6 +465,36 @@ pub mod tumblr {
 #[cfg(feature = "trakt")]
 pub mod trakt {
     pub use oauth_kit_trakt::*;
+}
+
+/// Google (feature `google`): re-export of `oauth-kit-google`.
+#[cfg(feature = "google")]
+pub mod google {
+    pub use oauth_kit_google::*;
+}
+
+/// Microsoft Entra ID (feature `microsoft`): re-export of `oauth-kit-microsoft`.
+#[cfg(feature = "microsoft")]
+pub mod microsoft {
+    pub use oauth_kit_microsoft::*;
+}
+
+/// LinkedIn (feature `linkedin`): re-export of `oauth-kit-linkedin`.
+#[cfg(feature = "linkedin")]
+pub mod linkedin {
+    pub use oauth_kit_linkedin::*;
+}
+
+/// Apple (feature `apple`): re-export of `oauth-kit-apple`.
+#[cfg(feature = "apple")]
+pub mod apple {
+    pub use oauth_kit_apple::*;
+}
+
+/// Slack (feature `slack`): re-export of `oauth-kit-slack`.
+#[cfg(feature = "slack")]
+pub mod slack {
+    pub use oauth_kit_slack::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)

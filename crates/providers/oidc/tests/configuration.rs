@@ -1,5 +1,6 @@
 //! The generic provider's configuration, its claims mapping on recorded-shape fixtures
-//! (Keycloak, Okta, Auth0), and a login against the testkit's mock issuer.
+//! (Keycloak, Okta, Auth0), a login against the testkit's mock issuer, and the conformance
+//! suite against the spec's own mock.
 
 #![allow(clippy::unwrap_used)]
 
@@ -159,4 +160,12 @@ async fn provider_from_the_environment_logs_in_at_the_mock_issuer() {
         (user.provider.as_str(), user.oauth_id.as_str()),
         ("oidc", "248289761001")
     );
+}
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_oidc::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/keycloak_claims.json"),
+        r#"{"sub": "f3b1c9d2-7a4e-4b8f-9c61-2e5d8a0b7c13"}"#,
+    ),
 }
