@@ -5,21 +5,18 @@ use std::fmt;
 use std::io;
 
 use oauth_kit_core::spec::{ProviderSpec, SampleAccount};
-use serde_json::Value;
 
 use crate::config::Consent;
-use crate::oidc::{MockOidc, OidcConfig};
 use crate::provider::{MockProvider, MockProviderConfig, sample_account};
 
 /// The mock of one spec in a [`MockCatalog`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CatalogMock {
-    /// A [`MockProvider`] in the spec's wire format, for an OAuth 2.0 spec.
+    /// A [`MockProvider`] in the spec's wire format; for an OpenID Connect spec (one with an
+    /// [`OpenIdSpec`](oauth_kit_core::spec::OpenIdSpec)) it is also the spec's issuer, with
+    /// discovery, a JWKS and signed ID tokens.
     Rest(MockProvider),
-    /// A [`MockOidc`] issuer, for an OpenID Connect spec (one with an
-    /// [`OpenIdSpec`](oauth_kit_core::spec::OpenIdSpec)).
-    OpenId(MockOidc),
 }
 
 /// One spec of a [`MockCatalog`] with its running mock.
@@ -59,7 +56,6 @@ impl CatalogEntry {
     pub fn base_url(&self) -> String {
         match &self.mock {
             CatalogMock::Rest(mock) => mock.base_url(),
-            CatalogMock::OpenId(mock) => mock.base_url(),
         }
     }
 
@@ -69,50 +65,13 @@ impl CatalogEntry {
     pub fn env_vars(&self) -> Vec<(String, String)> {
         match &self.mock {
             CatalogMock::Rest(mock) => mock.env_vars(),
-            CatalogMock::OpenId(mock) => openid_env_vars(self.spec, mock),
         }
     }
 }
 
-/// The variables that point an OpenID Connect spec at a mock issuer.
-fn openid_env_vars(spec: &ProviderSpec, mock: &MockOidc) -> Vec<(String, String)> {
-    let mut vars = vec![
-        ("CLIENT_ID".to_owned(), mock.client_id()),
-        ("CLIENT_SECRET".to_owned(), mock.client_secret()),
-        ("ISSUER".to_owned(), mock.issuer()),
-    ];
-    // A self-hosted-only spec needs a base URL even when every endpoint is discovered.
-    if spec.base_url == Some("") {
-        vars.push(("BASE_URL".to_owned(), mock.base_url()));
-    }
-    let pinned = [
-        (
-            spec.authorization_url,
-            "AUTHORIZE_URL",
-            mock.authorize_url(),
-        ),
-        (spec.token_url, "TOKEN_URL", mock.token_url()),
-        (spec.user_info_url, "USERINFO_URL", mock.userinfo_url()),
-    ];
-    for (template, suffix, url) in pinned {
-        if !template.is_empty() {
-            vars.push((suffix.to_owned(), url));
-        }
-    }
-    for param in spec.params.iter().filter(|p| p.default.is_none()) {
-        vars.push((
-            param.name.to_ascii_uppercase(),
-            format!("mock-{}", param.name),
-        ));
-    }
-    vars.into_iter()
-        .map(|(suffix, value)| (spec.env_var(&suffix), value))
-        .collect()
-}
-
-/// Mock identity providers for a whole catalog: for each spec, a [`MockProvider`] (OAuth 2.0
-/// specs) or a [`MockOidc`] issuer (OpenID Connect specs) on its own loopback port, serving the
-/// spec's [`SampleAccount`] (or [`STANDARD_ACCOUNT`](crate::STANDARD_ACCOUNT) when the spec
+/// Mock identity providers for a whole catalog: for each spec, a [`MockProvider`] on its own
+/// loopback port (for an OpenID Connect spec also its issuer), serving the spec's
+/// [`SampleAccount`] (or [`STANDARD_ACCOUNT`](crate::STANDARD_ACCOUNT) when the spec
 /// has none). [`env_vars`](Self::env_vars) points every provider of the catalog at its mock.
 ///
 /// Nothing here is specific to a provider: a spec added to the catalog is served from its own
@@ -149,28 +108,22 @@ pub struct MockCatalog {
 }
 
 impl MockCatalog {
-    /// Starts a mock for every spec. `consent` is how the REST mocks answer authorization
-    /// requests ([`Consent::Interactive`] shows a consent page); the OpenID Connect issuers
-    /// approve at once.
+    /// Starts a mock for every spec. `consent` is how the mocks answer authorization requests
+    /// ([`Consent::Interactive`] shows a consent page).
     ///
     /// # Errors
     ///
-    /// When a mock cannot start (see [`MockProvider::start`] and [`MockOidc::start_with`]),
-    /// or the sample user of an OpenID Connect spec is not a JSON object with a `sub`.
+    /// When a mock cannot start (see [`MockProvider::start`]).
     pub async fn start(
         specs: impl IntoIterator<Item = &'static ProviderSpec>,
         consent: Consent,
     ) -> io::Result<Self> {
         let mut entries = Vec::new();
         for spec in specs {
-            let mock = if spec.openid_spec().is_some() {
-                CatalogMock::OpenId(start_issuer(spec).await?)
-            } else {
-                let config = MockProviderConfig::sample(spec).consent(consent);
-                CatalogMock::Rest(MockProvider::start(spec, config).await.map_err(|e| {
-                    io::Error::new(e.kind(), format!("the mock of `{}`: {e}", spec.id))
-                })?)
-            };
+            let config = MockProviderConfig::sample(spec).consent(consent);
+            let mock = CatalogMock::Rest(MockProvider::start(spec, config).await.map_err(|e| {
+                io::Error::new(e.kind(), format!("the mock of `{}`: {e}", spec.id))
+            })?);
             entries.push(CatalogEntry { spec, mock });
         }
         Ok(Self { entries })
@@ -205,31 +158,7 @@ impl MockCatalog {
         for entry in &self.entries {
             match &entry.mock {
                 CatalogMock::Rest(mock) => mock.shutdown(),
-                CatalogMock::OpenId(mock) => mock.shutdown(),
             }
         }
     }
-}
-
-/// A mock issuer whose user has the spec's sample claims.
-async fn start_issuer(spec: &'static ProviderSpec) -> io::Result<MockOidc> {
-    let account = sample_account(spec);
-    let user: Value = serde_json::from_str(account.user).map_err(|e| {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("the sample user of `{}` is not JSON: {e}", spec.id),
-        )
-    })?;
-    if user.get("sub").is_none() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("the sample claims of `{}` have no `sub`", spec.id),
-        ));
-    }
-    MockOidc::start_with(OidcConfig {
-        user,
-        ..OidcConfig::default()
-    })
-    .await
-    .map_err(|e| io::Error::new(e.kind(), format!("the mock issuer of `{}`: {e}", spec.id)))
 }

@@ -11,8 +11,8 @@
 //!   with the status codes, JSON shapes and quirks of the real service (`"scopes"` in the token
 //!   response, refresh tokens that are not rotated, braces in user UUIDs, absolute `next`
 //!   links), computed from configurable users.
-//! - [`MockCatalog`] starts one of these for every spec of a catalog (a [`MockOidc`] issuer
-//!   for the OpenID Connect ones), each serving the spec's
+//! - [`MockCatalog`] starts one of these for every spec of a catalog (for an OpenID Connect
+//!   spec the mock is also its issuer: discovery, JWKS, signed ID tokens), each serving the spec's
 //!   [`SampleAccount`](oauth_kit_core::spec::SampleAccount), so a demo or an end-to-end test
 //!   logs in with every provider offline.
 //! - [`provider_conformance!`] generates the suite of tests that every provider crate runs

@@ -1593,12 +1593,13 @@ pub async fn approve_at_mock(authorization_url: &str) -> MockAnswer {
         200 if reply.body.contains("Allow") => {
             allow_on_consent_page(&mut browser, authorization_url, &reply).await
         }
-        200 if reply.body.contains("<form method=\"post\"") => {
-            let (action, fields) = form_of(&reply.body);
-            return MockAnswer::FormPost { action, fields };
-        }
         _ => reply,
     };
+    // A form_post answer, at once or after the consent page.
+    if decision.status == 200 && decision.body.contains("<form method=\"post\"") {
+        let (action, fields) = form_of(&decision.body);
+        return MockAnswer::FormPost { action, fields };
+    }
     assert!(
         matches!(decision.status, 302 | 303),
         "the mock at {authorization_url} answered {}: {}",

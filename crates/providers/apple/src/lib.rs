@@ -51,7 +51,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use oauth_kit_core::oidc::SigningAlgorithm;
 use oauth_kit_core::spec::{
     CredentialHelp, OpenIdSpec, OpenIdUserInfo, Pkce, Profile, ProviderBuilder, ProviderSpec,
-    ResponseMode, SpecEnv,
+    ResponseMode, SampleAccount, SpecEnv,
 };
 use oauth_kit_core::{
     Capabilities, ClientAssertion, ClientAuth, ClientSecret, Error, OAuthUserInfo,
@@ -94,6 +94,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
     callback_user: Some("user"),
     assertion_from_env: Some(client_secret_from_env),
     map_user,
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/claims.json"),
+        oauth_id: "001473.8e1f9c2b7a4d4f0e9c3b5a6d7e8f9a0b.1642",
+        email: Some("k7x9q2mzrf@privaterelay.appleid.com"),
+        email_verified: true,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 

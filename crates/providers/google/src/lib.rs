@@ -37,7 +37,7 @@
 
 use oauth_kit_core::oidc::SigningAlgorithm;
 use oauth_kit_core::spec::{
-    CredentialHelp, OpenIdSpec, OpenIdUserInfo, Pkce, ProviderBuilder, ProviderSpec,
+    CredentialHelp, OpenIdSpec, OpenIdUserInfo, Pkce, ProviderBuilder, ProviderSpec, SampleAccount,
 };
 use oauth_kit_core::{Capabilities, ClientAuth};
 
@@ -61,6 +61,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         algorithms: &[SigningAlgorithm::RS256],
         user_info: OpenIdUserInfo::IdToken,
         ..OpenIdSpec::DEFAULT
+    }),
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/claims.json"),
+        oauth_id: "110248495921238986420",
+        email: Some("ada.lovelace@example.com"),
+        email_verified: true,
+        ..SampleAccount::DEFAULT
     }),
     ..ProviderSpec::DEFAULT
 };

@@ -33,7 +33,9 @@
 //!   what the member typed.
 
 use oauth_kit_core::oidc::SigningAlgorithm;
-use oauth_kit_core::spec::{CredentialHelp, OpenIdSpec, Pkce, ProviderBuilder, ProviderSpec};
+use oauth_kit_core::spec::{
+    CredentialHelp, OpenIdSpec, Pkce, ProviderBuilder, ProviderSpec, SampleAccount,
+};
 use oauth_kit_core::{Capabilities, ClientAuth, TokenQuirks};
 
 /// LinkedIn as data: pinned endpoints, body credentials, no PKCE, comma-separated granted
@@ -66,6 +68,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         algorithms: &[SigningAlgorithm::RS256],
         client_auth_from_discovery: false,
         ..OpenIdSpec::DEFAULT
+    }),
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/userinfo.json"),
+        oauth_id: "782bbtaQ",
+        email: Some("amara.okafor@example.com"),
+        email_verified: true,
+        ..SampleAccount::DEFAULT
     }),
     ..ProviderSpec::DEFAULT
 };

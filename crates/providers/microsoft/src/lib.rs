@@ -45,8 +45,8 @@
 
 use oauth_kit_core::oidc::SigningAlgorithm;
 use oauth_kit_core::spec::{
-    CredentialHelp, OpenIdSpec, Pkce, Profile, ProviderBuilder, ProviderSpec, SpecParam,
-    map_standard_claims,
+    CredentialHelp, OpenIdSpec, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount,
+    SpecParam, map_standard_claims,
 };
 use oauth_kit_core::{Capabilities, ClientAuth, OAuthUserInfo};
 
@@ -79,6 +79,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         ..OpenIdSpec::DEFAULT
     }),
     map_user,
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/claims.json"),
+        oauth_id: "AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ",
+        email: Some("megan.bowen@contoso.example"),
+        email_verified: false,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 

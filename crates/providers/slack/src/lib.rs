@@ -35,8 +35,8 @@
 
 use oauth_kit_core::oidc::SigningAlgorithm;
 use oauth_kit_core::spec::{
-    CredentialHelp, OpenIdSpec, Pkce, Profile, ProviderBuilder, ProviderSpec, UserSource,
-    map_standard_claims,
+    CredentialHelp, OpenIdSpec, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount,
+    UserSource, map_standard_claims,
 };
 use oauth_kit_core::{Capabilities, ClientAuth, OAuthUserInfo, TokenQuirks};
 
@@ -67,6 +67,13 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         ..OpenIdSpec::DEFAULT
     }),
     map_user,
+    sample: Some(SampleAccount {
+        user: include_str!("../tests/fixtures/userinfo.json"),
+        oauth_id: "T0R7GR:U0R7JM",
+        email: Some("krane@example.com"),
+        email_verified: true,
+        ..SampleAccount::DEFAULT
+    }),
     ..ProviderSpec::DEFAULT
 };
 
