@@ -46,6 +46,9 @@
 //! | `linkedin` | `linkedin` | `oauth-kit-linkedin` |
 //! | `apple` | `apple` | `oauth-kit-apple` |
 //! | `slack` | `slack` | `oauth-kit-slack` |
+//! | `zitadel` | `zitadel` | `oauth-kit-zitadel` (self-hosted or ZITADEL Cloud: `ZITADEL_ISSUER`) |
+//! | `authentik` | `authentik` | `oauth-kit-authentik` (self-hosted: `AUTHENTIK_ISSUER`) |
+//! | `fusionauth` | `fusionauth` | `oauth-kit-fusionauth` (self-hosted: `FUSIONAUTH_ISSUER`) |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -257,6 +260,12 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_apple::SPEC);
     #[cfg(feature = "slack")]
     specs.push(&oauth_kit_slack::SPEC);
+    #[cfg(feature = "zitadel")]
+    specs.push(&oauth_kit_zitadel::SPEC);
+    #[cfg(feature = "authentik")]
+    specs.push(&oauth_kit_authentik::SPEC);
+    #[cfg(feature = "fusionauth")]
+    specs.push(&oauth_kit_fusionauth::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -495,6 +504,24 @@ pub mod apple {
 #[cfg(feature = "slack")]
 pub mod slack {
     pub use oauth_kit_slack::*;
+}
+
+/// ZITADEL (feature `zitadel`): re-export of `oauth-kit-zitadel`.
+#[cfg(feature = "zitadel")]
+pub mod zitadel {
+    pub use oauth_kit_zitadel::*;
+}
+
+/// authentik (feature `authentik`): re-export of `oauth-kit-authentik`.
+#[cfg(feature = "authentik")]
+pub mod authentik {
+    pub use oauth_kit_authentik::*;
+}
+
+/// FusionAuth (feature `fusionauth`): re-export of `oauth-kit-fusionauth`.
+#[cfg(feature = "fusionauth")]
+pub mod fusionauth {
+    pub use oauth_kit_fusionauth::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
