@@ -49,6 +49,7 @@
 //! | `zitadel` | `zitadel` | `oauth-kit-zitadel` (self-hosted or ZITADEL Cloud: `ZITADEL_ISSUER`) |
 //! | `authentik` | `authentik` | `oauth-kit-authentik` (self-hosted: `AUTHENTIK_ISSUER`) |
 //! | `fusionauth` | `fusionauth` | `oauth-kit-fusionauth` (self-hosted: `FUSIONAUTH_ISSUER`) |
+//! | `yahoo` | `yahoo` | `oauth-kit-yahoo` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -266,6 +267,8 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_authentik::SPEC);
     #[cfg(feature = "fusionauth")]
     specs.push(&oauth_kit_fusionauth::SPEC);
+    #[cfg(feature = "yahoo")]
+    specs.push(&oauth_kit_yahoo::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -522,6 +525,12 @@ pub mod authentik {
 #[cfg(feature = "fusionauth")]
 pub mod fusionauth {
     pub use oauth_kit_fusionauth::*;
+}
+
+/// Yahoo (feature `yahoo`): re-export of `oauth-kit-yahoo`.
+#[cfg(feature = "yahoo")]
+pub mod yahoo {
+    pub use oauth_kit_yahoo::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
