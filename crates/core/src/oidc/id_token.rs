@@ -324,8 +324,9 @@ pub fn verify_id_token(
 }
 
 /// Makes sure `jsonwebtoken` has a crypto provider even when a dependency also enabled its
-/// other backend (with both, it picks none by itself).
-fn ensure_crypto_provider() {
+/// other backend (with both, it picks none by itself). Call it before signing with
+/// `jsonwebtoken` (a provider's client-assertion signer, for example); verifying here calls it.
+pub fn ensure_crypto_provider() {
     if jsonwebtoken::crypto::CryptoProvider::try_get_default().is_none() {
         // Fails only when another thread installed one in between, which is just as good.
         let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();

@@ -28,6 +28,6 @@ pub(crate) use discovery::rebase_onto_origin;
 pub use discovery::{ProviderMetadata, discovery_url, fetch_metadata};
 pub use id_token::{
     DEFAULT_CLOCK_LEEWAY, IdTokenChecks, IdTokenError, IdTokenHeader, SigningAlgorithm,
-    verify_id_token,
+    ensure_crypto_provider, verify_id_token,
 };
 pub use jwks::{DEFAULT_JWKS_MAX_AGE, DEFAULT_JWKS_REFETCH_INTERVAL, JwksCache};

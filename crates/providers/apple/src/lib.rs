@@ -224,10 +224,7 @@ impl ClientAssertion for AppleClientSecret {
     /// The client secret for the Services ID `client_id`; Apple wants `aud` to be
     /// `https://appleid.apple.com` whatever the token endpoint.
     fn sign(&self, client_id: &str, _audience: &str) -> Result<ClientSecret, Error> {
-        if jsonwebtoken::crypto::CryptoProvider::try_get_default().is_none() {
-            // Fails only when another thread installed one in between, which is as good.
-            let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
-        }
+        oauth_kit_core::oidc::ensure_crypto_provider();
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
