@@ -50,6 +50,8 @@
 //! | `authentik` | `authentik` | `oauth-kit-authentik` (self-hosted: `AUTHENTIK_ISSUER`) |
 //! | `fusionauth` | `fusionauth` | `oauth-kit-fusionauth` (self-hosted: `FUSIONAUTH_ISSUER`) |
 //! | `yahoo` | `yahoo` | `oauth-kit-yahoo` |
+//! | `kick` | `kick` | `oauth-kit-kick` |
+//! | `epicgames` | `epicgames` | `oauth-kit-epicgames` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -269,6 +271,10 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_fusionauth::SPEC);
     #[cfg(feature = "yahoo")]
     specs.push(&oauth_kit_yahoo::SPEC);
+    #[cfg(feature = "kick")]
+    specs.push(&oauth_kit_kick::SPEC);
+    #[cfg(feature = "epicgames")]
+    specs.push(&oauth_kit_epicgames::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -531,6 +537,18 @@ pub mod fusionauth {
 #[cfg(feature = "yahoo")]
 pub mod yahoo {
     pub use oauth_kit_yahoo::*;
+}
+
+/// Kick (feature `kick`): re-export of `oauth-kit-kick`.
+#[cfg(feature = "kick")]
+pub mod kick {
+    pub use oauth_kit_kick::*;
+}
+
+/// Epic Games (feature `epicgames`): re-export of `oauth-kit-epicgames`.
+#[cfg(feature = "epicgames")]
+pub mod epicgames {
+    pub use oauth_kit_epicgames::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
