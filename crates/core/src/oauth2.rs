@@ -30,6 +30,18 @@ const RESERVED_PARAMS: &[&str] = &[
     "login_hint",
 ];
 
+/// Writes every space in `url`'s query as `%20` instead of the `+` of form encoding.
+///
+/// Some providers (Amazon Cognito, Webex) refuse `+` for a space in the authorization URL, and
+/// `%20` is accepted everywhere. Form encoding writes a literal `+` as `%2B`, so every `+` left
+/// in a query it serialized stands for a space.
+pub(crate) fn encode_query_spaces_as_percent20(url: &mut Url) {
+    if let Some(query) = url.query().filter(|query| query.contains('+')) {
+        let query = query.replace('+', "%20");
+        url.set_query(Some(&query));
+    }
+}
+
 /// The `client_assertion_type` of RFC 7523 section 2.2.
 pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -319,6 +331,7 @@ impl OAuth2Client {
                 query.append_pair(name, value);
             }
         }
+        encode_query_spaces_as_percent20(&mut url);
         url
     }
 
@@ -580,6 +593,32 @@ mod tests {
             Url::parse("https://idp.example/authorize?tenant=x").expect("url"),
             Url::parse("https://idp.example/token").expect("url"),
         )
+    }
+
+    #[test]
+    fn authorization_url_encodes_spaces_as_percent20_never_plus() {
+        let state = CsrfState::new("the-state");
+        let options = AuthorizeOptions::default()
+            .param("claims", "a b+c")
+            .prompt("login consent");
+        let request = AuthorizationRequest::new("https://app/cb?x=1 2", &state, &options);
+        let url = client().authorization_url(
+            &request,
+            &[
+                "openid".to_owned(),
+                "email".to_owned(),
+                "profile".to_owned(),
+            ],
+        );
+        let query = url.query().unwrap_or_default();
+        assert!(!query.contains('+'), "a `+` in {query}");
+        assert!(query.contains("scope=openid%20email%20profile"), "{query}");
+        assert!(query.contains("prompt=login%20consent"), "{query}");
+        assert!(query.contains("claims=a%20b%2Bc"), "{query}");
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        assert!(pairs.contains(&("claims".to_owned(), "a b+c".to_owned())));
+        assert!(pairs.contains(&("redirect_uri".to_owned(), "https://app/cb?x=1 2".to_owned())));
+        assert!(pairs.contains(&("tenant".to_owned(), "x".to_owned())));
     }
 
     #[test]

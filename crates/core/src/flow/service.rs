@@ -109,6 +109,7 @@ impl std::fmt::Debug for BeginOutcome {
             })
             .collect();
         url.query_pairs_mut().clear().extend_pairs(pairs);
+        crate::oauth2::encode_query_spaces_as_percent20(&mut url);
         f.debug_struct("BeginOutcome")
             .field("authorization_url", &url.as_str())
             .field("cookie", &self.cookie)
