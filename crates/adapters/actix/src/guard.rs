@@ -1,16 +1,15 @@
 //! Route guards as middleware.
 
-use std::fmt;
-use std::future::{Ready, ready};
 use std::pin::Pin;
 
-use actix_web::body::EitherBody;
-use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use oauth_kit_core::SessionUser;
 use oauth_kit_core::flow::Requirement;
 
 use crate::extract::session_user;
 use crate::response::Rejection;
+use crate::session::{Middleware, Step, wrap};
 
 /// A condition on the logged-in user, and the middleware that enforces it: wrap a scope or a
 /// resource with it.
@@ -57,64 +56,27 @@ impl Guard {
 
 impl<S, B> Transform<S, ServiceRequest> for Guard
 where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    S::Future: 'static,
-    B: 'static,
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Transform = GuardMiddleware<S>;
+    type Transform = Middleware<EitherBody<B>>;
     type InitError = ();
-    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Transform, ()>>>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(GuardMiddleware {
-            service,
-            guard: self.clone(),
-        }))
-    }
-}
-
-/// The service a [`Guard`] wraps around the guarded routes; built by Actix, never by hand.
-pub struct GuardMiddleware<S> {
-    service: S,
-    guard: Guard,
-}
-
-impl<S> fmt::Debug for GuardMiddleware<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GuardMiddleware")
-            .field("guard", &self.guard)
-            .finish_non_exhaustive()
-    }
-}
-
-type GuardFuture<B> =
-    Pin<Box<dyn Future<Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>>>>;
-
-impl<S, B> Service<ServiceRequest> for GuardMiddleware<S>
-where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    S::Future: 'static,
-    B: 'static,
-{
-    type Response = ServiceResponse<EitherBody<B>>;
-    type Error = actix_web::Error;
-    type Future = GuardFuture<B>;
-
-    forward_ready!(service);
-
-    fn call(&self, req: ServiceRequest) -> Self::Future {
-        let verdict = session_user(req.request()).and_then(|user| self.guard.check(user.as_ref()));
-        match verdict {
-            Ok(()) => {
-                let response = self.service.call(req);
-                Box::pin(async move { response.await.map(ServiceResponse::map_into_left_body) })
-            }
-            Err(rejection) => {
-                let response = req.error_response(rejection).map_into_right_body();
-                Box::pin(async move { Ok(response) })
-            }
-        }
+        let guard = self.0.clone();
+        let step: Step<B, EitherBody<B>> = Box::new(move |req, next| {
+            let guard = guard.clone();
+            Box::pin(async move {
+                let user = session_user(req.request()).await;
+                match user.and_then(|user| Ok(guard.check(user.as_ref())?)) {
+                    Ok(()) => Ok(next.call(req).await?.map_into_left_body()),
+                    Err(rejection) => Ok(req.error_response(rejection).map_into_right_body()),
+                }
+            })
+        });
+        Box::pin(wrap(step, service))
     }
 }

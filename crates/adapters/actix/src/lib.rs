@@ -104,11 +104,11 @@ mod session;
 
 pub use actix_session;
 pub use extract::{CurrentUser, OptionalUser, VerifiedUser};
-pub use guard::{Guard, GuardMiddleware};
+pub use guard::Guard;
 pub use oauth_kit_core::flow::{LoginDecision, LoginHook, SessionUser};
 pub use response::Rejection;
 pub use routes::{DEFAULT_MAX_LIVE_SESSIONS, OAuth, SESSION_COOKIE_NAME, SESSION_IDLE_TIMEOUT};
-pub use session::{SessionGuard, SessionLayer};
+pub use session::{Middleware, SessionLayer};
 
 /// The Actix guide (`docs/adapters/actix.md`), compiled so that its examples cannot drift.
 #[cfg(doctest)]

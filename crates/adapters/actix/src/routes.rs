@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_session::config::{CookieContentSecurity, PersistentSession, TtlExtensionPolicy};
@@ -12,14 +11,11 @@ use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use oauth_kit_core::flow::{
-    CallbackRequest, LoginRoutes, SESSION_USER_KEY, SessionFailure, SessionUser,
-};
-use oauth_kit_core::session::LiveLogins;
+use oauth_kit_core::flow::{self, CallbackRequest, LoginRoutes};
 use oauth_kit_core::{LoginHook, LoginService};
 
 use crate::response::to_actix;
-use crate::session::{DuplicateSessionCookies, SessionLayer};
+use crate::session::{ActixSession, DuplicateSessionCookies, SessionLayer};
 
 /// The default name of the session cookie set by [`OAuth::session_middleware`]
 /// ([`FlowConfig::session_cookie_name`](oauth_kit_core::FlowConfig::session_cookie_name)
@@ -34,9 +30,6 @@ pub const SESSION_IDLE_TIMEOUT: Duration = oauth_kit_core::session::DEFAULT_SESS
 /// How many logins the in-memory registry keeps by default (see [`OAuth::max_live_sessions`]).
 pub const DEFAULT_MAX_LIVE_SESSIONS: usize = oauth_kit_core::session::DEFAULT_SESSION_CAP;
 
-/// The session key of the random login id checked against the registry of live logins.
-const LOGIN_ID_KEY: &str = "oauth_kit.login_id";
-
 /// The adapter: a [`LoginService`], the session key and options, an optional login hook and
 /// the registry of live logins.
 ///
@@ -46,19 +39,15 @@ const LOGIN_ID_KEY: &str = "oauth_kit.login_id";
 /// session middleware.
 #[derive(Clone)]
 pub struct OAuth {
-    routes: LoginRoutes,
-    server_side: bool,
+    pub(crate) routes: LoginRoutes,
     key: Key,
-    live: Arc<LiveLogins>,
 }
 
 impl fmt::Debug for OAuth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OAuth")
             .field("routes", &self.routes)
-            .field("server_side_sessions", &self.server_side)
             .field("session_key", &"[redacted]")
-            .field("live_logins", &self.live)
             .finish()
     }
 }
@@ -82,9 +71,7 @@ impl OAuth {
             }
         };
         Self {
-            live: Arc::new(LiveLogins::new(service.config().session_limits())),
-            routes: LoginRoutes::new(service),
-            server_side: false,
+            routes: LoginRoutes::new(service).cookie_backed(true),
             key,
         }
     }
@@ -110,7 +97,7 @@ impl OAuth {
     /// Off by default, for the cookie store. Do not switch it on with the cookie store: a copy
     /// of a logged-out cookie would be accepted again.
     pub fn server_side_sessions(mut self, yes: bool) -> Self {
-        self.server_side = yes;
+        self.routes = self.routes.cookie_backed(!yes);
         self
     }
 
@@ -118,19 +105,13 @@ impl OAuth {
     /// [`DEFAULT_MAX_LIVE_SESSIONS`]). When it is full, a new login ends others in the order
     /// `oauth_kit_core::session` documents (never a recently active user for a flood).
     pub fn max_live_sessions(mut self, cap: usize) -> Self {
-        let limits = self.service().config().session_limits().cap(cap.max(1));
-        self.live = Arc::new(LiveLogins::new(limits));
+        self.routes = self.routes.max_live_logins(cap);
         self
     }
 
     /// The login service.
     pub fn service(&self) -> &LoginService {
         self.routes.service()
-    }
-
-    /// Core's login routes, which answer every route of this adapter.
-    pub(crate) fn routes(&self) -> &LoginRoutes {
-        &self.routes
     }
 
     /// The key that encrypts the session cookie (for a session middleware built by hand).
@@ -174,53 +155,29 @@ impl OAuth {
         &self,
         store: Store,
     ) -> SessionLayer<Store> {
-        let config = self.service().config();
-        let limits = config.session_limits();
-        let idle = CookieDuration::seconds(
-            i64::try_from(limits.idle_timeout.min(limits.lifetime).as_secs()).unwrap_or(i64::MAX),
-        );
-        let name = config.session_cookie_name();
+        let cookie = self.routes.sessions().cookie();
+        let max_age = i64::try_from(cookie.renewed_max_age().as_secs()).unwrap_or(i64::MAX);
+        let same_site = match cookie.same_site() {
+            flow::SameSite::Strict => SameSite::Strict,
+            flow::SameSite::None => SameSite::None,
+            flow::SameSite::Lax => SameSite::Lax,
+        };
         let middleware = SessionMiddleware::builder(store, self.key.clone())
-            .cookie_name(name.to_owned())
+            .cookie_name(cookie.name().to_owned())
             .cookie_content_security(CookieContentSecurity::Private)
-            .cookie_http_only(true)
-            .cookie_same_site(SameSite::Lax)
-            .cookie_secure(config.cookie_secure(name))
-            .cookie_path("/".to_owned())
+            .cookie_http_only(cookie.http_only())
+            .cookie_same_site(same_site)
+            .cookie_secure(cookie.secure())
+            .cookie_path(cookie.path().to_owned())
             .session_lifecycle(
                 PersistentSession::default()
-                    .session_ttl(idle)
+                    .session_ttl(CookieDuration::seconds(max_age))
                     .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
             )
             .build();
         SessionLayer {
             inner: middleware,
-            cookie_name: name.into(),
             routes: Rc::new(self.routes.clone()),
-        }
-    }
-
-    /// Whether the session belongs to a live login (always true with a server-side store).
-    pub(crate) fn is_live(&self, session: &Session) -> bool {
-        if self.server_side {
-            return true;
-        }
-        match session.get::<String>(LOGIN_ID_KEY) {
-            Ok(Some(id)) => self.live.touch(&id),
-            _ => false,
-        }
-    }
-
-    /// Ends the login recorded in `session` and purges the session.
-    pub(crate) fn end_session(&self, session: &Session) {
-        self.end_login(session);
-        session.purge();
-    }
-
-    /// Ends the login recorded in `session`, if any.
-    fn end_login(&self, session: &Session) {
-        if let Ok(Some(id)) = session.get::<String>(LOGIN_ID_KEY) {
-            self.live.end(&id);
         }
     }
 }
@@ -230,7 +187,7 @@ async fn login(
     provider: web::Path<String>,
     req: HttpRequest,
 ) -> HttpResponse {
-    to_actix(&oauth.routes().login(&provider, req.query_string()).await)
+    to_actix(&oauth.routes.login(&provider, req.query_string()).await)
 }
 
 async fn callback(
@@ -246,57 +203,21 @@ async fn callback(
         .cookie_headers(cookies.filter_map(|v| v.to_str().ok()))
         .client(req.peer_addr().map(|addr| addr.ip().to_string()))
         .duplicate_session_cookies(req.extensions().get::<DuplicateSessionCookies>().is_some());
-    let write = async |user: &SessionUser| write_session(&oauth, &session, user);
-    to_actix(&oauth.routes().callback_with(request, write).await)
-}
-
-/// Writes the login into the renewed session and registers it as live.
-fn write_session(
-    oauth: &OAuth,
-    session: &Session,
-    user: &SessionUser,
-) -> Result<(), SessionFailure> {
-    let failed = |err: &dyn fmt::Display| {
-        tracing::error!(error = %err, "the session could not be written after a login");
-        SessionFailure::Other
-    };
-    // The login that this browser had before, if any, is replaced.
-    oauth.end_login(session);
-    session.renew();
-    session.remove(LOGIN_ID_KEY);
-    session
-        .insert(SESSION_USER_KEY, user)
-        .map_err(|err| failed(&err))?;
-    if oauth.server_side {
-        return Ok(());
-    }
-    let Some(id) = oauth.live.start(&user.owner_key()) else {
-        session.remove(SESSION_USER_KEY);
-        return Err(SessionFailure::Other);
-    };
-    if let Err(err) = session.insert(LOGIN_ID_KEY, &id) {
-        oauth.live.end(&id);
-        session.remove(SESSION_USER_KEY);
-        return Err(failed(&err));
-    }
-    // A cookie session that a browser would drop (or that the cookie store refuses with a
-    // 500) is a clean failure instead, before anything is written.
-    let json = serde_json::to_string(&*session.entries()).map_or(usize::MAX / 2, |j| j.len());
-    let name = oauth.service().config().session_cookie_name();
-    SessionFailure::check_cookie_size(name, json).inspect_err(|_| {
-        oauth.live.end(&id);
-        session.purge();
-    })
+    to_actix(
+        &oauth
+            .routes
+            .callback_in(request, &ActixSession(session))
+            .await,
+    )
 }
 
 async fn logout(oauth: web::Data<OAuth>, session: Session, req: HttpRequest) -> HttpResponse {
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let end = async || {
-        oauth.end_session(&session);
-        Ok(())
-    };
-    let answer = oauth
-        .routes()
-        .logout_with(header("origin"), header("sec-fetch-site"), end);
-    to_actix(&answer.await)
+    let (site, session) = (header("sec-fetch-site"), ActixSession(session));
+    to_actix(
+        &oauth
+            .routes
+            .logout_in(header("origin"), site, &session)
+            .await,
+    )
 }

@@ -1,18 +1,21 @@
-//! The session middleware: actix-session's, behind a guard that refuses ambiguous session
-//! cookies.
+//! Actix's session as core's session work uses it, and the session middleware: actix-session's,
+//! behind a step that refuses ambiguous session cookies and answers store failures.
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use actix_session::SessionMiddleware;
 use actix_session::storage::{LoadError, SaveError, SessionStore, UpdateError};
+use actix_session::{Session, SessionMiddleware};
 use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::error::InternalError;
 use actix_web::http::header::{COOKIE, HeaderValue};
+use actix_web::middleware::{Next, from_fn};
 use actix_web::{Error, HttpMessage};
-use oauth_kit_core::flow::{LoginRoutes, strip_ambiguous_cookies};
+use oauth_kit_core::flow::{LoginRoutes, SessionFailure, WebSession};
+use serde_json::Value;
 
 use crate::response::to_actix;
 
@@ -21,9 +24,69 @@ use crate::response::to_actix;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DuplicateSessionCookies;
 
+/// Actix's session, translated for core (a cookie store holds it in the cookie, so writing it
+/// cannot fail before the response).
+pub(crate) struct ActixSession(pub(crate) Session);
+
+impl WebSession for ActixSession {
+    async fn get(&self, key: &str) -> Result<Option<Value>, SessionFailure> {
+        self.0.get(key).map_err(|err| failed(&err, "read"))
+    }
+
+    async fn insert(&self, key: &str, value: Value) -> Result<(), SessionFailure> {
+        self.0
+            .insert(key, value)
+            .map_err(|err| failed(&err, "written"))
+    }
+
+    async fn renew(&self) -> Result<(), SessionFailure> {
+        self.0.renew();
+        Ok(())
+    }
+
+    async fn end(&self) -> Result<(), SessionFailure> {
+        self.0.purge();
+        Ok(())
+    }
+
+    async fn discard(&self) {
+        self.0.purge();
+    }
+
+    fn json_len(&self) -> usize {
+        serde_json::to_string(&*self.0.entries()).map_or(usize::MAX / 2, |json| json.len())
+    }
+}
+
+fn failed(err: &dyn fmt::Display, what: &str) -> SessionFailure {
+    tracing::error!(error = %err, "the session could not be {what}");
+    SessionFailure::Other
+}
+
+/// The answer of a middleware of this adapter.
+pub(crate) type Answer<B> = Pin<Box<dyn Future<Output = Result<ServiceResponse<B>, Error>>>>;
+/// The step a middleware of this adapter runs around the services it wraps.
+pub(crate) type Step<B, B2> = Box<dyn Fn(ServiceRequest, Next<B>) -> Answer<B2>>;
+
+/// The service of a [`SessionLayer`] or a [`Guard`](crate::Guard) around the routes it wraps;
+/// built by Actix, never by hand.
+pub type Middleware<B> = Box<
+    dyn Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error, Future = Answer<B>>,
+>;
+
+/// Wraps `service` in `step`.
+pub(crate) async fn wrap<S, B, B2>(step: Step<B, B2>, service: S) -> Result<Middleware<B2>, ()>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+    B2: MessageBody + 'static,
+{
+    Ok(Box::new(from_fn(step).new_transform(service).await?))
+}
+
 /// The middleware built by [`OAuth::session_middleware`](crate::OAuth::session_middleware)
 /// and [`OAuth::session_middleware_with`](crate::OAuth::session_middleware_with):
-/// actix-session's `SessionMiddleware` with the adapter's cookie settings, behind a guard that
+/// actix-session's `SessionMiddleware` with core's session cookie settings, behind a step that
 /// drops every session cookie of a request that carries more than one (a cookie planted from a
 /// sibling subdomain must not be able to choose the session).
 ///
@@ -33,19 +96,16 @@ pub(crate) struct DuplicateSessionCookies;
 /// `error=store_unavailable`, and logs an error event. Nothing of the session is written.
 pub struct SessionLayer<Store: SessionStore> {
     pub(crate) inner: SessionMiddleware<Store>,
-    pub(crate) cookie_name: Rc<str>,
     pub(crate) routes: Rc<LoginRoutes>,
 }
 
-impl<Store: SessionStore> std::fmt::Debug for SessionLayer<Store> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<Store: SessionStore> fmt::Debug for SessionLayer<Store> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionLayer")
-            .field("cookie_name", &self.cookie_name)
+            .field("cookie", self.routes.sessions().cookie())
             .finish_non_exhaustive()
     }
 }
-
-type InitFuture<T> = Pin<Box<dyn Future<Output = Result<T, ()>>>>;
 
 impl<S, B, Store> Transform<S, ServiceRequest> for SessionLayer<Store>
 where
@@ -56,86 +116,46 @@ where
 {
     type Response = ServiceResponse<B>;
     type Error = Error;
-    type Transform =
-        SessionGuard<<SessionMiddleware<Store> as Transform<S, ServiceRequest>>::Transform>;
+    type Transform = Middleware<B>;
     type InitError = ();
-    type Future = InitFuture<Self::Transform>;
+    type Future = Pin<Box<dyn Future<Output = Result<Middleware<B>, ()>>>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
         let inner = self.inner.new_transform(service);
-        let cookie_name = self.cookie_name.clone();
         let routes = self.routes.clone();
-        Box::pin(async move {
-            inner.await.map(|inner| SessionGuard {
-                inner,
-                cookie_name,
-                routes,
-            })
-        })
+        let step: Step<B, B> =
+            Box::new(move |req, next| Box::pin(session_step(routes.clone(), req, next)));
+        Box::pin(async move { wrap(step, inner.await?).await })
     }
 }
 
-/// The service of a [`SessionLayer`]; built by Actix, never by hand.
-pub struct SessionGuard<S> {
-    inner: S,
-    cookie_name: Rc<str>,
+async fn session_step<B>(
     routes: Rc<LoginRoutes>,
-}
-
-impl<S> std::fmt::Debug for SessionGuard<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionGuard")
-            .field("cookie_name", &self.cookie_name)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<S, B> Service<ServiceRequest> for SessionGuard<S>
-where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
-    S::Future: 'static,
-{
-    type Response = ServiceResponse<B>;
-    type Error = Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Error>>>>;
-
-    forward_ready!(inner);
-
-    fn call(&self, mut request: ServiceRequest) -> Self::Future {
-        let values = request.headers().get_all(COOKIE);
-        if let Some(kept) =
-            strip_ambiguous_cookies(values.filter_map(|v| v.to_str().ok()), &self.cookie_name)
+    mut request: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<B>, Error> {
+    let values = request
+        .headers()
+        .get_all(COOKIE)
+        .filter_map(|v| v.to_str().ok());
+    if let Some(kept) = routes.sessions().cookie().strip_ambiguous(values) {
+        request.headers_mut().remove(COOKIE);
+        if let Ok(value) = HeaderValue::from_str(&kept)
+            && !kept.is_empty()
         {
-            let headers = request.headers_mut();
-            headers.remove(COOKIE);
-            for value in kept {
-                if let Ok(value) = HeaderValue::from_str(&value) {
-                    headers.append(COOKIE, value);
-                }
-            }
-            request.extensions_mut().insert(DuplicateSessionCookies);
+            request.headers_mut().insert(COOKIE, value);
         }
-        let path = request.path().to_owned();
-        let routes = self.routes.clone();
-        let response = self.inner.call(request);
-        Box::pin(async move {
-            match response.await {
-                // The answer replaces actix-session's empty 500: an error that renders as it.
-                Err(err) if is_store_failure(&err) => {
-                    tracing::error!(
-                        error = %err,
-                        code = "store_unavailable",
-                        "the session store is unavailable"
-                    );
-                    let answer = to_actix(&routes.store_unavailable(&path));
-                    Err(
-                        InternalError::from_response("the session store is unavailable", answer)
-                            .into(),
-                    )
-                }
-                other => other,
-            }
-        })
+        request.extensions_mut().insert(DuplicateSessionCookies);
+    }
+    let path = request.path().to_owned();
+    match next.call(request).await {
+        // The answer replaces actix-session's empty 500: an error that renders as it.
+        Err(err) if is_store_failure(&err) => {
+            tracing::error!(error = %err, code = "store_unavailable", "the session store is unavailable");
+            let answer = to_actix(&routes.store_unavailable(&path));
+            Err(InternalError::from_response("the session store is unavailable", answer).into())
+        }
+        other => other,
     }
 }
 

@@ -3,51 +3,24 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use oauth_kit_core::SessionUser;
-use oauth_kit_core::flow::{self, Requirement, SESSION_USER_KEY, SessionCheck, SessionFailure};
+use oauth_kit_core::flow::{self, Requirement, Sessions};
 use tower_sessions::Session;
 
 use crate::response::Rejection;
-use crate::session::SessionLifetime;
+use crate::session::AxumSession;
 
-/// The logged-in user of this request's session, if any. A login older than the absolute
-/// session lifetime is ended here (the session is flushed), whatever the session store.
+/// The logged-in user of this request's session, if any, as core's session work judges it
+/// (with the settings of the session layer, or the defaults under another layer).
 pub(crate) async fn session_user(parts: &mut Parts) -> Result<Option<SessionUser>, Rejection> {
     let session = Session::from_request_parts(parts, &())
         .await
         .map_err(|_| Rejection(flow::Rejection::Session))?;
-    let user = session
-        .get::<SessionUser>(SESSION_USER_KEY)
-        .await
-        .map_err(|err| session_failure(&err, "the session could not be read").rejection())?;
-    let lifetime = parts
+    let sessions = parts
         .extensions
-        .get::<SessionLifetime>()
-        .map_or(oauth_kit_core::session::DEFAULT_SESSION_LIFETIME, |l| l.0);
-    match SessionCheck::new(user, lifetime) {
-        SessionCheck::Expired => {
-            if let Err(err) = session.flush().await {
-                tracing::error!(error = %err, "the session could not be flushed");
-            }
-            Ok(None)
-        }
-        check => Ok(check.into_user()),
-    }
-}
-
-/// Translates a failed session operation, logged as an error: the store's backend failed
-/// (Redis down or too slow, for example), or something else did.
-pub(crate) fn session_failure(err: &tower_sessions::session::Error, what: &str) -> SessionFailure {
-    let backend = matches!(
-        err,
-        tower_sessions::session::Error::Store(tower_sessions::session_store::Error::Backend(_))
-    );
-    if backend {
-        tracing::error!(error = %err, code = "store_unavailable", "{what}: the session store is unavailable");
-        SessionFailure::Unavailable
-    } else {
-        tracing::error!(error = %err, "{what}");
-        SessionFailure::Other
-    }
+        .get::<Sessions>()
+        .cloned()
+        .unwrap_or_default();
+    Ok(sessions.user(&AxumSession(session)).await?)
 }
 
 /// Defines an extractor that holds what `$admit` makes of the session's user.

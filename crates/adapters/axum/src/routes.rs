@@ -10,17 +10,13 @@ use axum::http::header::{self, HeaderMap};
 use axum::http::request::Parts;
 use axum::response::Response;
 use axum::routing::{get, post};
-use oauth_kit_core::flow::{
-    CallbackRequest, LoginRoutes, SESSION_USER_KEY, SessionFailure, SessionUser,
-};
+use oauth_kit_core::flow::{CallbackRequest, LoginRoutes};
 use oauth_kit_core::{LoginHook, LoginService};
-use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration as CookieDuration;
 use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
 
-use crate::extract::session_failure;
 use crate::response::to_axum;
-use crate::session::{DuplicateSessionCookies, SessionLayer};
+use crate::session::{AxumSession, DuplicateSessionCookies, SessionLayer};
 use crate::store::BoundedMemoryStore;
 
 /// The default name of the session cookie set by [`OAuth::session_layer`]
@@ -46,18 +42,16 @@ impl OAuth {
     }
 
     /// Calls `hook` after every successful login, before the session is written.
-    pub fn on_login(self, hook: impl LoginHook) -> Self {
-        Self {
-            routes: self.routes.on_login(hook),
-        }
+    pub fn on_login(mut self, hook: impl LoginHook) -> Self {
+        self.routes = self.routes.on_login(hook);
+        self
     }
 
     /// Keeps the provider's raw JSON in the session (off by default: it can be large, and a
     /// cookie-backed session would send it to the browser).
-    pub fn keep_raw_data(self, keep: bool) -> Self {
-        Self {
-            routes: self.routes.keep_raw_data(keep),
-        }
+    pub fn keep_raw_data(mut self, keep: bool) -> Self {
+        self.routes = self.routes.keep_raw_data(keep);
+        self
     }
 
     /// The login service.
@@ -102,21 +96,19 @@ impl OAuth {
         &self,
         store: Store,
     ) -> SessionLayer<Store> {
-        let config = self.service().config();
-        let name = config.session_cookie_name();
-        let lifetime = config.session_limits().lifetime;
-        let max_age = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
+        let sessions = self.routes.sessions();
+        let cookie = sessions.cookie();
+        let max_age = i64::try_from(cookie.login_max_age().as_secs()).unwrap_or(i64::MAX);
         let manager = SessionManagerLayer::new(store)
-            .with_name(name.to_owned())
-            .with_http_only(true)
-            .with_same_site(SameSite::Lax)
-            .with_secure(config.cookie_secure(name))
-            .with_path("/")
+            .with_name(cookie.name().to_owned())
+            .with_http_only(cookie.http_only())
+            .with_same_site(cookie.same_site())
+            .with_secure(cookie.secure())
+            .with_path(cookie.path())
             .with_expiry(Expiry::OnInactivity(CookieDuration::seconds(max_age)));
         SessionLayer {
             manager,
-            cookie_name: name.into(),
-            lifetime,
+            sessions: sessions.clone(),
         }
     }
 }
@@ -141,55 +133,17 @@ async fn callback(
         .cookie_headers(cookies.filter_map(|v| v.to_str().ok()))
         .client(peer.map(|info| info.0.ip().to_string()))
         .duplicate_session_cookies(duplicates);
-    let write = async |user: &SessionUser| write_session(&session, user).await;
-    to_axum(&oauth.routes.callback_with(request, write).await)
-}
-
-/// Writes the login into the session with a new id. The session is saved here rather than by
-/// the session layer after the response, so that a store failure (Redis down or slow) becomes
-/// this login's failure redirect instead of an empty 500, and nothing is left half-written.
-async fn write_session(session: &Session, user: &SessionUser) -> Result<(), SessionFailure> {
-    let written = async {
-        session.cycle_id().await?;
-        session.insert(SESSION_USER_KEY, user).await?;
-        session.save().await
-    };
-    if let Err(err) = written.await {
-        session.clear().await;
-        return Err(session_failure(
-            &err,
-            "the session could not be written after a login",
-        ));
-    }
-    Ok(())
+    let answer = oauth.routes.callback_in(request, &AxumSession(session));
+    to_axum(&answer.await)
 }
 
 async fn logout(State(oauth): State<OAuth>, session: Session, headers: HeaderMap) -> Response {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let end = async || end_session(&session).await;
+    let (site, session) = (header("sec-fetch-site"), AxumSession(session));
     to_axum(
         &oauth
             .routes
-            .logout_with(header("origin"), header("sec-fetch-site"), end)
+            .logout_in(header("origin"), site, &session)
             .await,
     )
-}
-
-/// Ends the session. The stored session is deleted first: if the store fails, the browser
-/// keeps its cookie, so the logout can be retried; a session must not outlive a logout that
-/// looked successful. Flushed (emptied, deleted, without an id), the session's cookie is
-/// removed by the session layer.
-async fn end_session(session: &Session) -> Result<(), SessionFailure> {
-    if session.id().is_some()
-        && let Err(err) = session.delete().await
-    {
-        return Err(session_failure(
-            &err,
-            "the session could not be ended at logout",
-        ));
-    }
-    if let Err(err) = session.flush().await {
-        tracing::error!(error = %err, "the session could not be flushed at logout");
-    }
-    Ok(())
 }

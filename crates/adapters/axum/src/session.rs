@@ -1,20 +1,71 @@
-//! The session layer: tower-sessions' manager behind a guard that refuses ambiguous session
-//! cookies.
+//! tower-sessions' session as core's session work uses it, and the session layer:
+//! tower-sessions' manager behind a guard that refuses ambiguous session cookies.
 
-use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::http::header::COOKIE;
-use oauth_kit_core::flow::strip_ambiguous_cookies;
+use oauth_kit_core::flow::{SessionFailure, Sessions, WebSession};
+use serde_json::Value;
 use tower::{Layer, Service};
-use tower_sessions::{SessionManagerLayer, SessionStore};
+use tower_sessions::session::Error;
+use tower_sessions::session_store;
+use tower_sessions::{Session, SessionManagerLayer, SessionStore};
 
-/// The absolute session lifetime, put in the request's extensions by the session layer.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct SessionLifetime(pub(crate) Duration);
+/// tower-sessions' session, translated for core.
+pub(crate) struct AxumSession(pub(crate) Session);
+
+impl WebSession for AxumSession {
+    async fn get(&self, key: &str) -> Result<Option<Value>, SessionFailure> {
+        self.0.get(key).await.map_err(|err| failed(&err, "read"))
+    }
+
+    async fn insert(&self, key: &str, value: Value) -> Result<(), SessionFailure> {
+        let inserted = self.0.insert(key, value).await;
+        inserted.map_err(|err| failed(&err, "written"))
+    }
+
+    async fn renew(&self) -> Result<(), SessionFailure> {
+        self.0
+            .cycle_id()
+            .await
+            .map_err(|err| failed(&err, "renewed"))
+    }
+
+    /// Saved here rather than by the session layer after the response, so that a store
+    /// failure becomes the login's failure redirect instead of an empty 500.
+    async fn save(&self) -> Result<(), SessionFailure> {
+        self.0.save().await.map_err(|err| failed(&err, "saved"))
+    }
+
+    /// The stored session is deleted first, so that a store failure leaves the cookie (and the
+    /// logout can be retried); flushed, the session's cookie is removed by the session layer.
+    async fn end(&self) -> Result<(), SessionFailure> {
+        if self.0.id().is_some() {
+            self.0.delete().await.map_err(|err| failed(&err, "ended"))?;
+        }
+        if let Err(err) = self.0.flush().await {
+            tracing::error!(error = %err, "the session could not be flushed");
+        }
+        Ok(())
+    }
+
+    async fn discard(&self) {
+        self.0.clear().await;
+    }
+}
+
+/// Translates a failed session operation, logged as an error: the store's backend failed
+/// (Redis down or too slow, for example), or something else did.
+fn failed(err: &Error, what: &str) -> SessionFailure {
+    let failure = match err {
+        Error::Store(session_store::Error::Backend(_)) => SessionFailure::Unavailable,
+        _ => SessionFailure::Other,
+    };
+    tracing::error!(error = %err, code = failure.code(), "the session could not be {what}");
+    failure
+}
 
 /// Marks a request that carried several session cookies; they were removed, so the request
 /// has no session, and the callback refuses to log in with it.
@@ -29,8 +80,7 @@ pub(crate) struct DuplicateSessionCookies;
 #[derive(Debug, Clone)]
 pub struct SessionLayer<Store: SessionStore> {
     pub(crate) manager: SessionManagerLayer<Store>,
-    pub(crate) cookie_name: Arc<str>,
-    pub(crate) lifetime: Duration,
+    pub(crate) sessions: Sessions,
 }
 
 impl<S, Store: SessionStore> Layer<S> for SessionLayer<Store> {
@@ -39,8 +89,7 @@ impl<S, Store: SessionStore> Layer<S> for SessionLayer<Store> {
     fn layer(&self, inner: S) -> Self::Service {
         SessionGuard {
             inner: self.manager.layer(inner),
-            cookie_name: self.cookie_name.clone(),
-            lifetime: self.lifetime,
+            sessions: self.sessions.clone(),
         }
     }
 }
@@ -49,8 +98,7 @@ impl<S, Store: SessionStore> Layer<S> for SessionLayer<Store> {
 #[derive(Debug, Clone)]
 pub struct SessionGuard<S> {
     inner: S,
-    cookie_name: Arc<str>,
-    lifetime: Duration,
+    sessions: Sessions,
 }
 
 impl<S> Service<Request> for SessionGuard<S>
@@ -66,22 +114,18 @@ where
     }
 
     fn call(&mut self, mut request: Request) -> Self::Future {
-        request
-            .extensions_mut()
-            .insert(SessionLifetime(self.lifetime));
         let values = request.headers().get_all(COOKIE).iter();
-        if let Some(kept) =
-            strip_ambiguous_cookies(values.filter_map(|v| v.to_str().ok()), &self.cookie_name)
-        {
-            let headers = request.headers_mut();
-            headers.remove(COOKIE);
-            for value in kept {
-                if let Ok(value) = HeaderValue::from_str(&value) {
-                    headers.append(COOKIE, value);
-                }
+        let values = values.filter_map(|v| v.to_str().ok());
+        if let Some(kept) = self.sessions.cookie().strip_ambiguous(values) {
+            request.headers_mut().remove(COOKIE);
+            if let Ok(value) = HeaderValue::from_str(&kept)
+                && !kept.is_empty()
+            {
+                request.headers_mut().insert(COOKIE, value);
             }
             request.extensions_mut().insert(DuplicateSessionCookies);
         }
+        request.extensions_mut().insert(self.sessions.clone());
         self.inner.call(request)
     }
 }

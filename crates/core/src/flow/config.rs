@@ -332,6 +332,11 @@ impl FlowConfig {
         &self.session_cookie_name
     }
 
+    /// The session cookie's attributes, the same for every adapter.
+    pub fn session_cookie(&self) -> super::SessionCookie {
+        super::SessionCookie::new(self)
+    }
+
     /// The bounds of sessions held in memory and their idle timeout and absolute lifetime.
     pub fn session_limits(&self) -> SessionLimits {
         self.session_limits

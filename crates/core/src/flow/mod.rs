@@ -16,8 +16,10 @@ mod rejection;
 mod return_path;
 mod routes;
 mod service;
+mod sessions;
 mod store;
 
+pub use ::cookie::SameSite;
 pub use config::{
     CookieKey, DEFAULT_COOKIE_NAME, DEFAULT_FAILURE_REDIRECT, DEFAULT_HTTP_TIMEOUT,
     DEFAULT_LOGIN_TIMEOUT, DEFAULT_ROUTE_PREFIX, DEFAULT_SESSION_COOKIE_NAME, DEFAULT_STATE_TTL,
@@ -39,4 +41,5 @@ pub use routes::{
 pub use service::{
     BeginOptions, BeginOutcome, Completion, LoginService, LoginServiceBuilder, LoginSuccess,
 };
+pub use sessions::{LOGIN_ID_KEY, SessionCookie, Sessions, WebSession};
 pub use store::{CookieStore, DEFAULT_MEMORY_CAP, DEFAULT_REPLAY_CAP, MemoryStore, StateStore};

@@ -14,6 +14,7 @@ use super::cookie::FlowCookie;
 use super::hook::{LoginHook, SessionUser, session_user_for};
 use super::rejection::Rejection;
 use super::service::{BeginOptions, LoginService};
+use super::sessions::{Sessions, WebSession};
 use crate::error::Error;
 
 /// The largest `Set-Cookie` name and value a cookie-backed session may need: browsers drop a
@@ -389,6 +390,7 @@ pub struct LoginRoutes {
     service: LoginService,
     hook: Option<Arc<dyn LoginHook>>,
     keep_raw_data: bool,
+    sessions: Sessions,
 }
 
 impl fmt::Debug for LoginRoutes {
@@ -397,18 +399,47 @@ impl fmt::Debug for LoginRoutes {
             .field("service", &self.service)
             .field("hook", &self.hook.as_ref().map(|_| "LoginHook"))
             .field("keep_raw_data", &self.keep_raw_data)
+            .field("sessions", &self.sessions)
             .finish()
     }
 }
 
 impl LoginRoutes {
-    /// The routes of a login service, without a hook, keeping no raw JSON.
+    /// The routes of a login service, without a hook, keeping no raw JSON, for sessions kept
+    /// by a server-side store.
     pub fn new(service: LoginService) -> Self {
         Self {
+            sessions: Sessions::new(service.config()),
             service,
             hook: None,
             keep_raw_data: false,
         }
+    }
+
+    /// Declares cookie-backed sessions (`false`: sessions kept by a server-side store, the
+    /// default), with a registry of live logins bounded by
+    /// [`FlowConfig::session_limits`](crate::FlowConfig::session_limits); see [`Sessions`].
+    pub fn cookie_backed(mut self, yes: bool) -> Self {
+        if yes != self.sessions.is_cookie_backed() {
+            let limits = yes.then(|| self.service.config().session_limits());
+            self.sessions = self.sessions.cookie_backed(limits);
+        }
+        self
+    }
+
+    /// Bounds the registry of live logins of cookie-backed sessions at `cap` logins (at least
+    /// 1); nothing for server-side sessions.
+    pub fn max_live_logins(mut self, cap: usize) -> Self {
+        if self.sessions.is_cookie_backed() {
+            let limits = self.service.config().session_limits().cap(cap);
+            self.sessions = self.sessions.cookie_backed(Some(limits));
+        }
+        self
+    }
+
+    /// The session work of these routes, for the extractors and guards.
+    pub fn sessions(&self) -> &Sessions {
+        &self.sessions
     }
 
     /// Calls `hook` after every successful login, before the session is written.
@@ -544,6 +575,17 @@ impl LoginRoutes {
         }
     }
 
+    /// The whole callback with the framework's `session`: a completed login is written into
+    /// it as [`Sessions::write`] says.
+    pub async fn callback_in(
+        &self,
+        request: CallbackRequest<'_>,
+        session: &impl WebSession,
+    ) -> FlowResponse {
+        let write = async |user: &SessionUser| self.sessions.write(session, user).await;
+        self.callback_with(request, write).await
+    }
+
     /// The callback's failure redirect.
     fn failure(&self, code: &str, clear_cookie: Option<FlowCookie>) -> FlowResponse {
         FlowResponse::redirect(self.service.config().failure_location(code))
@@ -585,6 +627,18 @@ impl LoginRoutes {
             Ok(()) => self.logged_out(end().await),
             Err(refused) => refused,
         }
+    }
+
+    /// The whole `POST {prefix}/logout` with the framework's `session`, ended as
+    /// [`Sessions::end`] says.
+    pub async fn logout_in(
+        &self,
+        origin: Option<&str>,
+        sec_fetch_site: Option<&str>,
+        session: &impl WebSession,
+    ) -> FlowResponse {
+        let end = async || self.sessions.end(session).await;
+        self.logout_with(origin, sec_fetch_site, end).await
     }
 
     /// The logout's answer once the session was ended (`Ok`: a 303 to the home path) or not
