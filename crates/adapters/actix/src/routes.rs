@@ -213,11 +213,7 @@ async fn callback(
 
 async fn logout(oauth: web::Data<OAuth>, session: Session, req: HttpRequest) -> HttpResponse {
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let (site, session) = (header("sec-fetch-site"), ActixSession(session));
-    to_actix(
-        &oauth
-            .routes
-            .logout_in(header("origin"), site, &session)
-            .await,
-    )
+    let (origin, site) = (header("origin"), header("sec-fetch-site"));
+    let session = ActixSession(session);
+    to_actix(&oauth.routes.logout_in(origin, site, &session).await)
 }

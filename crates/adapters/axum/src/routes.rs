@@ -139,11 +139,7 @@ async fn callback(
 
 async fn logout(State(oauth): State<OAuth>, session: Session, headers: HeaderMap) -> Response {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let (site, session) = (header("sec-fetch-site"), AxumSession(session));
-    to_axum(
-        &oauth
-            .routes
-            .logout_in(header("origin"), site, &session)
-            .await,
-    )
+    let (origin, site) = (header("origin"), header("sec-fetch-site"));
+    let session = AxumSession(session);
+    to_axum(&oauth.routes.logout_in(origin, site, &session).await)
 }
