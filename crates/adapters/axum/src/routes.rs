@@ -133,8 +133,8 @@ async fn callback(
         .cookie_headers(cookies.filter_map(|v| v.to_str().ok()))
         .client(peer.map(|info| info.0.ip().to_string()))
         .duplicate_session_cookies(duplicates);
-    let answer = oauth.routes.callback_in(request, &AxumSession(session));
-    to_axum(&answer.await)
+    let session = AxumSession(session);
+    to_axum(&oauth.routes.callback_in(request, &session).await)
 }
 
 async fn logout(State(oauth): State<OAuth>, session: Session, headers: HeaderMap) -> Response {
