@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use flow_support::{Idp, PROVIDER, begin, plain};
-use oauth_kit_core::flow::{CallbackOutcome, CallbackRequest, LoginRoutes, SessionFailure};
+use oauth_kit_core::flow::{
+    CallbackOutcome, CallbackRequest, LoginRoutes, SessionFailure, WebSession,
+};
 use oauth_kit_core::{
     Error, FlowConfig, LoginDecision, LoginHook, LoginService, LoginSuccess, ProviderRegistry,
 };
@@ -414,6 +416,76 @@ async fn login_routes_log_in_to_the_return_path_clearing_the_flow_cookie() {
     assert_eq!((done.status(), done.location()), (303, Some("/repos")));
     assert!(done.headers().contains(&("referrer-policy", "no-referrer")));
     assert!(done.cookies()[0].is_removal());
+}
+
+/// A framework's session for the routes: JSON values behind a shared cell, so a clone is a
+/// copy of the same cookie.
+#[derive(Clone, Default)]
+struct CookieJar(std::rc::Rc<std::cell::RefCell<HashMap<String, serde_json::Value>>>);
+
+impl CookieJar {
+    /// A copy of the session as it is now (a cookie kept by someone else).
+    fn copy(&self) -> Self {
+        CookieJar(std::rc::Rc::new(std::cell::RefCell::new(
+            self.0.borrow().clone(),
+        )))
+    }
+}
+
+impl WebSession for CookieJar {
+    async fn get(&self, key: &str) -> Result<Option<serde_json::Value>, SessionFailure> {
+        Ok(self.0.borrow().get(key).cloned())
+    }
+    async fn insert(&self, key: &str, value: serde_json::Value) -> Result<(), SessionFailure> {
+        self.0.borrow_mut().insert(key.to_owned(), value);
+        Ok(())
+    }
+    async fn renew(&self) -> Result<(), SessionFailure> {
+        Ok(())
+    }
+    async fn end(&self) -> Result<(), SessionFailure> {
+        self.0.borrow_mut().clear();
+        Ok(())
+    }
+    async fn discard(&self) {
+        self.0.borrow_mut().clear();
+    }
+    fn json_len(&self) -> usize {
+        serde_json::to_string(&*self.0.borrow()).map_or(usize::MAX, |json| json.len())
+    }
+}
+
+#[tokio::test]
+async fn a_cookie_backed_login_written_by_the_routes_is_live_until_logout() {
+    let idp = Idp::start().await;
+    let (routes, cookie, callback) = routes_with_started_login(&idp, None).await;
+    let routes = routes.cookie_backed(true);
+    let session = CookieJar::default();
+    let request =
+        CallbackRequest::new("GET", PROVIDER, &callback).cookie_headers([cookie.as_str()]);
+    let done = routes.callback_in(request, &session).await;
+    assert_eq!((done.status(), done.location()), (303, Some("/repos")));
+    let user = routes.sessions().user(&session).await.unwrap();
+    assert_eq!(
+        user.map(|u| u.provider().to_owned()).as_deref(),
+        Some(PROVIDER)
+    );
+
+    let copy = session.copy();
+    let origin = routes
+        .service()
+        .config()
+        .redirect_base_url()
+        .origin()
+        .ascii_serialization();
+    let out = routes.logout_in(Some(&origin), None, &session).await;
+    assert_eq!((out.status(), out.location()), (303, Some("/")));
+    assert_eq!(routes.sessions().user(&session).await, Ok(None));
+    assert_eq!(
+        routes.sessions().user(&copy).await,
+        Ok(None),
+        "a copy outlived the logout"
+    );
 }
 
 #[tokio::test]
