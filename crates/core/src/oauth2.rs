@@ -243,6 +243,11 @@ impl OAuth2Client {
         &self.client_id
     }
 
+    /// The client secret (the key of HS256 ID tokens where a spec declares them).
+    pub(crate) fn client_secret(&self) -> &ClientSecret {
+        &self.client_secret
+    }
+
     /// The authorization endpoint.
     pub fn authorization_endpoint(&self) -> &Url {
         &self.authorize_url

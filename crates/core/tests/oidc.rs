@@ -7,8 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use oauth_kit_core::oidc::IdTokenError;
-use oauth_kit_core::spec::{OpenIdSpec, Pkce, ProviderSpec};
+use oauth_kit_core::oidc::{IdTokenError, SigningAlgorithm};
+use oauth_kit_core::spec::{IdTokenKey, OpenIdSpec, Pkce, ProviderSpec};
 use oauth_kit_core::{
     BeginOptions, ClientSecret, Completion, CookieKey, Error, FlowConfig, HttpClient, LoginService,
     MemoryStore, OAuthProvider, ProviderRegistry, SpecProvider,
@@ -25,9 +25,45 @@ static OIDC: ProviderSpec = ProviderSpec {
     ..ProviderSpec::DEFAULT
 };
 
+/// A provider whose ID tokens are HS256 keyed with the client secret (LINE's web login).
+static HS256_OIDC: ProviderSpec = ProviderSpec {
+    openid: Some(OpenIdSpec {
+        id_token_key: IdTokenKey::ClientSecretHs256,
+        ..OpenIdSpec::DEFAULT
+    }),
+    ..oidc_spec()
+};
+
+/// A provider that lists HS256 among its algorithms without declaring the client secret as
+/// the key: HS256 must still be refused.
+static HS256_LISTED: ProviderSpec = ProviderSpec {
+    openid: Some(OpenIdSpec {
+        algorithms: &[SigningAlgorithm::HS256, SigningAlgorithm::RS256],
+        ..OpenIdSpec::DEFAULT
+    }),
+    ..oidc_spec()
+};
+
+/// The generic OpenID Connect spec of these tests.
+const fn oidc_spec() -> ProviderSpec {
+    ProviderSpec {
+        id: "oidc",
+        title: "OpenID Connect",
+        env_prefix: "OIDC",
+        scopes: &["openid", "email", "profile"],
+        pkce: Pkce::Required,
+        openid: Some(OpenIdSpec::DEFAULT),
+        ..ProviderSpec::DEFAULT
+    }
+}
+
 fn provider(mock: &MockOidc) -> SpecProvider {
+    provider_of(&OIDC, mock)
+}
+
+fn provider_of(spec: &'static ProviderSpec, mock: &MockOidc) -> SpecProvider {
     SpecProvider::builder(
-        &OIDC,
+        spec,
         mock.client_id(),
         ClientSecret::new(mock.client_secret()),
     )
@@ -131,6 +167,90 @@ async fn every_allowed_algorithm_verifies() {
         let result = login(&service).await.result;
         assert!(result.is_ok(), "{alg:?}: {result:?}");
     }
+}
+
+#[tokio::test]
+async fn hs256_id_tokens_keyed_with_the_client_secret_pass_where_the_spec_declares_them() {
+    let mock = MockOidc::start().await.unwrap();
+    mock.set_signing_alg(MockAlg::HS256);
+    let service = service(provider_of(&HS256_OIDC, &mock), false);
+    let login = login(&service).await.result.unwrap();
+    assert_eq!(login.user.oauth_id, "248289761001");
+    // The key is the client secret: the JWKS is never fetched.
+    assert_eq!(mock.counters().jwks, 0);
+}
+
+#[tokio::test]
+async fn hs256_id_tokens_are_refused_for_specs_that_do_not_declare_the_client_secret_key() {
+    let mock = MockOidc::start().await.unwrap();
+    mock.set_signing_alg(MockAlg::HS256);
+    for spec in [&OIDC, &HS256_LISTED] {
+        let service = service(provider_of(spec, &mock), false);
+        assert!(matches!(
+            id_token_error(login(&service).await),
+            IdTokenError::AlgorithmNotAllowed { .. }
+        ));
+    }
+}
+
+#[tokio::test]
+async fn hs256_id_tokens_keyed_with_another_secret_are_refused() {
+    let mock = MockOidc::start().await.unwrap();
+    mock.set_signing_alg(MockAlg::HS256);
+    let service = service(provider_of(&HS256_OIDC, &mock), false);
+    for fault in [
+        OidcFault::Hs256WithSecret("another-channel-secret".into()),
+        OidcFault::Hs256WithPublicKey,
+    ] {
+        mock.clear_faults();
+        mock.set_fault(fault.clone());
+        assert_eq!(
+            id_token_error(login(&service).await),
+            IdTokenError::InvalidSignature,
+            "{fault:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_spec_with_hs256_id_tokens_refuses_every_other_algorithm() {
+    let mock = MockOidc::start().await.unwrap();
+    let service = service(provider_of(&HS256_OIDC, &mock), false);
+    for alg in [MockAlg::RS256, MockAlg::ES256, MockAlg::EdDSA] {
+        mock.set_signing_alg(alg);
+        assert!(
+            matches!(
+                id_token_error(login(&service).await),
+                IdTokenError::AlgorithmNotAllowed { .. }
+            ),
+            "{alg:?}"
+        );
+    }
+    mock.clear_faults();
+    mock.set_signing_alg(MockAlg::RS256);
+    mock.set_fault(OidcFault::AlgNone);
+    assert!(matches!(
+        id_token_error(login(&service).await),
+        IdTokenError::AlgorithmNotAllowed { .. }
+    ));
+}
+
+#[test]
+fn a_spec_with_hs256_id_tokens_requires_the_client_secret_even_for_a_public_client() {
+    static PUBLIC_HS256: ProviderSpec = ProviderSpec {
+        client_auth: oauth_kit_core::ClientAuth::None,
+        openid: Some(OpenIdSpec {
+            id_token_key: IdTokenKey::ClientSecretHs256,
+            ..OpenIdSpec::DEFAULT
+        }),
+        ..oidc_spec()
+    };
+    let err = SpecProvider::builder(&PUBLIC_HS256, "client", ClientSecret::new(""))
+        .issuer("https://id.example")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(err.to_string().contains("client_secret"), "{err}");
 }
 
 #[tokio::test]

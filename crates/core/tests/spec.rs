@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use flow_support::{Begun, CODE, config, cookie_key, query, success};
-use oauth_kit_core::spec::{HeaderSource, Pkce, Profile, ProviderSpec, SpecParam, UserSource};
+use oauth_kit_core::spec::{
+    HeaderSource, Pkce, Profile, ProviderSpec, RevokedToken, SpecParam, UserSource,
+};
 use oauth_kit_core::{
     AccessToken, AuthorizationCode, AuthorizationRequest, AuthorizeOptions, BeginOptions,
     ClientAssertion, ClientAuth, ClientSecret, CsrfState, Error, HttpClient, LoginService,
@@ -911,6 +913,61 @@ async fn delete_revocation_sends_basic_auth_and_the_token_in_json() {
         .await;
     let err = provider.revoke(&http, &token).await.unwrap_err();
     assert_eq!(err.status(), Some(404), "{err:?}");
+}
+
+/// A provider whose revocation endpoint takes the refresh token (Roblox).
+static REFRESH_REVOCATION: ProviderSpec = ProviderSpec {
+    id: "rtrevoke",
+    title: "Refresh-token revocation",
+    env_prefix: "RTREVOKE",
+    authorization_url: "https://id.example/authorize",
+    token_url: "https://id.example/token",
+    api_url: "https://api.id.example",
+    user_info_url: "{api}/user",
+    revocation_url: Some("{api}/token/revoke"),
+    revoked_token: RevokedToken::RefreshToken,
+    client_auth: ClientAuth::FormBody,
+    ..ProviderSpec::DEFAULT
+};
+
+#[tokio::test]
+async fn refresh_token_revocation_sends_the_refresh_token_never_the_access_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token/revoke"))
+        .and(body_string_contains("token=rt-1"))
+        .and(body_string_contains("token_type_hint=refresh_token"))
+        .and(body_string_contains("client_secret=secret"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let provider = SpecProvider::builder(&REFRESH_REVOCATION, "app", ClientSecret::new("secret"))
+        .api_url(server.uri())
+        .build()
+        .unwrap();
+    let http = HttpClient::new().unwrap();
+    let mut token = OAuthToken::bearer(AccessToken::new("at-1"));
+    token.refresh_token = Some(RefreshToken::new("rt-1"));
+    assert_eq!(
+        provider.revoke(&http, &token).await.unwrap(),
+        Revocation::Revoked
+    );
+    server.verify().await;
+    let requests = server.received_requests().await.unwrap();
+    assert!(
+        requests
+            .iter()
+            .all(|r| !String::from_utf8_lossy(&r.body).contains("at-1"))
+    );
+
+    // Without a refresh token there is nothing to revoke: a typed answer, no request.
+    let err = provider
+        .revoke(&http, &OAuthToken::bearer(AccessToken::new("at-1")))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
 fn header_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {

@@ -296,7 +296,8 @@ impl MockProvider {
         let mut extensions = config.extensions;
         if spec.openid_spec().is_some() {
             // Key generation is CPU work; keep it off the runtime's threads.
-            let openid = tokio::task::spawn_blocking(move || SpecOpenId::new(spec))
+            let secret = config.client_secret.clone();
+            let openid = tokio::task::spawn_blocking(move || SpecOpenId::new(spec, &secret))
                 .await
                 .map_err(io::Error::other)?
                 .map_err(io::Error::other)?;

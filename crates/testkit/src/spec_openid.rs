@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::routing::{MethodRouter, get};
 use oauth_kit_core::ClientAuth;
 use oauth_kit_core::oidc::SigningAlgorithm;
-use oauth_kit_core::spec::{Pkce, ProviderSpec};
+use oauth_kit_core::spec::{IdTokenKey, Pkce, ProviderSpec};
 use serde_json::{Map, Value, json};
 
 use crate::extension::{IssuedGrant, MockContext, MockExtension};
@@ -22,6 +22,8 @@ pub(crate) struct SpecOpenId {
     spec: &'static ProviderSpec,
     key: SigningKey,
     alg: MockAlg,
+    /// The client secret, for a spec whose ID tokens are HS256 keyed with it.
+    hmac_secret: Option<String>,
 }
 
 impl fmt::Debug for SpecOpenId {
@@ -29,25 +31,35 @@ impl fmt::Debug for SpecOpenId {
         f.debug_struct("SpecOpenId")
             .field("spec", &self.spec.id)
             .field("alg", &self.alg)
+            .field("hmac", &self.hmac_secret.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl SpecOpenId {
-    /// The issuer side of `spec`, signing with RS256 unless the spec accepts only ES256.
-    /// Generating the key is CPU work: call it off the runtime's threads.
-    pub(crate) fn new(spec: &'static ProviderSpec) -> Result<Self, String> {
-        let algorithms = spec
-            .openid_spec()
-            .map_or(SigningAlgorithm::DEFAULT_ALLOWED, |o| o.algorithms);
-        let (alg, key) = if !algorithms.contains(&SigningAlgorithm::RS256)
-            && algorithms.contains(&SigningAlgorithm::ES256)
+    /// The issuer side of `spec`, signing with RS256 unless the spec accepts only ES256, and
+    /// with HS256 keyed with `client_secret` when the spec says its ID tokens are so signed
+    /// (the JWKS and the discovery document then name ES256, as LINE's do). Generating the
+    /// key is CPU work: call it off the runtime's threads.
+    pub(crate) fn new(spec: &'static ProviderSpec, client_secret: &str) -> Result<Self, String> {
+        let openid = spec.openid_spec();
+        let algorithms = openid.map_or(SigningAlgorithm::DEFAULT_ALLOWED, |o| o.algorithms);
+        let hmac = openid.is_some_and(|o| o.id_token_key == IdTokenKey::ClientSecretHs256);
+        let (alg, key) = if hmac
+            || (!algorithms.contains(&SigningAlgorithm::RS256)
+                && algorithms.contains(&SigningAlgorithm::ES256))
         {
             (MockAlg::ES256, keys::ec_key("mock-ec-0")?)
         } else {
             (MockAlg::RS256, keys::rsa_key(0, "mock-rsa-0")?)
         };
-        Ok(Self { spec, key, alg })
+        let hmac_secret = hmac.then(|| client_secret.to_owned());
+        Ok(Self {
+            spec,
+            key,
+            alg,
+            hmac_secret,
+        })
     }
 
     /// The issuer the discovery document names: the spec's tenant template on the mock, else
@@ -179,10 +191,20 @@ impl MockExtension for SpecOpenId {
         if let Some(nonce) = grant.authorization_param("nonce") {
             claims.insert("nonce".to_owned(), json!(nonce));
         }
+        let alg = if self.hmac_secret.is_some() {
+            MockAlg::HS256
+        } else {
+            self.alg
+        };
         if let Some(Value::String(access_token)) = response.get("access_token") {
-            claims.insert("at_hash".to_owned(), json!(self.alg.at_hash(access_token)));
+            claims.insert("at_hash".to_owned(), json!(alg.at_hash(access_token)));
         }
-        match keys::sign(&self.key, self.alg, &self.key.kid, &Value::Object(claims)) {
+        let claims = Value::Object(claims);
+        let signed = match &self.hmac_secret {
+            Some(secret) => keys::hmac(secret, &claims),
+            None => keys::sign(&self.key, alg, &self.key.kid, &claims),
+        };
+        match signed {
             Ok(id_token) => {
                 response.insert("id_token".to_owned(), Value::String(id_token));
             }

@@ -21,9 +21,12 @@ pub const DEFAULT_CLOCK_LEEWAY: Duration = Duration::from_secs(60);
 /// [`IdTokenError::Malformed`] before any parsing.
 const MAX_TOKEN_BYTES: usize = 64 * 1024;
 
-/// A signature algorithm that oauth-kit accepts for ID tokens. `none` and the HMAC algorithms
-/// are deliberately absent: an ID token is verified with the issuer's public keys only, so a
-/// token "signed" with a public key used as an HMAC secret can never pass.
+/// A signature algorithm that oauth-kit accepts for ID tokens. `none` is deliberately absent.
+/// An ID token is verified with the issuer's published public keys, with one explicit
+/// exception: [`HS256`](Self::HS256), which only a spec that declares
+/// [`IdTokenKey::ClientSecretHs256`](crate::spec::IdTokenKey::ClientSecretHs256) accepts, keyed
+/// with the instance's client secret and never with a key of the JWKS, so a token "signed"
+/// with a public key used as an HMAC secret can never pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SigningAlgorithm {
@@ -35,6 +38,9 @@ pub enum SigningAlgorithm {
     ES256,
     /// EdDSA on Ed25519.
     EdDSA,
+    /// HMAC with SHA-256 keyed with the client secret (LINE's web login). Never in
+    /// [`DEFAULT_ALLOWED`](Self::DEFAULT_ALLOWED) and never looked up in a JWKS.
+    HS256,
 }
 
 impl SigningAlgorithm {
@@ -53,14 +59,16 @@ impl SigningAlgorithm {
             SigningAlgorithm::PS256 => "PS256",
             SigningAlgorithm::ES256 => "ES256",
             SigningAlgorithm::EdDSA => "EdDSA",
+            SigningAlgorithm::HS256 => "HS256",
         }
     }
 
-    /// Parses a JOSE name; anything that is not one of the four algorithms is `None`.
+    /// Parses a JOSE name; anything that is not one of the five algorithms is `None`.
     pub fn parse(name: &str) -> Option<Self> {
         Self::DEFAULT_ALLOWED
             .iter()
             .copied()
+            .chain([SigningAlgorithm::HS256])
             .find(|a| a.as_str() == name)
     }
 
@@ -70,6 +78,7 @@ impl SigningAlgorithm {
             SigningAlgorithm::PS256 => Algorithm::PS256,
             SigningAlgorithm::ES256 => Algorithm::ES256,
             SigningAlgorithm::EdDSA => Algorithm::EdDSA,
+            SigningAlgorithm::HS256 => Algorithm::HS256,
         }
     }
 
@@ -79,6 +88,8 @@ impl SigningAlgorithm {
             SigningAlgorithm::RS256 | SigningAlgorithm::PS256 => ("RSA", None),
             SigningAlgorithm::ES256 => ("EC", Some("P-256")),
             SigningAlgorithm::EdDSA => ("OKP", Some("Ed25519")),
+            // The JWKS cache keeps no symmetric keys, so this never matches a published key.
+            SigningAlgorithm::HS256 => ("oct", None),
         }
     }
 
@@ -104,7 +115,8 @@ pub enum IdTokenError {
     /// The token is not a compact JWS with a JSON header and JSON claims.
     #[error("is not a well-formed signed JWT")]
     Malformed,
-    /// The header names an algorithm outside the allow-list (`none`, HMAC, ...).
+    /// The header names an algorithm outside the allow-list (`none`, HMAC where the spec does
+    /// not declare it, ...).
     #[error("uses the signature algorithm `{alg}`, which is not allowed")]
     AlgorithmNotAllowed {
         /// The header's `alg`, reduced to at most 16 plain characters.
@@ -617,6 +629,33 @@ mod tests {
         .expect("allowed");
         assert_eq!(header.alg, SigningAlgorithm::PS256);
         assert_eq!(header.kid.as_deref(), Some("k"));
+    }
+
+    #[test]
+    fn hs256_is_known_but_only_allowed_where_a_spec_asks_for_it() {
+        assert_eq!(
+            SigningAlgorithm::parse("HS256"),
+            Some(SigningAlgorithm::HS256)
+        );
+        assert!(!SigningAlgorithm::DEFAULT_ALLOWED.contains(&SigningAlgorithm::HS256));
+        let token = token_with_header(json!({"alg": "HS256", "typ": "JWT"}));
+        assert!(matches!(
+            IdTokenHeader::parse(&token, SigningAlgorithm::DEFAULT_ALLOWED),
+            Err(IdTokenError::AlgorithmNotAllowed { .. })
+        ));
+        let header = IdTokenHeader::parse(&token, &[SigningAlgorithm::HS256]).expect("allowed");
+        assert_eq!((header.alg, header.kid), (SigningAlgorithm::HS256, None));
+        // The other HMAC algorithms stay unknown, even where HS256 is allowed.
+        for alg in ["HS384", "HS512"] {
+            let token = token_with_header(json!({"alg": alg}));
+            assert!(
+                matches!(
+                    IdTokenHeader::parse(&token, &[SigningAlgorithm::HS256]),
+                    Err(IdTokenError::AlgorithmNotAllowed { .. })
+                ),
+                "{alg}"
+            );
+        }
     }
 
     #[test]

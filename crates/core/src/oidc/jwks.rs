@@ -206,10 +206,10 @@ impl CachedKey {
             return None;
         }
         let alg = member("alg");
-        if alg
-            .as_deref()
-            .is_some_and(|a| SigningAlgorithm::parse(a).is_none())
-        {
+        // A published key never verifies HS256: that key is the client secret, if anything.
+        if alg.as_deref().is_some_and(|a| {
+            SigningAlgorithm::parse(a).is_none_or(|a| a == SigningAlgorithm::HS256)
+        }) {
             return None;
         }
         let jwk: Jwk = serde_json::from_value(value.clone()).ok()?;

@@ -60,7 +60,7 @@ use crate::token::TokenQuirks;
 use crate::user::OAuthUserInfo;
 
 pub use context::UserContext;
-pub use openid::{OpenIdSpec, OpenIdUserInfo};
+pub use openid::{IdTokenKey, OpenIdSpec, OpenIdUserInfo};
 pub use profile::{Profile, map_standard_claims};
 pub use provider::{ProviderBuilder, SpecProvider};
 
@@ -121,6 +121,19 @@ pub enum HeaderSource {
     Static(&'static str),
     /// The instance's client id (Twitch's `Client-Id`).
     ClientId,
+}
+
+/// Which token [`OAuthProvider::revoke`](crate::OAuthProvider::revoke) sends to the revocation
+/// endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RevokedToken {
+    /// The access token (`token_type_hint=access_token`).
+    AccessToken,
+    /// The refresh token (`token_type_hint=refresh_token`), which ends the whole grant: Roblox
+    /// revokes only refresh tokens. A token without a refresh token is then
+    /// [`Error::Unsupported`], without a request.
+    RefreshToken,
 }
 
 /// A named parameter of a provider's URL templates, such as Microsoft's `{tenant}` or a
@@ -203,6 +216,8 @@ pub struct ProviderSpec {
     pub revocation_url: Option<&'static str>,
     /// How a token is revoked at [`revocation_url`](Self::revocation_url).
     pub revocation_method: RevocationMethod,
+    /// Which token is revoked: the access token, or (Roblox) the refresh token.
+    pub revoked_token: RevokedToken,
     /// The RFC 8628 device authorization endpoint, if the provider has the device flow
     /// (template). Setting it declares [`Capabilities::device_flow`].
     pub device_authorization_url: Option<&'static str>,
@@ -398,6 +413,7 @@ impl ProviderSpec {
         user_info_url: "",
         revocation_url: None,
         revocation_method: RevocationMethod::Rfc7009,
+        revoked_token: RevokedToken::AccessToken,
         device_authorization_url: None,
         refused_refresh: &[],
         extra_endpoints: &[],

@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use jsonwebtoken::DecodingKey;
 use serde_json::{Map, Value};
 use url::Url;
 
@@ -29,6 +30,20 @@ pub enum OpenIdUserInfo {
     /// From the ID token's claims merged with the user-info endpoint's answer (whose `sub` must
     /// be the same), whenever the spec pins a user-info endpoint or discovery lists one.
     Merge,
+}
+
+/// Which key verifies a provider's ID tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdTokenKey {
+    /// A key of the issuer's JWKS, for one of the spec's
+    /// [`algorithms`](OpenIdSpec::algorithms) (HS256 is never among them).
+    Jwks,
+    /// HS256 keyed with the instance's client secret, and no other algorithm: LINE's web login
+    /// signs its ID tokens so, although its discovery document names ES256 (the algorithm of
+    /// its SDK's tokens). The spec's `algorithms` are then ignored and the JWKS is not used.
+    /// Only a spec that declares it accepts an HMAC-signed ID token.
+    ClientSecretHs256,
 }
 
 /// The OpenID Connect description of a provider: where its issuer is and how its ID tokens are
@@ -57,11 +72,13 @@ pub struct OpenIdSpec {
     pub client_auth_from_discovery: bool,
     /// The JWKS URL (template) when the provider publishes no discovery `jwks_uri`.
     pub jwks_url: Option<&'static str>,
+    /// Which key verifies ID tokens: the issuer's JWKS, or (LINE) the client secret with HS256.
+    pub id_token_key: IdTokenKey,
 }
 
 impl OpenIdSpec {
-    /// The defaults: issuer configured per instance, every allowed algorithm, claims merged
-    /// with the user-info endpoint, client authentication from discovery.
+    /// The defaults: issuer configured per instance, every allowed algorithm with the issuer's
+    /// JWKS, claims merged with the user-info endpoint, client authentication from discovery.
     pub const DEFAULT: OpenIdSpec = OpenIdSpec {
         issuer: None,
         tenant_issuer: None,
@@ -69,6 +86,7 @@ impl OpenIdSpec {
         user_info: OpenIdUserInfo::Merge,
         client_auth_from_discovery: true,
         jwks_url: None,
+        id_token_key: IdTokenKey::Jwks,
     };
 }
 
@@ -271,17 +289,18 @@ impl OpenIdState {
         })
     }
 
-    /// Validates the ID token of `token` and returns its claims (without `nonce` and the
+    /// Validates the ID token of `token` (with the issuer's JWKS, or with the client secret
+    /// for [`IdTokenKey::ClientSecretHs256`]) and returns its claims (without `nonce` and the
     /// hashes, which mean nothing to the application).
     pub(super) async fn claims(
         &self,
         discovered: &Discovered,
         http: &HttpClient,
-        provider: &str,
-        client_id: &str,
         token: &OAuthToken,
         login: &LoginContext<'_>,
     ) -> Result<Map<String, Value>, Error> {
+        let oauth = &discovered.oauth;
+        let (provider, client_id) = (oauth.provider(), oauth.client_id());
         let context = ProviderContext::new(provider, Stage::IdToken);
         let fail = |kind: IdTokenError| Error::IdToken {
             context: context.clone(),
@@ -292,12 +311,35 @@ impl OpenIdState {
             .as_ref()
             .ok_or_else(|| fail(IdTokenError::Missing))?
             .secret();
-        let header = IdTokenHeader::parse(id_token, self.spec.algorithms).map_err(fail)?;
-        let key = discovered
-            .jwks
-            .key_for(http, provider, &header)
-            .await?
-            .ok_or_else(|| fail(IdTokenError::UnknownKey))?;
+        let (header, key) = match self.spec.id_token_key {
+            IdTokenKey::ClientSecretHs256 => {
+                let header =
+                    IdTokenHeader::parse(id_token, &[SigningAlgorithm::HS256]).map_err(fail)?;
+                let secret = oauth.client_secret().secret().trim();
+                if secret.is_empty() {
+                    return Err(fail(IdTokenError::InvalidSignature));
+                }
+                let key = DecodingKey::from_secret(secret.as_bytes())
+                    .map_err(|_| fail(IdTokenError::InvalidSignature))?;
+                (header, key)
+            }
+            IdTokenKey::Jwks => {
+                let header = IdTokenHeader::parse(id_token, self.spec.algorithms)
+                    .and_then(|h| match h.alg {
+                        SigningAlgorithm::HS256 => Err(IdTokenError::AlgorithmNotAllowed {
+                            alg: h.alg.as_str().to_owned(),
+                        }),
+                        _ => Ok(h),
+                    })
+                    .map_err(fail)?;
+                let key = discovered
+                    .jwks
+                    .key_for(http, provider, &header)
+                    .await?
+                    .ok_or_else(|| fail(IdTokenError::UnknownKey))?;
+                (header, key)
+            }
+        };
         let checks = IdTokenChecks::new(&discovered.metadata.issuer, client_id)
             .nonce(login.nonce.map(|n| n.secret()))
             .access_token(Some(token.access_token.secret()))

@@ -10,8 +10,8 @@ use serde_json::Value;
 use url::Url;
 
 use super::context::UserContext;
-use super::openid::{Discovered, OpenIdState, OpenIdUserInfo, Pinned};
-use super::{Pkce, ProviderSpec, ResponseMode, UserSource};
+use super::openid::{Discovered, IdTokenKey, OpenIdState, OpenIdUserInfo, Pinned};
+use super::{Pkce, ProviderSpec, ResponseMode, RevokedToken, UserSource};
 use crate::device::DeviceAuthorization;
 use crate::endpoint::parse_endpoint;
 use crate::error::{Error, ProviderContext, Stage, redacted_excerpt};
@@ -334,9 +334,7 @@ impl SpecProvider {
         login: &LoginContext<'_>,
     ) -> Result<OAuthUserInfo, Error> {
         let discovered = openid.discover(http, &self.name, &self.oauth).await?;
-        let mut claims = openid
-            .claims(discovered, http, &self.name, self.client_id(), token, login)
-            .await?;
+        let mut claims = openid.claims(discovered, http, token, login).await?;
         let ctx = UserContext::new(self, http, token);
         if let (OpenIdUserInfo::Merge, Some(url)) = (openid.spec.user_info, &discovered.user_info) {
             let response = ctx.send(url, self.spec.user_source).await?;
@@ -470,8 +468,9 @@ impl OAuthProvider for SpecProvider {
         self.client(http).await?.refresh(http, refresh_token).await
     }
 
-    /// Revokes the access token at the RFC 7009 endpoint (the spec's, or the discovered one),
-    /// or answers [`Revocation::Unsupported`] with the spec's management page without a
+    /// Revokes the access token (or the refresh token, as the spec's
+    /// [`revoked_token`](super::ProviderSpec::revoked_token) says) at the revocation endpoint
+    /// (the spec's, or the discovered one), or answers [`Revocation::Unsupported`] with the spec's management page without a
     /// request.
     async fn revoke(&self, http: &HttpClient, token: &OAuthToken) -> Result<Revocation, Error> {
         let oauth = self.client(http).await?;
@@ -480,9 +479,17 @@ impl OAuthProvider for SpecProvider {
                 manage_url: self.spec.manage_url.map(str::to_owned),
             });
         }
-        oauth
-            .revoke(http, token.access_token.secret(), Some("access_token"))
-            .await?;
+        let (value, hint) = match (self.spec.revoked_token, &token.refresh_token) {
+            (RevokedToken::RefreshToken, Some(refresh)) => (refresh.secret(), "refresh_token"),
+            (RevokedToken::RefreshToken, None) => {
+                return Err(Error::Unsupported {
+                    provider: self.name.clone(),
+                    operation: "revocation of a token without a refresh token",
+                });
+            }
+            (RevokedToken::AccessToken, _) => (token.access_token.secret(), "access_token"),
+        };
+        oauth.revoke(http, value, Some(hint)).await?;
         Ok(Revocation::Revoked)
     }
 
@@ -838,10 +845,15 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
             ));
         }
         let secret = self.client_secret.secret().trim();
-        let secret_optional = matches!(
+        // A client secret that keys the ID tokens is required whatever the client authentication.
+        let keys_id_tokens = spec
+            .openid_spec()
+            .is_some_and(|o| o.id_token_key == IdTokenKey::ClientSecretHs256);
+        let secret_optional = (matches!(
             spec.client_auth,
             ClientAuth::None | ClientAuth::PrivateKeyJwt
-        ) || self.assertion.is_some();
+        ) || self.assertion.is_some())
+            && !keys_id_tokens;
         if secret.is_empty() && !secret_optional {
             return Err(Error::config(
                 self.setting("client_secret", "CLIENT_SECRET"),

@@ -21,6 +21,8 @@ pub enum MockAlg {
     ES256,
     /// EdDSA on Ed25519, with the issuer's Ed25519 key.
     EdDSA,
+    /// HMAC with SHA-256 keyed with the client secret, without a key id (LINE's web login).
+    HS256,
 }
 
 impl MockAlg {
@@ -30,6 +32,7 @@ impl MockAlg {
             MockAlg::PS256 => Algorithm::PS256,
             MockAlg::ES256 => Algorithm::ES256,
             MockAlg::EdDSA => Algorithm::EdDSA,
+            MockAlg::HS256 => Algorithm::HS256,
         }
     }
 
@@ -182,6 +185,12 @@ pub(crate) fn unsigned(kid: &str, claims: &Value) -> String {
         URL_SAFE_NO_PAD.encode(header.to_string()),
         URL_SAFE_NO_PAD.encode(claims.to_string())
     )
+}
+
+/// An HS256 JWT keyed with `secret` (a client secret), without a key id.
+pub(crate) fn hmac(secret: &str, claims: &Value) -> Result<String, String> {
+    let key = EncodingKey::from_secret(secret.as_bytes()).map_err(|e| e.to_string())?;
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &key).map_err(|e| e.to_string())
 }
 
 /// An HS256 JWT whose HMAC secret is the published key's public bytes: the classic

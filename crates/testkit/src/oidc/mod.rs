@@ -103,6 +103,8 @@ pub enum OidcFault {
     AlgNone,
     /// The ID token is an HS256 MAC keyed with the published RSA key's public bytes.
     Hs256WithPublicKey,
+    /// The ID token is an HS256 MAC keyed with this secret instead of the client secret.
+    Hs256WithSecret(String),
     /// `iss` is this value.
     Issuer(String),
     /// `aud` is this value (a string or an array).
@@ -396,7 +398,8 @@ impl MockOidc {
         Ok(kid)
     }
 
-    /// Signs ID tokens with `alg` from now on (RS256 by default).
+    /// Signs ID tokens with `alg` from now on (RS256 by default; [`MockAlg::HS256`] keys them
+    /// with the client secret).
     pub fn set_signing_alg(&self, alg: MockAlg) {
         self.inner.shared.lock().alg = alg;
     }

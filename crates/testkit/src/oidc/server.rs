@@ -339,6 +339,7 @@ fn id_token(
         MockAlg::RS256 | MockAlg::PS256 => active_rsa.clone(),
         MockAlg::ES256 => kid_of("ec-"),
         MockAlg::EdDSA => kid_of("ed-"),
+        MockAlg::HS256 => String::new(),
     };
     let rsa = keys
         .iter()
@@ -349,6 +350,15 @@ fn id_token(
     }
     if faults.contains(&OidcFault::Hs256WithPublicKey) {
         return keys::hmac_with_public_key(rsa, &claims);
+    }
+    if let Some(OidcFault::Hs256WithSecret(secret)) = faults
+        .iter()
+        .find(|f| matches!(f, OidcFault::Hs256WithSecret(_)))
+    {
+        return keys::hmac(secret, &claims);
+    }
+    if alg == MockAlg::HS256 {
+        return keys::hmac(&shared.config.client_secret, &claims);
     }
     if faults.contains(&OidcFault::SignWithUnpublishedKey) {
         let foreign = keys::foreign_rsa()?;
