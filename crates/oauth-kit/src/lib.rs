@@ -52,6 +52,9 @@
 //! | `yahoo` | `yahoo` | `oauth-kit-yahoo` |
 //! | `kick` | `kick` | `oauth-kit-kick` |
 //! | `epicgames` | `epicgames` | `oauth-kit-epicgames` |
+//! | `huggingface` | `huggingface` | `oauth-kit-huggingface` |
+//! | `battlenet` | `battlenet` | `oauth-kit-battlenet` (China: `BATTLENET_ISSUER`) |
+//! | `paypal` | `paypal` | `oauth-kit-paypal` (sandbox: `PAYPAL_ISSUER`, `PAYPAL_API_URL`) |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -275,6 +278,12 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_kick::SPEC);
     #[cfg(feature = "epicgames")]
     specs.push(&oauth_kit_epicgames::SPEC);
+    #[cfg(feature = "huggingface")]
+    specs.push(&oauth_kit_huggingface::SPEC);
+    #[cfg(feature = "battlenet")]
+    specs.push(&oauth_kit_battlenet::SPEC);
+    #[cfg(feature = "paypal")]
+    specs.push(&oauth_kit_paypal::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -549,6 +558,24 @@ pub mod kick {
 #[cfg(feature = "epicgames")]
 pub mod epicgames {
     pub use oauth_kit_epicgames::*;
+}
+
+/// Hugging Face (feature `huggingface`): re-export of `oauth-kit-huggingface`.
+#[cfg(feature = "huggingface")]
+pub mod huggingface {
+    pub use oauth_kit_huggingface::*;
+}
+
+/// Battle.net (feature `battlenet`): re-export of `oauth-kit-battlenet`.
+#[cfg(feature = "battlenet")]
+pub mod battlenet {
+    pub use oauth_kit_battlenet::*;
+}
+
+/// PayPal (feature `paypal`): re-export of `oauth-kit-paypal`.
+#[cfg(feature = "paypal")]
+pub mod paypal {
+    pub use oauth_kit_paypal::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)

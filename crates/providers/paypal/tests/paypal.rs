@@ -1,0 +1,104 @@
+//! PayPal's own cases: the `schema=openid` claims mapping (pairwise `sub`, the verified flag,
+//! names), `verified_account` kept apart from the address, the sandbox hosts from the
+//! environment, and the conformance suite against the testkit's mock issuer (HTTP Basic only,
+//! PayPal's error envelope).
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+
+use oauth_kit_core::spec::Profile;
+use oauth_kit_core::{ClientAuth, OAuthProvider, OAuthUserInfo};
+use oauth_kit_paypal::{PayPalProvider, SPEC};
+use serde_json::{Value, json};
+
+fn userinfo() -> Value {
+    serde_json::from_str(include_str!("fixtures/userinfo.json")).unwrap()
+}
+
+fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
+    (SPEC.map_user)(&Profile::new("paypal", raw))
+}
+
+fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    move |name| vars.get(name).cloned()
+}
+
+#[test]
+fn a_paypal_account_maps_with_its_pairwise_subject_and_verified_address() {
+    let raw = userinfo();
+    let user = map(&raw).unwrap();
+    assert_eq!(user.oauth_id, "mWq6_1sU85v5EG9yHdPxJRrhGHrnMJ-1PQKtX6pcsmA");
+    // `user_id` names the same pairwise id as a URL.
+    assert!(
+        raw["user_id"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/identity/user/{}", user.oauth_id))
+    );
+    assert_eq!(user.email.as_deref(), Some("daniel.cohen@example.com"));
+    assert!(user.email_verified);
+    assert_eq!(user.first_name.as_deref(), Some("Daniel"));
+    assert_eq!(user.last_name.as_deref(), Some("Cohen"));
+    assert_eq!((user.username, user.avatar_url), (None, None));
+}
+
+#[test]
+fn a_verified_account_does_not_verify_the_address() {
+    let mut raw = userinfo();
+    raw["email_verified"] = json!(false);
+    raw["verified_account"] = json!(true);
+    assert!(!map(&raw).unwrap().email_verified);
+    raw.as_object_mut().unwrap().remove("email_verified");
+    assert!(!map(&raw).unwrap().email_verified);
+}
+
+#[test]
+fn claims_without_sub_are_rejected_even_with_a_user_id() {
+    let bad = json!({"user_id": "https://www.paypal.com/webapps/auth/identity/user/mWq6"});
+    assert!(map(&bad).is_err());
+}
+
+#[test]
+fn only_http_basic_and_rs256_are_used() {
+    assert_eq!(SPEC.client_auth, ClientAuth::Basic);
+    let openid = SPEC.openid.unwrap();
+    assert!(!openid.client_auth_from_discovery);
+    assert_eq!(
+        openid.algorithms,
+        [oauth_kit_core::oidc::SigningAlgorithm::RS256]
+    );
+}
+
+#[test]
+fn the_sandbox_hosts_come_from_the_environment() {
+    let provider = PayPalProvider::from_lookup(lookup(&[
+        ("PAYPAL_CLIENT_ID", "AYSq3RDGsmBLJE-otTkBtM"),
+        ("PAYPAL_CLIENT_SECRET", "secret"),
+        ("PAYPAL_ISSUER", "https://www.sandbox.paypal.com"),
+        ("PAYPAL_API_URL", "https://api-m.sandbox.paypal.com"),
+    ]))
+    .unwrap();
+    assert_eq!(provider.issuer(), Some("https://www.sandbox.paypal.com"));
+    assert_eq!(
+        provider.user_info_url().as_str(),
+        "https://api-m.sandbox.paypal.com/v1/identity/openidconnect/userinfo?schema=openid"
+    );
+    assert_eq!(
+        provider.token_url().as_str(),
+        "https://api-m.sandbox.paypal.com/v1/oauth2/token"
+    );
+}
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_paypal::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/userinfo.json"),
+        r#"{"sub": "mWq6_1sU85v5EG9yHdPxJRrhGHrnMJ-1PQKtX6pcsmA"}"#,
+    )
+    .error(401, include_str!("fixtures/error_401.json")),
+}
