@@ -55,6 +55,7 @@
 //! | `huggingface` | `huggingface` | `oauth-kit-huggingface` |
 //! | `battlenet` | `battlenet` | `oauth-kit-battlenet` (China: `BATTLENET_ISSUER`) |
 //! | `paypal` | `paypal` | `oauth-kit-paypal` (sandbox: `PAYPAL_ISSUER`, `PAYPAL_API_URL`) |
+//! | `roblox` | `roblox` | `oauth-kit-roblox` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -284,6 +285,8 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_battlenet::SPEC);
     #[cfg(feature = "paypal")]
     specs.push(&oauth_kit_paypal::SPEC);
+    #[cfg(feature = "roblox")]
+    specs.push(&oauth_kit_roblox::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -576,6 +579,12 @@ pub mod battlenet {
 #[cfg(feature = "paypal")]
 pub mod paypal {
     pub use oauth_kit_paypal::*;
+}
+
+/// Roblox (feature `roblox`): re-export of `oauth-kit-roblox`.
+#[cfg(feature = "roblox")]
+pub mod roblox {
+    pub use oauth_kit_roblox::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
