@@ -56,6 +56,7 @@
 //! | `battlenet` | `battlenet` | `oauth-kit-battlenet` (China: `BATTLENET_ISSUER`) |
 //! | `paypal` | `paypal` | `oauth-kit-paypal` (sandbox: `PAYPAL_ISSUER`, `PAYPAL_API_URL`) |
 //! | `roblox` | `roblox` | `oauth-kit-roblox` |
+//! | `line` | `line` | `oauth-kit-line` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -287,6 +288,8 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_paypal::SPEC);
     #[cfg(feature = "roblox")]
     specs.push(&oauth_kit_roblox::SPEC);
+    #[cfg(feature = "line")]
+    specs.push(&oauth_kit_line::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -585,6 +588,12 @@ pub mod paypal {
 #[cfg(feature = "roblox")]
 pub mod roblox {
     pub use oauth_kit_roblox::*;
+}
+
+/// LINE (feature `line`): re-export of `oauth-kit-line`.
+#[cfg(feature = "line")]
+pub mod line {
+    pub use oauth_kit_line::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
