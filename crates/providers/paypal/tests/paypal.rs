@@ -1,15 +1,21 @@
 //! PayPal's own cases: the `schema=openid` claims mapping (pairwise `sub`, the verified flag,
 //! names), `verified_account` kept apart from the address, the sandbox hosts from the
-//! environment, and the conformance suite against the testkit's mock issuer (HTTP Basic only,
-//! PayPal's error envelope).
+//! environment, HS256 ID tokens refused, and the conformance suite against the testkit's mock
+//! issuer (HTTP Basic only, PayPal's error envelope).
 
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use oauth_kit_core::oidc::IdTokenError;
 use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{ClientAuth, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{
+    ClientAuth, Error, HttpClient, IdToken, LoginContext, OAuthProvider, OAuthUserInfo,
+};
 use oauth_kit_paypal::{PayPalProvider, SPEC};
+use oauth_kit_testkit::{MockProvider, MockProviderConfig};
 use serde_json::{Value, json};
 
 fn userinfo() -> Value {
@@ -92,6 +98,42 @@ fn the_sandbox_hosts_come_from_the_environment() {
         provider.token_url().as_str(),
         "https://api-m.sandbox.paypal.com/v1/oauth2/token"
     );
+}
+
+#[tokio::test]
+async fn an_hs256_id_token_is_refused_even_keyed_with_the_client_secret() {
+    let mock = MockProvider::start(&SPEC, MockProviderConfig::sample(&SPEC))
+        .await
+        .unwrap();
+    let provider = mock.provider_builder().build().unwrap();
+    let http = HttpClient::new().unwrap();
+    provider.prepare(&http).await.unwrap();
+    let mut token = mock.log_in(&provider, &http).await.unwrap();
+    let login = LoginContext::new();
+    // The mock's RS256 token passes: the check below can fail.
+    assert!(provider.login_user(&http, &token, &login).await.is_ok());
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mut claims = userinfo();
+    claims["iss"] = json!(mock.issuer().unwrap());
+    claims["aud"] = json!(mock.client_id());
+    claims["iat"] = json!(now);
+    claims["exp"] = json!(now + 600);
+    oauth_kit_core::oidc::ensure_crypto_provider();
+    let key = EncodingKey::from_secret(mock.client_secret().as_bytes()).unwrap();
+    let forged = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key).unwrap();
+    token.id_token = Some(IdToken::new(forged));
+    match provider.login_user(&http, &token, &login).await {
+        Err(Error::IdToken { kind, .. }) => {
+            assert!(
+                matches!(kind, IdTokenError::AlgorithmNotAllowed { .. }),
+                "{kind:?}"
+            );
+        }
+        other => panic!("expected a refused algorithm, got {other:?}"),
+    }
 }
 
 oauth_kit_testkit::provider_conformance! {
