@@ -9,7 +9,9 @@ use crate::error::Error;
 use crate::flow::callback::CallbackParams;
 use crate::http::HttpClient;
 use crate::pkce::{PkceVerifier, constant_time_eq};
-use crate::provider::{AuthorizationRequest, AuthorizeOptions, OAuthProvider, Revocation};
+use crate::provider::{
+    AuthorizationRequest, AuthorizeOptions, LoginContext, OAuthProvider, Revocation,
+};
 use crate::secret::{AccessToken, AuthorizationCode, CsrfState, Nonce, RefreshToken};
 use crate::token::OAuthToken;
 use crate::user::OAuthUserInfo;
@@ -195,7 +197,8 @@ impl ProviderClient {
     /// order: the `state` must be present and equal this login's (compared in constant time),
     /// the `iss` must equal the provider's issuer where it announces RFC 9207, a provider
     /// `error` becomes [`Error::AuthorizationDenied`], and the `code` must be present. Only then
-    /// is the token endpoint called, once (codes are single use).
+    /// is the token endpoint called, once (codes are single use), through
+    /// [`OAuthProvider::exchange_login_code`] with the callback's further parameters.
     pub async fn exchange_code(
         &self,
         callback: &str,
@@ -227,12 +230,17 @@ impl ProviderClient {
             });
         }
         let code = AuthorizationCode::new(params.code.ok_or(Error::MissingCode)?);
+        let login = LoginContext::new()
+            .with_nonce(pending.nonce.as_ref())
+            .with_callback(&params.extra)
+            .with_state(Some(&pending.state));
         self.provider
-            .exchange_code(
+            .exchange_login_code(
                 &self.http,
                 &code,
                 &self.redirect_uri,
                 pending.pkce_verifier.as_ref(),
+                &login,
             )
             .await
     }

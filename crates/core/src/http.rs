@@ -409,6 +409,36 @@ impl HttpClient {
         }
     }
 
+    /// POSTs a form of the access token (as `access_token`) and the client id (under the given
+    /// parameter name), with no `Authorization` header (VK ID's user info). Never retried.
+    pub async fn post_token_form(
+        &self,
+        context: &ProviderContext,
+        url: &Url,
+        token: &AccessToken,
+        client_id: (&str, &str),
+    ) -> Result<HttpResponse, Error> {
+        let form = [("access_token", token.secret()), client_id];
+        self.post_form(context, url, None, &form).await
+    }
+
+    /// GETs `url` with the access token appended as its last path segment (percent-encoded)
+    /// and no `Authorization` header (HubSpot's access-token metadata). Never retried. That URL
+    /// never appears in errors or events.
+    pub async fn get_token_in_path(
+        &self,
+        context: &ProviderContext,
+        url: &Url,
+        token: &AccessToken,
+    ) -> Result<HttpResponse, Error> {
+        let mut url = url.clone();
+        url.path_segments_mut()
+            .map_err(|()| Error::config("user-info URL", "the URL cannot take a path"))?
+            .pop_if_empty()
+            .push(token.secret());
+        self.get(context, &url).await
+    }
+
     /// GETs a 2xx JSON body into `T` with [`get_bearer`](Self::get_bearer).
     pub async fn get_json<T: serde::de::DeserializeOwned>(
         &self,

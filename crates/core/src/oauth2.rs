@@ -348,6 +348,22 @@ impl OAuth2Client {
         redirect_uri: &str,
         pkce_verifier: Option<&PkceVerifier>,
     ) -> Result<OAuthToken, Error> {
+        self.exchange_code_with(http, code, redirect_uri, pkce_verifier, &[])
+            .await
+    }
+
+    /// Exchanges an authorization code with further parameters in the token request (VK ID's
+    /// `device_id`). A further parameter never replaces a protocol parameter (`grant_type`,
+    /// `code`, `redirect_uri`, `code_verifier`, the client id or the client credentials): such
+    /// entries are dropped. Never retried.
+    pub async fn exchange_code_with(
+        &self,
+        http: &HttpClient,
+        code: &AuthorizationCode,
+        redirect_uri: &str,
+        pkce_verifier: Option<&PkceVerifier>,
+        further: &[(&str, &str)],
+    ) -> Result<OAuthToken, Error> {
         let mut form = vec![
             ("grant_type", "authorization_code"),
             ("code", code.secret()),
@@ -355,6 +371,22 @@ impl OAuth2Client {
         ];
         if let Some(verifier) = pkce_verifier {
             form.push(("code_verifier", verifier.secret()));
+        }
+        for (name, value) in further {
+            let protocol = matches!(
+                *name,
+                "grant_type"
+                    | "code"
+                    | "redirect_uri"
+                    | "code_verifier"
+                    | "client_id"
+                    | "client_secret"
+                    | "client_assertion"
+                    | "client_assertion_type"
+            ) || *name == self.client_id_param;
+            if !protocol && !form.iter().any(|(n, _)| n == name) {
+                form.push((name, value));
+            }
         }
         self.token_request(http, Stage::Token, form).await
     }

@@ -104,8 +104,9 @@ impl Capabilities {
     }
 }
 
-/// What the login flow knows about a login when it asks the provider for the user: the
-/// OpenID Connect nonce it sent, read back from this browser's flow record, and the further
+/// What the login flow knows about a login when it exchanges the code and asks the provider
+/// for the user: the OpenID Connect nonce it sent, read back from this browser's flow record,
+/// the callback's `state` (already checked against this browser's flow) and the further
 /// parameters of the authorization response.
 ///
 /// ```
@@ -125,6 +126,9 @@ pub struct LoginContext<'a> {
     /// `error_description` and `iss` (Apple's `user`), bounded in number and length. They are
     /// not signed: anything taken from them is only as trustworthy as the browser.
     pub callback: &'a [(String, String)],
+    /// The callback's `state`, already checked against this browser's flow (VK ID wants it
+    /// back in the code exchange).
+    pub state: Option<&'a CsrfState>,
 }
 
 impl<'a> LoginContext<'a> {
@@ -142,6 +146,12 @@ impl<'a> LoginContext<'a> {
     /// Sets the further parameters of the authorization response.
     pub fn with_callback(mut self, callback: &'a [(String, String)]) -> Self {
         self.callback = callback;
+        self
+    }
+
+    /// Sets the callback's `state`.
+    pub fn with_state(mut self, state: Option<&'a CsrfState>) -> Self {
+        self.state = state;
         self
     }
 
@@ -295,6 +305,25 @@ pub trait OAuthProvider: Send + Sync + fmt::Debug {
         redirect_uri: &str,
         pkce_verifier: Option<&PkceVerifier>,
     ) -> Result<OAuthToken, Error>;
+
+    /// The code exchange of a login that the flow completes: like
+    /// [`exchange_code`](Self::exchange_code), with what the flow knows about the login (the
+    /// callback's further parameters, which some providers want back in the token request or
+    /// which name the server that issued the code). A provider may refuse the login here,
+    /// before any token request, when such a parameter is missing or not trusted. The default
+    /// ignores the context and calls `exchange_code`.
+    async fn exchange_login_code(
+        &self,
+        http: &HttpClient,
+        code: &AuthorizationCode,
+        redirect_uri: &str,
+        pkce_verifier: Option<&PkceVerifier>,
+        login: &LoginContext<'_>,
+    ) -> Result<OAuthToken, Error> {
+        let _ = login;
+        self.exchange_code(http, code, redirect_uri, pkce_verifier)
+            .await
+    }
 
     /// Uses a refresh token to obtain a new access token.
     async fn refresh(

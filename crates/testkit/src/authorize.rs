@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use oauth_kit_core::spec::CallbackRole;
 use url::Url;
 
 use crate::config::Consent;
@@ -210,6 +211,17 @@ impl AuthRequest {
                 && let Some(member) = user.remove(name)
             {
                 answer.push((name.to_owned(), member.to_string()));
+            }
+        }
+        // The parameters the spec's provider adds to its authorization response (VK ID's
+        // `device_id`; Zoho's `accounts-server`, which is the mock itself).
+        for param in shared.spec.map_or(&[][..], |spec| spec.callback_params) {
+            let value = match param.role {
+                CallbackRole::AccountsServer { .. } => shared.base_url.clone(),
+                _ => param.example.to_owned(),
+            };
+            if !answer.iter().any(|(name, _)| name == param.name) {
+                answer.push((param.name.to_owned(), value));
             }
         }
         if !shared.extensions.is_empty() {

@@ -332,12 +332,16 @@ impl Suite {
         let (code, callback) = self
             .authorize_with_response(mock, provider, &state, &verifier, &nonce)
             .await;
+        let context = LoginContext::new()
+            .with_callback(&callback)
+            .with_state(Some(&state));
         let token = provider
-            .exchange_code(
+            .exchange_login_code(
                 http,
                 &AuthorizationCode::new(code.clone()),
                 &self.redirect_uri(),
                 Some(&verifier),
+                &context,
             )
             .await;
         let token = match token {

@@ -12,8 +12,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use oauth_kit_core::spec::{Profile, ProviderBuilder, ProviderSpec, SampleAccount};
 use oauth_kit_core::{
     AuthorizationCode, AuthorizationRequest, AuthorizeOptions, ClientAssertion, ClientAuth,
-    ClientSecret, CsrfState, Error, HttpClient, OAuthProvider, OAuthToken, PkceVerifier,
-    SpecProvider,
+    ClientSecret, CsrfState, Error, HttpClient, LoginContext, OAuthProvider, OAuthToken,
+    PkceVerifier, SpecProvider,
 };
 use url::Url;
 
@@ -575,9 +575,23 @@ impl MockProvider {
             .find(|(name, _)| name == "code")
             .map(|(_, code)| code.into_owned())
             .ok_or_else(|| Error::config("mock", "the callback carries no code"))?;
+        let further: Vec<(String, String)> = callback
+            .query_pairs()
+            .filter(|(name, _)| !matches!(name.as_ref(), "code" | "state" | "iss" | "error"))
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect();
+        let login = LoginContext::new()
+            .with_callback(&further)
+            .with_state(Some(&state));
         let verifier = pkce.then_some(&verifier);
         provider
-            .exchange_code(http, &AuthorizationCode::new(code), &redirect_uri, verifier)
+            .exchange_login_code(
+                http,
+                &AuthorizationCode::new(code),
+                &redirect_uri,
+                verifier,
+                &login,
+            )
             .await
     }
 

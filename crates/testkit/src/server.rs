@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::routing::{MethodRouter, delete, get, post};
-use oauth_kit_core::spec::ProviderSpec;
+use oauth_kit_core::spec::{ProviderSpec, UserSource};
 use oauth_kit_core::{RevocationMethod, TokenEncoding};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -124,6 +124,8 @@ fn router(shared: &Arc<Shared>) -> Result<Router, String> {
         routes.push((device_url.path().to_owned(), post(device::authorize)));
         routes.push((verification, get(device::page).post(device::decide)));
     }
+    // Routes with a path parameter, which the check below would refuse.
+    let mut in_path: Vec<(String, MethodRouter<Arc<Shared>>)> = Vec::new();
     match wire.dialect {
         Dialect::Bitbucket => {
             if let Some(user) = &wire.user_info {
@@ -135,12 +137,19 @@ fn router(shared: &Arc<Shared>) -> Result<Router, String> {
         }
         Dialect::Spec => {
             if let Some(user) = &wire.user_info {
-                let handler = if wire.user_post {
-                    post(spec_api::user)
-                } else {
-                    get(spec_api::user)
-                };
-                routes.push((user.path().to_owned(), handler));
+                match wire.user_source {
+                    UserSource::PostForm => {
+                        routes.push((user.path().to_owned(), post(spec_api::user_form)));
+                    }
+                    UserSource::TokenInPath => {
+                        let path = format!("{}/{{token}}", user.path().trim_end_matches('/'));
+                        in_path.push((path, get(spec_api::user_in_path)));
+                    }
+                    _ if wire.user_post => {
+                        routes.push((user.path().to_owned(), post(spec_api::user)))
+                    }
+                    _ => routes.push((user.path().to_owned(), get(spec_api::user))),
+                }
             }
             for (name, url) in &wire.extra {
                 let name: &'static str = name;
@@ -166,6 +175,14 @@ fn router(shared: &Arc<Shared>) -> Result<Router, String> {
     let mut router = Router::new();
     for (path, handler) in routes {
         wire::check_route(&path)?;
+        if !seen.insert(path.clone()) {
+            return Err(format!(
+                "two endpoints of the spec share the path `{path}` on the mock"
+            ));
+        }
+        router = router.route(&path, handler);
+    }
+    for (path, handler) in in_path {
         if !seen.insert(path.clone()) {
             return Err(format!(
                 "two endpoints of the spec share the path `{path}` on the mock"

@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::{RawQuery, State};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 
@@ -17,7 +18,16 @@ const TOKEN_EXPIRED: &str = "The access token expired; refresh it or log in agai
 
 /// Checks the bearer token and the spec's user-info headers.
 fn check(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
-    match shared.bearer_grant(headers) {
+    check_grant(shared, headers, shared.bearer_grant(headers))
+}
+
+/// Checks a token's grant and the spec's user-info headers.
+fn check_grant(
+    shared: &Shared,
+    headers: &HeaderMap,
+    grant: Result<crate::state::TokenGrant, BearerRejection>,
+) -> Result<(), Response> {
+    match grant {
         Ok(_) => {}
         Err(BearerRejection::Invalid) => {
             return Err(respond::api_error(
@@ -59,12 +69,64 @@ pub(crate) async fn user(
     if let Err(response) = check(&shared, &headers) {
         return response;
     }
+    serve_user(&shared).await
+}
+
+/// The user-info endpoint of a spec that sends the access token in a form body (VK ID's
+/// `access_token` and client id): the user fixture.
+pub(crate) async fn user_form(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    tracing::debug!(mock = %shared.wire.title, "mock: user-info endpoint (form)");
+    shared.count(|c| c.user += 1);
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if field(shared.client_id_param()) != Some(shared.client_id.as_str()) {
+        return respond::api_error(
+            &shared,
+            StatusCode::BAD_REQUEST,
+            "The client id is missing or wrong.",
+        );
+    }
+    let grant = shared.token_grant(field("access_token"));
+    if let Err(response) = check_grant(&shared, &headers, grant) {
+        return response;
+    }
+    serve_user(&shared).await
+}
+
+/// The user-info endpoint of a spec that puts the access token in the URL's path (HubSpot's
+/// `/oauth/v1/access-tokens/{token}`): the user fixture.
+pub(crate) async fn user_in_path(
+    State(shared): State<Arc<Shared>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    tracing::debug!(mock = %shared.wire.title, "mock: user-info endpoint (token in path)");
+    shared.count(|c| c.user += 1);
+    let grant = shared.token_grant(Some(&token));
+    if let Err(response) = check_grant(&shared, &headers, grant) {
+        return response;
+    }
+    serve_user(&shared).await
+}
+
+/// The user fixture, or the fault set for the user endpoint.
+async fn serve_user(shared: &Shared) -> Response {
     let fault = shared.fault(Endpoint::User);
-    if let Some(response) = fault::respond(&shared, Endpoint::User, fault.as_ref()).await {
+    if let Some(response) = fault::respond(shared, Endpoint::User, fault.as_ref()).await {
         return response;
     }
     let body = shared.lock().fixtures.user.clone();
-    with_headers(&shared, "user", respond::raw_json(StatusCode::OK, body))
+    with_headers(shared, "user", respond::raw_json(StatusCode::OK, body))
 }
 
 /// A further endpoint of the spec, by name: its fixture, or a 404 when the test gave none.

@@ -237,6 +237,11 @@ impl Shared {
             .and_then(|v| v.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case(self.auth_scheme()))
             .map(|(_, token)| token.trim());
+        self.token_grant(token)
+    }
+
+    /// The grant of an access token sent some other way (in a form body, in the URL's path).
+    pub(crate) fn token_grant(&self, token: Option<&str>) -> Result<TokenGrant, BearerRejection> {
         let grant = token.and_then(|t| self.lock().access_tokens.get(t).cloned());
         let grant = grant.ok_or(BearerRejection::Invalid)?;
         if grant.expired {

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use oauth_kit_core::spec::UserSource;
+use oauth_kit_core::spec::{CallbackRole, UserSource};
 use oauth_kit_core::{ClientAuth, JWT_BEARER_ASSERTION, RevocationMethod, TokenEncoding};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -441,6 +441,29 @@ fn exchange_code(shared: &Shared, form: &[(String, String)]) -> Response {
         }
         if code.challenge.is_some() {
             shared.count(|c| c.pkce_verified += 1);
+        }
+    }
+    // The parameters the spec's provider wants back from the authorization response.
+    for param in shared.spec.map_or(&[][..], |spec| spec.callback_params) {
+        if param.role != CallbackRole::TokenParam {
+            continue;
+        }
+        let expected = match param.name {
+            "state" => code
+                .params
+                .iter()
+                .find(|(k, _)| k == "state")
+                .map(|(_, v)| v.as_str()),
+            _ => Some(param.example),
+        };
+        if expected.is_none() || field(form, param.name) != expected {
+            let reason = format!("The {} parameter is missing or wrong.", param.name);
+            return respond::token_error(
+                shared,
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                &reason,
+            );
         }
     }
     let Ok(refresh_token) = random_alphanumeric(18) else {

@@ -82,7 +82,7 @@
 //! | `flow_replayed` | with the cookie store (the default), the callback was replayed after a completed login |
 //! | `provider_mismatch` | the login was started for another provider |
 //! | `issuer_mismatch` | the RFC 9207 `iss` parameter is missing or wrong |
-//! | `invalid_callback` | a repeated parameter, or no code |
+//! | `invalid_callback` | a repeated parameter, no code, or a parameter the provider needs that is missing or not trusted (`ProviderSpec::callback_params`) |
 //! | `token_error` | the code exchange failed |
 //! | `user_info_error` | fetching the user failed |
 //! | `provider_unavailable` | the provider timed out or could not be reached |

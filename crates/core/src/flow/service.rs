@@ -338,8 +338,9 @@ impl LoginService {
     /// this provider; `iss` matches where the provider declares RFC 9207 support (for an
     /// OpenID Connect provider, after its discovery document is read, from the cache when it
     /// was read before); the flow was not completed before ([`StateStore::mark_used`]); the
-    /// provider did not answer `error=`; a code is present. Only then the code is exchanged
-    /// and the user fetched (for OpenID Connect: the ID token validated with the nonce of this
+    /// provider did not answer `error=`; a code is present; the provider accepts the
+    /// callback's further parameters it needs ([`OAuthProvider::exchange_login_code`]). Only
+    /// then the code is exchanged (with those parameters) and the user fetched (for OpenID Connect: the ID token validated with the nonce of this
     /// browser's flow record), within one deadline ([`FlowConfig::login_timeout`]). No token
     /// request is made for a callback that failed a check.
     pub async fn complete(
@@ -464,16 +465,24 @@ impl LoginService {
             context: ProviderContext::new(provider_impl.name(), stage),
             timeout: config.login_timeout(),
         };
+        let nonce = record.nonce();
+        let state = params.state.clone().map(CsrfState::new);
+        let login = LoginContext::new()
+            .with_nonce(nonce.as_ref())
+            .with_callback(&params.extra)
+            .with_state(state.as_ref());
         let token = tokio::time::timeout_at(
             deadline,
-            provider_impl.exchange_code(http, &code, &redirect_uri, verifier.as_ref()),
+            provider_impl.exchange_login_code(
+                http,
+                &code,
+                &redirect_uri,
+                verifier.as_ref(),
+                &login,
+            ),
         )
         .await
         .map_err(|_| timed_out(Stage::Token))??;
-        let nonce = record.nonce();
-        let login = LoginContext::new()
-            .with_nonce(nonce.as_ref())
-            .with_callback(&params.extra);
         let user =
             tokio::time::timeout_at(deadline, provider_impl.login_user(http, &token, &login))
                 .await

@@ -110,8 +110,26 @@ impl<'a> UserContext<'a> {
     }
 
     /// Sends the user-info request of `source` (a GET, a POST without a body, or a POST of a
-    /// fixed JSON body) with the token in the spec's authorization scheme.
+    /// fixed JSON body) with the token in the spec's authorization scheme; or, for the sources
+    /// that say so, with the token in a form body or in the URL's path.
     pub(super) async fn send(&self, url: &Url, source: UserSource) -> Result<HttpResponse, Error> {
+        let token = &self.token.access_token;
+        match source {
+            UserSource::PostForm => {
+                let client_id = (self.spec().client_id_param, self.provider.client_id());
+                return self
+                    .http
+                    .post_token_form(&self.context(), url, token, client_id)
+                    .await;
+            }
+            UserSource::TokenInPath => {
+                return self
+                    .http
+                    .get_token_in_path(&self.context(), url, token)
+                    .await;
+            }
+            _ => {}
+        }
         let body = match source {
             UserSource::PostJson(body) => {
                 Some(serde_json::from_str::<Value>(body).map_err(|e| {

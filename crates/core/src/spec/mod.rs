@@ -106,6 +106,13 @@ pub enum UserSource {
     /// The member at this JSON pointer of the token response (`""` for the whole response,
     /// without the tokens): Slack, Strava and Notion put the user there.
     TokenResponse(&'static str),
+    /// A POST of a form carrying the access token as `access_token` and the client id (VK
+    /// ID's `user_info`), with no `Authorization` header.
+    PostForm,
+    /// A GET of the user-info endpoint with the access token appended as a last path segment
+    /// (percent-encoded) and no `Authorization` header (HubSpot's access-token metadata). That
+    /// URL is never logged and never put into an error or a `Debug` output.
+    TokenInPath,
     /// No user-info request: the spec's [`UserStep`] finds the user itself and maps it with
     /// [`UserContext::map_user`] (Bitbucket Data Center, which has no current-user endpoint).
     /// The step receives a user with an empty `oauth_id`; a step that returns one without an
@@ -147,6 +154,47 @@ pub struct SpecParam {
     pub default: Option<&'static str>,
     /// What the value is, for configuration errors.
     pub help: &'static str,
+}
+
+/// A parameter of the authorization response that the login needs after the callback, such as
+/// VK ID's `device_id` or Zoho's `accounts-server`.
+///
+/// The flow keeps the callback's further parameters (bounded in number and size) and gives
+/// them to [`OAuthProvider::exchange_login_code`](crate::OAuthProvider::exchange_login_code);
+/// the generic provider uses the ones its spec names here. Every check runs before the token
+/// request, and a refused parameter is an [`Error::MalformedCallback`] (`invalid_callback`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallbackParam {
+    /// The parameter's name in the authorization response.
+    pub name: &'static str,
+    /// What the login does with it.
+    pub role: CallbackRole,
+    /// A value in the provider's shape, which the testkit's mock sends back (for
+    /// [`CallbackRole::AccountsServer`] the mock sends its own origin instead).
+    pub example: &'static str,
+}
+
+/// What the login does with a [`CallbackParam`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CallbackRole {
+    /// Sent back under the same name in the code exchange's token request (VK ID's
+    /// `device_id`). A callback without it is refused. The name `state` stands for the
+    /// callback's `state`, which the flow has already checked.
+    TokenParam,
+    /// The origin of the server that issued the code (Zoho's `accounts-server`): the code
+    /// exchange and the user-info request of this login go to the same paths on that origin.
+    /// Only an `https` origin whose host is one of `hosts`, or the origin of the instance's
+    /// configured token endpoint (so an endpoint override, such as a local mock, is trusted as
+    /// configured), is accepted; anything else refuses the login. Without the parameter the
+    /// configured endpoints are used. The token of such an exchange records the server in its
+    /// `raw` response under the parameter's name, so that
+    /// [`user_info`](crate::OAuthProvider::user_info) with it asks there too; a refresh goes
+    /// to the configured token endpoint.
+    AccountsServer {
+        /// The hosts accepted, lowercase (`accounts.zoho.eu`).
+        hosts: &'static [&'static str],
+    },
 }
 
 /// How configuration errors name the credentials and where to find them.
@@ -291,6 +339,9 @@ pub struct ProviderSpec {
     /// member exists); otherwise it is ignored. It is not signed: map only display data (names)
     /// from it, never the id or a verified email.
     pub callback_user: Option<&'static str>,
+    /// Parameters of the authorization response that the code exchange and the user-info
+    /// request of a login need (VK ID's `device_id`, Zoho's `accounts-server`).
+    pub callback_params: &'static [CallbackParam],
     /// Makes the client authentication signer from the instance's variables when
     /// `{PREFIX}_CLIENT_SECRET` is not set (Apple's ES256 client secret from its team id, key id
     /// and private key); see [`AssertionFromEnv`].
@@ -447,6 +498,7 @@ impl ProviderSpec {
         response_mode: ResponseMode::Query,
         sample: None,
         callback_user: None,
+        callback_params: &[],
         assertion_from_env: None,
     };
 
@@ -615,6 +667,24 @@ macro_rules! provider_type {
             ) -> Result<$crate::OAuthToken, $crate::Error> {
                 $crate::OAuthProvider::exchange_code(&self.0, http, code, redirect_uri, pkce_verifier)
                     .await
+            }
+            async fn exchange_login_code(
+                &self,
+                http: &$crate::HttpClient,
+                code: &$crate::AuthorizationCode,
+                redirect_uri: &str,
+                pkce_verifier: Option<&$crate::PkceVerifier>,
+                login: &$crate::LoginContext<'_>,
+            ) -> Result<$crate::OAuthToken, $crate::Error> {
+                $crate::OAuthProvider::exchange_login_code(
+                    &self.0,
+                    http,
+                    code,
+                    redirect_uri,
+                    pkce_verifier,
+                    login,
+                )
+                .await
             }
             async fn refresh(
                 &self,

@@ -11,7 +11,7 @@ use url::Url;
 
 use super::context::UserContext;
 use super::openid::{Discovered, IdTokenKey, OpenIdState, OpenIdUserInfo, Pinned};
-use super::{Pkce, ProviderSpec, ResponseMode, RevokedToken, UserSource};
+use super::{CallbackRole, Pkce, ProviderSpec, ResponseMode, RevokedToken, UserSource};
 use crate::device::DeviceAuthorization;
 use crate::endpoint::parse_endpoint;
 use crate::error::{Error, ProviderContext, Stage, redacted_excerpt};
@@ -221,21 +221,35 @@ impl SpecProvider {
     ) -> Result<OAuthUserInfo, Error> {
         let context = ctx.context();
         let raw = match self.spec.user_source {
-            UserSource::Get | UserSource::Post | UserSource::PostJson(_) => {
+            UserSource::Get
+            | UserSource::Post
+            | UserSource::PostJson(_)
+            | UserSource::PostForm
+            | UserSource::TokenInPath => {
                 let url = self.user_info.as_ref().ok_or_else(|| {
                     Error::config(
                         "provider spec",
                         format!("{} has no user-info endpoint", self.spec.id),
                     )
                 })?;
+                // The user of a login whose code came from another accounts server is read
+                // there too.
+                let moved = self
+                    .accounts_server(login, Some(ctx.token()))?
+                    .map(|(_, origin)| on_origin(url, &origin));
+                let url = moved.as_ref().unwrap_or(url);
                 let response = ctx.send(url, self.spec.user_source).await?;
                 if !response.is_success() {
                     return Err(ctx.status_error(&response));
                 }
-                let raw: Value = response.json(&context)?;
-                if !raw.is_object() {
+                let mut raw: Value = response.json(&context)?;
+                let Value::Object(map) = &mut raw else {
                     return Err(ctx.invalid(&response, "the body is not a JSON object"));
-                }
+                };
+                // Some providers echo the access token in the user JSON (HubSpot's `token`):
+                // it never reaches `raw_data`.
+                let secret = ctx.token().access_token.secret();
+                map.retain(|_, value| value.as_str() != Some(secret));
                 raw
             }
             UserSource::TokenResponse(pointer) => {
@@ -282,6 +296,68 @@ impl SpecProvider {
             }
         };
         self.finish_user(ctx, raw, login).await
+    }
+
+    /// The parameters the spec's [`CallbackRole::TokenParam`] entries send back in the code
+    /// exchange, read from the login's callback; a missing one refuses the login.
+    fn callback_token_params<'l>(
+        &self,
+        login: &LoginContext<'l>,
+    ) -> Result<Vec<(&'static str, &'l str)>, Error> {
+        let mut params = Vec::new();
+        for param in self.spec.callback_params {
+            if param.role != CallbackRole::TokenParam {
+                continue;
+            }
+            let value = match param.name {
+                "state" => login.state.map(|s| s.secret()),
+                name => login.callback_param(name),
+            };
+            match value.filter(|v| !v.is_empty()) {
+                Some(value) => params.push((param.name, value)),
+                None => {
+                    return Err(Error::MalformedCallback {
+                        reason: format!(
+                            "{} sent no `{}` parameter, which the code exchange needs",
+                            self.spec.title, param.name
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(params)
+    }
+
+    /// The accounts server named by the login's callback (a [`CallbackRole::AccountsServer`]
+    /// parameter), else by the token's response where an earlier code exchange recorded it,
+    /// once checked: `None` when neither names one, an [`Error::MalformedCallback`] when the
+    /// one named is not trusted.
+    fn accounts_server(
+        &self,
+        login: &LoginContext<'_>,
+        token: Option<&OAuthToken>,
+    ) -> Result<Option<(&'static str, Url)>, Error> {
+        for param in self.spec.callback_params {
+            let CallbackRole::AccountsServer { hosts } = param.role else {
+                continue;
+            };
+            let recorded = token
+                .and_then(|t| t.raw.get(param.name))
+                .and_then(Value::as_str);
+            let Some(value) = login.callback_param(param.name).or(recorded) else {
+                continue;
+            };
+            return match trusted_origin(value, hosts, self.oauth2().token_url()) {
+                Some(origin) => Ok(Some((param.name, origin))),
+                None => Err(Error::MalformedCallback {
+                    reason: format!(
+                        "the `{}` parameter does not name one of {}'s servers",
+                        param.name, self.spec.title
+                    ),
+                }),
+            };
+        }
+        Ok(None)
     }
 
     /// Maps `raw` (with the spec's [`callback_user`](super::ProviderSpec::callback_user) from
@@ -450,6 +526,44 @@ impl OAuthProvider for SpecProvider {
         oauth
             .exchange_code(http, code, redirect_uri, verifier)
             .await
+    }
+
+    /// Like [`exchange_code`](OAuthProvider::exchange_code), with the spec's
+    /// [`callback_params`](crate::spec::ProviderSpec::callback_params): the ones to send back
+    /// go into the token request, and a trusted accounts server named by the callback
+    /// receives it. A missing or untrusted parameter refuses the login before any request.
+    async fn exchange_login_code(
+        &self,
+        http: &HttpClient,
+        code: &AuthorizationCode,
+        redirect_uri: &str,
+        pkce_verifier: Option<&PkceVerifier>,
+        login: &LoginContext<'_>,
+    ) -> Result<OAuthToken, Error> {
+        let further = self.callback_token_params(login)?;
+        let server = self.accounts_server(login, None)?;
+        let oauth = self.client(http).await?;
+        let verifier = pkce_verifier.filter(|_| self.supports_pkce());
+        match server {
+            Some((name, origin)) => {
+                let token_url = on_origin(oauth.token_url(), &origin);
+                let mut token = oauth
+                    .with_endpoints(oauth.authorization_endpoint().clone(), token_url)
+                    .exchange_code_with(http, code, redirect_uri, verifier, &further)
+                    .await?;
+                // The token remembers its server, so that `user_info` asks there too.
+                if let Value::Object(raw) = &mut token.raw {
+                    raw.entry(name)
+                        .or_insert_with(|| Value::from(origin.as_str().trim_end_matches('/')));
+                }
+                Ok(token)
+            }
+            None => {
+                oauth
+                    .exchange_code_with(http, code, redirect_uri, verifier, &further)
+                    .await
+            }
+        }
     }
 
     /// Refreshes with the provider's client authentication; the refresh token used is kept
@@ -1183,6 +1297,32 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
     }
 }
 
+/// `value` as the origin of a trusted accounts server: an absolute URL with nothing but an
+/// origin (no credentials, path, query or fragment), either `https` on one of `hosts` with the
+/// default port, or exactly the origin of the configured token endpoint.
+fn trusted_origin(value: &str, hosts: &[&str], configured: &Url) -> Option<Url> {
+    let url = Url::parse(value).ok()?;
+    let bare = url.username().is_empty()
+        && url.password().is_none()
+        && matches!(url.path(), "" | "/")
+        && url.query().is_none()
+        && url.fragment().is_none();
+    let listed = url.scheme() == "https"
+        && url.port().is_none()
+        && url
+            .host_str()
+            .is_some_and(|host| hosts.iter().any(|h| h.eq_ignore_ascii_case(host)));
+    (bare && (listed || url.origin() == configured.origin())).then_some(url)
+}
+
+/// `url`'s path and query on `origin`.
+fn on_origin(url: &Url, origin: &Url) -> Url {
+    let mut moved = origin.clone();
+    moved.set_path(url.path());
+    moved.set_query(url.query());
+    moved
+}
+
 /// What is escaped when the client id goes into a URL path (`{client_id}`).
 const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
@@ -1206,4 +1346,57 @@ struct Endpoints {
 /// The context of errors raised by `provider` at `stage`.
 pub(super) fn context(provider: &SpecProvider, stage: Stage) -> ProviderContext {
     ProviderContext::new(&provider.name, stage)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTS: &[&str] = &["accounts.zoho.com", "accounts.zoho.eu"];
+
+    #[test]
+    fn listed_https_hosts_and_the_configured_origin_are_trusted_accounts_servers() {
+        let configured = Url::parse("http://127.0.0.1:4000/oauth/v2/token").expect("url");
+        for value in [
+            "https://accounts.zoho.eu",
+            "https://accounts.zoho.eu/",
+            "https://ACCOUNTS.zoho.com",
+            "https://accounts.zoho.com:443",
+            "http://127.0.0.1:4000",
+        ] {
+            assert!(
+                trusted_origin(value, HOSTS, &configured).is_some(),
+                "{value}"
+            );
+        }
+        for value in [
+            "http://accounts.zoho.eu",
+            "https://accounts.zoho.eu.",
+            "https://accounts.zoho.eu:444",
+            "https://xaccounts.zoho.eu",
+            "https://accounts.zoho.eu.example.com",
+            "https://u:p@accounts.zoho.eu",
+            "https://accounts.zoho.eu/x",
+            "https://accounts.zoho.eu?a",
+            "http://127.0.0.1:4001",
+            "http://localhost:4000",
+            "accounts.zoho.eu",
+            "",
+        ] {
+            assert!(
+                trusted_origin(value, HOSTS, &configured).is_none(),
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_endpoint_moves_onto_another_origin_with_its_path_and_query() {
+        let url = Url::parse("https://accounts.zoho.com/oauth/user/info?x=1").expect("url");
+        let origin = Url::parse("https://accounts.zoho.eu").expect("url");
+        assert_eq!(
+            on_origin(&url, &origin).as_str(),
+            "https://accounts.zoho.eu/oauth/user/info?x=1"
+        );
+    }
 }
