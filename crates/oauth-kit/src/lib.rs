@@ -57,6 +57,9 @@
 //! | `paypal` | `paypal` | `oauth-kit-paypal` (sandbox: `PAYPAL_ISSUER`, `PAYPAL_API_URL`) |
 //! | `roblox` | `roblox` | `oauth-kit-roblox` |
 //! | `line` | `line` | `oauth-kit-line` |
+//! | `vk-id` | `vk_id` | `oauth-kit-vk-id` |
+//! | `hubspot` | `hubspot` | `oauth-kit-hubspot` |
+//! | `zoho` | `zoho` | `oauth-kit-zoho` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -290,6 +293,12 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_roblox::SPEC);
     #[cfg(feature = "line")]
     specs.push(&oauth_kit_line::SPEC);
+    #[cfg(feature = "vk-id")]
+    specs.push(&oauth_kit_vk_id::SPEC);
+    #[cfg(feature = "hubspot")]
+    specs.push(&oauth_kit_hubspot::SPEC);
+    #[cfg(feature = "zoho")]
+    specs.push(&oauth_kit_zoho::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -594,6 +603,24 @@ pub mod roblox {
 #[cfg(feature = "line")]
 pub mod line {
     pub use oauth_kit_line::*;
+}
+
+/// VK ID (feature `vk-id`): re-export of `oauth-kit-vk-id`.
+#[cfg(feature = "vk-id")]
+pub mod vk_id {
+    pub use oauth_kit_vk_id::*;
+}
+
+/// HubSpot (feature `hubspot`): re-export of `oauth-kit-hubspot`.
+#[cfg(feature = "hubspot")]
+pub mod hubspot {
+    pub use oauth_kit_hubspot::*;
+}
+
+/// Zoho (feature `zoho`): re-export of `oauth-kit-zoho`.
+#[cfg(feature = "zoho")]
+pub mod zoho {
+    pub use oauth_kit_zoho::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
