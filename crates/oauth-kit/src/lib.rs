@@ -60,6 +60,8 @@
 //! | `vk-id` | `vk_id` | `oauth-kit-vk-id` |
 //! | `hubspot` | `hubspot` | `oauth-kit-hubspot` |
 //! | `zoho` | `zoho` | `oauth-kit-zoho` |
+//! | `mastodon` | `mastodon` | `oauth-kit-mastodon` |
+//! | `webex` | `webex` | `oauth-kit-webex` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -299,6 +301,10 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_hubspot::SPEC);
     #[cfg(feature = "zoho")]
     specs.push(&oauth_kit_zoho::SPEC);
+    #[cfg(feature = "mastodon")]
+    specs.push(&oauth_kit_mastodon::SPEC);
+    #[cfg(feature = "webex")]
+    specs.push(&oauth_kit_webex::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -621,6 +627,18 @@ pub mod hubspot {
 #[cfg(feature = "zoho")]
 pub mod zoho {
     pub use oauth_kit_zoho::*;
+}
+
+/// Mastodon (feature `mastodon`): re-export of `oauth-kit-mastodon`.
+#[cfg(feature = "mastodon")]
+pub mod mastodon {
+    pub use oauth_kit_mastodon::*;
+}
+
+/// Webex (feature `webex`): re-export of `oauth-kit-webex`.
+#[cfg(feature = "webex")]
+pub mod webex {
+    pub use oauth_kit_webex::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
