@@ -11,13 +11,14 @@ use std::sync::Arc;
 
 use flow_support::{Begun, CODE, config, cookie_key, query, success};
 use oauth_kit_core::spec::{
-    HeaderSource, Pkce, Profile, ProviderSpec, RevokedToken, SpecParam, UserSource,
+    CallbackParam, CallbackRole, HeaderSource, Pkce, Profile, ProviderSpec, RevokedToken,
+    SpecParam, UserSource,
 };
 use oauth_kit_core::{
     AccessToken, AuthorizationCode, AuthorizationRequest, AuthorizeOptions, BeginOptions,
-    ClientAssertion, ClientAuth, ClientSecret, CsrfState, Error, HttpClient, LoginService,
-    OAuthProvider, OAuthToken, OAuthUserInfo, PkceVerifier, ProviderRegistry, RefreshToken,
-    Revocation, RevocationMethod, SpecProvider, TokenEncoding, TokenQuirks,
+    ClientAssertion, ClientAuth, ClientSecret, CsrfState, Error, HttpClient, LoginContext,
+    LoginService, OAuthProvider, OAuthToken, OAuthUserInfo, PkceVerifier, ProviderRegistry,
+    RefreshToken, Revocation, RevocationMethod, SpecProvider, TokenEncoding, TokenQuirks,
 };
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, body_string_contains, header, method, path, query_param};
@@ -583,6 +584,75 @@ async fn revocation_uses_the_spec_endpoint_and_its_absence_names_the_manage_page
         Revocation::Unsupported { manage_url: None }
     );
     server.verify().await;
+}
+
+/// A provider whose authorization response carries a further parameter for the mapping, like
+/// Intuit's `realmId`.
+static CALLBACK_PARAMS: ProviderSpec = ProviderSpec {
+    id: "callbackparams",
+    title: "Callback params",
+    env_prefix: "CALLBACKPARAMS",
+    callback_params: &[
+        CallbackParam {
+            name: "realmId",
+            role: CallbackRole::Claim,
+            example: "9341453172470652",
+        },
+        CallbackParam {
+            name: "username",
+            role: CallbackRole::Claim,
+            example: "mallory",
+        },
+    ],
+    base_url: Some("https://gitlab.com"),
+    authorization_url: "{base}/oauth/authorize",
+    token_url: "{base}/oauth/token",
+    api_url: "{base}/api/v4",
+    user_info_url: "{api}/user",
+    revocation_url: Some("{base}/oauth/revoke"),
+    client_auth: ClientAuth::FormBody,
+    map_user: gitlab_user,
+    ..ProviderSpec::DEFAULT
+};
+
+#[tokio::test]
+async fn callback_params_reach_the_mapping_as_strings_without_overriding_the_user() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/user"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user_json(7, "ada")))
+        .mount(&server)
+        .await;
+    let provider = SpecProvider::builder(&CALLBACK_PARAMS, "k", ClientSecret::new("s"))
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let http = HttpClient::new().unwrap();
+    let token = OAuthToken::bearer(AccessToken::new("at"));
+    let callback = [
+        ("realmId".to_owned(), "9341453172470652".to_owned()),
+        ("username".to_owned(), "mallory".to_owned()),
+        ("other".to_owned(), "x".to_owned()),
+    ];
+    let login = LoginContext::new().with_callback(&callback);
+    let user = provider.login_user(&http, &token, &login).await.unwrap();
+    assert_eq!(user.raw_data["realmId"], json!("9341453172470652"));
+    assert_eq!(user.raw_data["username"], json!("ada"));
+    assert_eq!(user.username.as_deref(), Some("ada"));
+    assert_eq!(user.raw_data.get("other"), None);
+
+    let long = [("realmId".to_owned(), "9".repeat(257))];
+    let login = LoginContext::new().with_callback(&long);
+    let user = provider.login_user(&http, &token, &login).await.unwrap();
+    assert_eq!(user.raw_data.get("realmId"), None);
+    // A spec without callback parameters ignores them.
+    let plain = SpecProvider::builder(&GITLAB_LIKE, "k", ClientSecret::new("s"))
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let login = LoginContext::new().with_callback(&callback);
+    let user = plain.login_user(&http, &token, &login).await.unwrap();
+    assert_eq!(user.raw_data.get("realmId"), None);
 }
 
 #[tokio::test]

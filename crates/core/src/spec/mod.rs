@@ -195,6 +195,11 @@ pub enum CallbackRole {
         /// The hosts accepted, lowercase (`accounts.zoho.eu`).
         hosts: &'static [&'static str],
     },
+    /// Put as a string under the same name into the JSON given to the mapping (Intuit's
+    /// company id `realmId`), unless that JSON has a member of the name; a value over 256 bytes
+    /// is ignored, and a callback without it is accepted. It is not signed: it is only as
+    /// trustworthy as the browser that brought it.
+    Claim,
 }
 
 /// How configuration errors name the credentials and where to find them.
@@ -340,7 +345,8 @@ pub struct ProviderSpec {
     /// from it, never the id or a verified email.
     pub callback_user: Option<&'static str>,
     /// Parameters of the authorization response that the code exchange and the user-info
-    /// request of a login need (VK ID's `device_id`, Zoho's `accounts-server`).
+    /// request of a login need (VK ID's `device_id`, Zoho's `accounts-server`), or that the
+    /// mapping reads (Intuit's `realmId`).
     pub callback_params: &'static [CallbackParam],
     /// Makes the client authentication signer from the instance's variables when
     /// `{PREFIX}_CLIENT_SECRET` is not set (Apple's ES256 client secret from its team id, key id

@@ -360,8 +360,9 @@ impl SpecProvider {
         Ok(None)
     }
 
-    /// Maps `raw` (with the spec's [`callback_user`](super::ProviderSpec::callback_user) from
-    /// the authorization response added) with the spec's mapping and runs its further step.
+    /// Maps `raw` (with the spec's [`callback_user`](super::ProviderSpec::callback_user) and
+    /// [`CallbackRole::Claim`] parameters from the authorization response added) with the
+    /// spec's mapping and runs its further step.
     async fn finish_user(
         &self,
         ctx: &UserContext<'_>,
@@ -376,6 +377,16 @@ impl SpecProvider {
                 .and_then(|v| serde_json::from_str::<Value>(v).ok())
         {
             map.insert(name.to_owned(), Value::Object(user));
+        }
+        if let Value::Object(map) = &mut raw {
+            for param in self.spec.callback_params {
+                if param.role == CallbackRole::Claim
+                    && let Some(value) = login.callback_param(param.name).filter(|v| v.len() <= 256)
+                    && !map.contains_key(param.name)
+                {
+                    map.insert(param.name.to_owned(), Value::String(value.to_owned()));
+                }
+            }
         }
         let user = self.map_raw(raw)?;
         match self.spec.user_step {
