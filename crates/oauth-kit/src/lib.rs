@@ -62,6 +62,10 @@
 //! | `zoho` | `zoho` | `oauth-kit-zoho` |
 //! | `mastodon` | `mastodon` | `oauth-kit-mastodon` |
 //! | `webex` | `webex` | `oauth-kit-webex` |
+//! | `cognito` | `cognito` | `oauth-kit-cognito` (user pools: `COGNITO_BASE_URL`, `COGNITO_REGION`, `COGNITO_USER_POOL_ID`) |
+//! | `gitea` | `gitea` | `oauth-kit-gitea` (Gitea and Forgejo, self-hosted: `GITEA_BASE_URL`) |
+//! | `salesforce` | `salesforce` | `oauth-kit-salesforce` (login, test or My Domain: `SALESFORCE_BASE_URL`) |
+//! | `intuit` | `intuit` | `oauth-kit-intuit` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -305,6 +309,14 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_mastodon::SPEC);
     #[cfg(feature = "webex")]
     specs.push(&oauth_kit_webex::SPEC);
+    #[cfg(feature = "cognito")]
+    specs.push(&oauth_kit_cognito::SPEC);
+    #[cfg(feature = "gitea")]
+    specs.push(&oauth_kit_gitea::SPEC);
+    #[cfg(feature = "salesforce")]
+    specs.push(&oauth_kit_salesforce::SPEC);
+    #[cfg(feature = "intuit")]
+    specs.push(&oauth_kit_intuit::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -639,6 +651,30 @@ pub mod mastodon {
 #[cfg(feature = "webex")]
 pub mod webex {
     pub use oauth_kit_webex::*;
+}
+
+/// Amazon Cognito user pools (feature `cognito`): re-export of `oauth-kit-cognito`.
+#[cfg(feature = "cognito")]
+pub mod cognito {
+    pub use oauth_kit_cognito::*;
+}
+
+/// Gitea and Forgejo (self-hosted) (feature `gitea`): re-export of `oauth-kit-gitea`.
+#[cfg(feature = "gitea")]
+pub mod gitea {
+    pub use oauth_kit_gitea::*;
+}
+
+/// Salesforce (feature `salesforce`): re-export of `oauth-kit-salesforce`.
+#[cfg(feature = "salesforce")]
+pub mod salesforce {
+    pub use oauth_kit_salesforce::*;
+}
+
+/// Intuit (QuickBooks, Sign In with Intuit) (feature `intuit`): re-export of `oauth-kit-intuit`.
+#[cfg(feature = "intuit")]
+pub mod intuit {
+    pub use oauth_kit_intuit::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)

@@ -1,0 +1,123 @@
+//! Intuit's own cases: the camelCase claims (`emailVerified`, `givenName`, `familyName`), the
+//! company id `realmId` from the authorization response, the issuer and endpoints on different
+//! hosts with the sandbox's user-info endpoint from the environment, and the conformance suite
+//! against the testkit's mock issuer.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+
+use oauth_kit_core::spec::Profile;
+use oauth_kit_core::{HttpClient, LoginContext, OAuthProvider, OAuthUserInfo};
+use oauth_kit_intuit::{ISSUER, IntuitProvider, SPEC};
+use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use serde_json::{Value, json};
+
+fn claims() -> Value {
+    serde_json::from_str(include_str!("fixtures/claims.json")).unwrap()
+}
+
+fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
+    (SPEC.map_user)(&Profile::new("intuit", raw))
+}
+
+fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    move |name| vars.get(name).cloned()
+}
+
+#[test]
+fn an_intuit_user_maps_with_the_camel_case_claims() {
+    let user = map(&claims()).unwrap();
+    assert_eq!(user.oauth_id, "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
+    assert_eq!(user.email.as_deref(), Some("thandiwe.nkosi@example.co.za"));
+    assert!(user.email_verified);
+    assert_eq!(user.first_name.as_deref(), Some("Thandiwe"));
+    assert_eq!(user.last_name.as_deref(), Some("Nkosi"));
+    assert_eq!(user.username, None);
+}
+
+#[test]
+fn the_snake_case_names_of_the_claims_are_not_read() {
+    let raw = json!({
+        "sub": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+        "email": "thandiwe.nkosi@example.co.za",
+        "email_verified": true,
+        "given_name": "Thandiwe",
+        "family_name": "Nkosi"
+    });
+    let user = map(&raw).unwrap();
+    assert!(!user.email_verified);
+    assert_eq!((user.first_name, user.last_name), (None, None));
+    let mut unverified = claims();
+    unverified["emailVerified"] = json!(false);
+    assert!(!map(&unverified).unwrap().email_verified);
+}
+
+#[test]
+fn claims_without_sub_are_rejected() {
+    assert!(map(&json!({"email": "thandiwe.nkosi@example.co.za"})).is_err());
+}
+
+#[test]
+fn the_issuer_is_not_the_endpoints_host_and_the_sandbox_user_info_is_configurable() {
+    let production = IntuitProvider::from_lookup(lookup(&[
+        ("INTUIT_CLIENT_ID", "ABcd1234"),
+        ("INTUIT_CLIENT_SECRET", "secret"),
+    ]))
+    .unwrap();
+    assert_eq!(production.issuer(), Some(ISSUER));
+    assert_eq!(
+        production.user_info_url().host_str(),
+        Some("accounts.platform.intuit.com")
+    );
+    let sandbox = IntuitProvider::from_lookup(lookup(&[
+        ("INTUIT_CLIENT_ID", "ABcd1234"),
+        ("INTUIT_CLIENT_SECRET", "secret"),
+        (
+            "INTUIT_USERINFO_URL",
+            "https://sandbox-accounts.platform.intuit.com/v1/openid_connect/userinfo",
+        ),
+    ]))
+    .unwrap();
+    assert_eq!(
+        sandbox.user_info_url().host_str(),
+        Some("sandbox-accounts.platform.intuit.com")
+    );
+    assert_eq!(sandbox.issuer(), Some(ISSUER));
+}
+
+#[tokio::test]
+async fn the_realm_id_of_the_callback_reaches_raw_data() {
+    let mock = MockProvider::start(
+        &SPEC,
+        MockProviderConfig::new(include_str!("fixtures/claims.json")),
+    )
+    .await
+    .unwrap();
+    let provider = IntuitProvider::from_lookup(mock.env_lookup()).unwrap();
+    let http = HttpClient::new().unwrap();
+    provider.prepare(&http).await.unwrap();
+    let token = mock.log_in(&provider, &http).await.unwrap();
+    // The callback was `?code=...&state=...&realmId=9341453172470652`.
+    let callback = [("realmId".to_owned(), "9341453172470652".to_owned())];
+    let login = LoginContext::new().with_callback(&callback);
+    let user = provider.login_user(&http, &token, &login).await.unwrap();
+    assert_eq!(user.oauth_id, "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
+    assert!(user.email_verified);
+    assert_eq!(user.raw_data["realmId"], json!("9341453172470652"));
+    // Without accounting scopes there is no realmId.
+    let user = provider.user_info(&http, &token).await.unwrap();
+    assert_eq!(user.raw_data.get("realmId"), None);
+}
+
+oauth_kit_testkit::provider_conformance! {
+    spec: oauth_kit_intuit::SPEC,
+    fixtures: oauth_kit_testkit::conformance::Fixtures::new(
+        include_str!("fixtures/claims.json"),
+        r#"{"sub": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"}"#,
+    ),
+}
