@@ -1175,3 +1175,77 @@ fn the_revocation_endpoint_is_overridden_like_the_others() {
         Some("https://revoke.example/oauth/revoke")
     );
 }
+
+/// A broker whose every authorization names exactly one of three targets (WorkOS).
+static CHOICE: ProviderSpec = ProviderSpec {
+    id: "broker",
+    title: "Broker",
+    env_prefix: "BROKER",
+    authorization_url: "https://sso.example/authorize",
+    token_url: "https://sso.example/token",
+    api_url: "https://sso.example",
+    user_info_url: "{api}/profile",
+    params: &[
+        SpecParam {
+            name: "connection",
+            default: Some(""),
+            help: "a connection id",
+        },
+        SpecParam {
+            name: "organization",
+            default: Some(""),
+            help: "an organization id",
+        },
+    ],
+    authorize_choice: &["connection", "organization"],
+    ..ProviderSpec::DEFAULT
+};
+
+#[test]
+fn exactly_one_authorization_choice_is_sent_and_none_or_several_name_the_variables() {
+    let credentials = [("BROKER_CLIENT_ID", "k"), ("BROKER_CLIENT_SECRET", "s")];
+    let with = |extra: &[(&str, &str)]| {
+        let mut vars = credentials.to_vec();
+        vars.extend_from_slice(extra);
+        SpecProvider::from_lookup(&CHOICE, lookup(&vars))
+    };
+    let state = CsrfState::new("s");
+    let options = AuthorizeOptions::default();
+    let request = AuthorizationRequest::new("https://app/cb", &state, &options);
+    let provider = with(&[("BROKER_ORGANIZATION", "org_42")]).unwrap();
+    let sent = pairs(&provider.authorization_url(&request).unwrap());
+    assert!(sent.contains(&("organization".to_owned(), "org_42".to_owned())));
+    assert!(!sent.iter().any(|(n, _)| n == "connection"), "{sent:?}");
+    for vars in [
+        &[][..],
+        &[
+            ("BROKER_CONNECTION", "conn_1"),
+            ("BROKER_ORGANIZATION", "org_42"),
+        ][..],
+    ] {
+        assert_eq!(
+            setting(with(vars)),
+            "BROKER_CONNECTION, BROKER_ORGANIZATION"
+        );
+    }
+    // An empty variable is unset; a request's own parameter wins.
+    let provider = with(&[
+        ("BROKER_CONNECTION", "conn_1"),
+        ("BROKER_ORGANIZATION", " "),
+    ])
+    .unwrap();
+    let options = AuthorizeOptions::default().param("connection", "conn_2");
+    let request = AuthorizationRequest::new("https://app/cb", &state, &options);
+    let sent = pairs(&provider.authorization_url(&request).unwrap());
+    let connections: Vec<&(String, String)> =
+        sent.iter().filter(|(n, _)| n == "connection").collect();
+    assert_eq!(
+        connections,
+        [&("connection".to_owned(), "conn_2".to_owned())]
+    );
+    let built = SpecProvider::builder(&CHOICE, "k", ClientSecret::new("s")).build();
+    assert_eq!(
+        setting(built),
+        "connection (BROKER_CONNECTION), organization (BROKER_ORGANIZATION)"
+    );
+}

@@ -25,6 +25,13 @@ fn every_catalog_provider_registers_from_its_environment() {
                 "example".to_owned(),
             );
         }
+        // A provider whose authorizations name one of several targets (WorkOS) needs one.
+        if let Some(name) = spec.authorize_choice.first() {
+            vars.insert(
+                spec.env_var(&name.to_ascii_uppercase()),
+                "example".to_owned(),
+            );
+        }
         // An OpenID Connect provider without a fixed issuer needs `{PREFIX}_ISSUER`.
         if spec
             .openid_spec()

@@ -138,6 +138,12 @@ impl Wire {
         {
             return Err(format!("{} has no template parameter `{name}`", spec.id));
         }
+        // An instance sets exactly one parameter of a choice: the first unless one is given.
+        let chosen = spec
+            .authorize_choice
+            .iter()
+            .find(|name| params.iter().any(|(n, v)| n == *name && !v.is_empty()))
+            .or(spec.authorize_choice.first());
         let mut resolved: Vec<(&'static str, String)> = Vec::new();
         for param in spec.params {
             let value = params
@@ -145,6 +151,7 @@ impl Wire {
                 .rev()
                 .find(|(n, _)| n == param.name)
                 .map(|(_, v)| v.clone())
+                .or_else(|| (chosen == Some(&param.name)).then(|| format!("mock-{}", param.name)))
                 .or_else(|| param.default.map(str::to_owned))
                 .unwrap_or_else(|| format!("mock-{}", param.name));
             resolved.push((param.name, value));

@@ -294,6 +294,12 @@ pub struct ProviderSpec {
     /// Atlassian's `audience`). A per-request parameter of the same name wins; `prompt` is
     /// sent unless the request sets its own.
     pub authorize_params: &'static [(&'static str, &'static str)],
+    /// Template parameters of which every instance sets exactly one, sent under its name as a
+    /// parameter of every authorization URL (WorkOS's `connection`, `organization` and
+    /// `provider`). Declare each in [`params`](Self::params) with the default `Some("")`
+    /// (unset); an instance with none or several set is an [`Error::Config`] naming their
+    /// variables.
+    pub authorize_choice: &'static [&'static str],
     /// How the client authenticates at the token endpoint.
     pub client_auth: ClientAuth,
     /// The name of the client id parameter in the authorization URL and in token, refresh and
@@ -479,6 +485,7 @@ impl ProviderSpec {
         scopes: &[],
         scope_separator: ' ',
         authorize_params: &[],
+        authorize_choice: &[],
         client_auth: ClientAuth::Basic,
         client_id_param: "client_id",
         user_auth_scheme: "Bearer",

@@ -48,6 +48,8 @@ pub struct SpecProvider {
     extra: Vec<(&'static str, Url)>,
     scopes: Vec<String>,
     openid: Option<Arc<OpenIdState>>,
+    /// The one parameter of the spec's `authorize_choice` this instance sets.
+    choice: Option<(&'static str, String)>,
 }
 
 impl fmt::Debug for SpecProvider {
@@ -513,6 +515,13 @@ impl OAuthProvider for SpecProvider {
                     .extra_params
                     .push(((*name).to_owned(), (*value).to_owned()));
             }
+        }
+        if let Some((name, value)) = &self.choice
+            && !options.extra_params.iter().any(|(n, _)| n == name)
+        {
+            options
+                .extra_params
+                .push(((*name).to_owned(), value.clone()));
         }
         request.options = &options;
         let mut url = oauth.authorization_url(&request, &self.scopes);
@@ -993,6 +1002,7 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
         }
         let openid_spec = spec.openid_spec();
         let urls = self.resolve(openid_spec.is_some())?;
+        let choice = self.choice(&urls.vars)?;
         let issuer = match &openid_spec {
             Some(openid) => Some(self.resolve_issuer(openid, &urls.vars)?),
             None => None,
@@ -1070,7 +1080,44 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
             extra: urls.extra,
             scopes,
             openid,
+            choice,
         }))
+    }
+
+    /// The one parameter of the spec's `authorize_choice` that is set: none or several is a
+    /// configuration error naming every variable of the choice.
+    fn choice(&self, vars: &[(String, String)]) -> Result<Option<(&'static str, String)>, Error> {
+        let choices = self.spec.authorize_choice;
+        if choices.is_empty() {
+            return Ok(None);
+        }
+        let set: Vec<(&'static str, &String)> = choices
+            .iter()
+            .filter_map(|name| {
+                let value = vars.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+                value.filter(|v| !v.is_empty()).map(|v| (*name, v))
+            })
+            .collect();
+        if let [(name, value)] = set.as_slice() {
+            return Ok(Some((name, (*value).clone())));
+        }
+        let settings: Vec<String> = choices
+            .iter()
+            .map(|name| self.setting(name, &name.to_ascii_uppercase()))
+            .collect();
+        let found = if set.is_empty() {
+            "none is set".to_owned()
+        } else {
+            let names: Vec<&str> = set.iter().map(|(name, _)| *name).collect();
+            format!("{} are set", names.join(" and "))
+        };
+        Err(Error::config(
+            settings.join(", "),
+            format!(
+                "{found}; {} needs exactly one of them on every authorization",
+                self.spec.title
+            ),
+        ))
     }
 
     /// The OpenID Connect issuer, as configured (kept byte for byte) and parsed.
