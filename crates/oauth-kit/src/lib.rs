@@ -66,6 +66,7 @@
 //! | `gitea` | `gitea` | `oauth-kit-gitea` (Gitea and Forgejo, self-hosted: `GITEA_BASE_URL`) |
 //! | `salesforce` | `salesforce` | `oauth-kit-salesforce` (login, test or My Domain: `SALESFORCE_BASE_URL`) |
 //! | `intuit` | `intuit` | `oauth-kit-intuit` |
+//! | `workos` | `workos` | `oauth-kit-workos` |
 // xtask:new-provider feature-table (`cargo xtask new-provider NAME` adds rows above this line)
 //! | `axum` | `axum` | `oauth-kit-axum` |
 //! | `actix` | `actix` | `oauth-kit-actix` |
@@ -317,6 +318,8 @@ pub fn catalog() -> Vec<&'static spec::ProviderSpec> {
     specs.push(&oauth_kit_salesforce::SPEC);
     #[cfg(feature = "intuit")]
     specs.push(&oauth_kit_intuit::SPEC);
+    #[cfg(feature = "workos")]
+    specs.push(&oauth_kit_workos::SPEC);
     // xtask:new-provider catalog (`cargo xtask new-provider NAME` adds provider specs above this line)
     specs
 }
@@ -675,6 +678,12 @@ pub mod salesforce {
 #[cfg(feature = "intuit")]
 pub mod intuit {
     pub use oauth_kit_intuit::*;
+}
+
+/// WorkOS (feature `workos`): re-export of `oauth-kit-workos`.
+#[cfg(feature = "workos")]
+pub mod workos {
+    pub use oauth_kit_workos::*;
 }
 
 // xtask:new-provider modules (`cargo xtask new-provider NAME` adds provider modules above this line)
