@@ -8,6 +8,7 @@ use crate::endpoint::is_loopback;
 use crate::error::Error;
 use crate::flow::callback::CallbackParams;
 use crate::http::HttpClient;
+use crate::oidc::callback_issuer_matches;
 use crate::pkce::{PkceVerifier, constant_time_eq};
 use crate::provider::{
     AuthorizationRequest, AuthorizeOptions, LoginContext, OAuthProvider, Revocation,
@@ -216,9 +217,10 @@ impl ProviderClient {
         }
         if self.provider.capabilities().authorization_response_iss {
             let expected = self.provider.issuer().unwrap_or_default();
-            let matches = params.iss.as_deref().is_some_and(|iss| {
-                !expected.is_empty() && constant_time_eq(iss.as_bytes(), expected.as_bytes())
-            });
+            let matches = params
+                .iss
+                .as_deref()
+                .is_some_and(|iss| callback_issuer_matches(expected, iss));
             if !matches {
                 return Err(Error::IssuerMismatch);
             }

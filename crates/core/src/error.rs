@@ -278,7 +278,8 @@ pub enum Error {
     #[error("no login flow is in progress in this browser")]
     MissingFlowCookie,
     /// The flow cookie was tampered with, truncated, sealed with another key, or its flow was
-    /// already completed.
+    /// already completed; or its flow record lacks what the login needs (a PKCE verifier that
+    /// parses, the nonce of an OpenID Connect login).
     #[error("the login flow cookie is invalid or was already used")]
     InvalidFlowCookie,
     /// The flow was already completed once: a replayed callback.

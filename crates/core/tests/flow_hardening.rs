@@ -216,3 +216,43 @@ async fn return_path_from_a_store_is_checked_again() {
         .await;
     assert_eq!(done.result.unwrap().return_to.as_str(), "/");
 }
+
+#[tokio::test]
+async fn a_rate_limited_callback_uses_up_its_flow() {
+    for store in [StoreKind::Cookie, StoreKind::Memory] {
+        let idp = Idp::start().await;
+        let service = service_with(
+            store,
+            config().callback_rate_limit(1),
+            vec![idp.provider(PROVIDER, plain())],
+        );
+        let complete_from = |client: &'static str, begun: &Begun| {
+            let service = service.clone();
+            let (query, cookie) = (begun.callback(), format!("oauth_kit_flow={}", begun.cookie));
+            async move {
+                service
+                    .complete_from(Some(client), PROVIDER, &query, [cookie.as_str()])
+                    .await
+            }
+        };
+        let first = begin(&service, PROVIDER, None).await;
+        assert!(complete_from("203.0.113.7", &first).await.result.is_ok());
+
+        let second = begin(&service, PROVIDER, None).await;
+        let limited = complete_from("203.0.113.7", &second).await;
+        assert!(
+            matches!(limited.result, Err(Error::RateLimited)),
+            "{store:?}: {:?}",
+            limited.result
+        );
+        assert!(limited.clear_cookie.is_some(), "the flow cookie is cleared");
+        // The limit is checked once the flow is used up: the same callback cannot be retried,
+        // even from an address with room left. The browser starts a new login.
+        let retried = rejection(complete_from("198.51.100.1", &second).await);
+        assert!(
+            matches!(retried, Error::FlowReplayed | Error::InvalidFlowCookie),
+            "{store:?}: {retried:?}"
+        );
+        assert_eq!(idp.token_requests().await, 1, "{store:?}");
+    }
+}

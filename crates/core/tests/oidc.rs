@@ -7,11 +7,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use oauth_kit_core::oidc::{IdTokenError, SigningAlgorithm};
+use oauth_kit_core::oidc::{IdTokenError, IdTokenHeader, SigningAlgorithm};
 use oauth_kit_core::spec::{IdTokenKey, OpenIdSpec, Pkce, ProviderSpec};
 use oauth_kit_core::{
-    BeginOptions, ClientSecret, Completion, CookieKey, Error, FlowConfig, HttpClient, LoginService,
-    MemoryStore, OAuthProvider, ProviderRegistry, SpecProvider,
+    BeginOptions, ClientSecret, Completion, CookieKey, Error, FlowConfig, FlowRecord, HttpClient,
+    LoginService, MemoryStore, OAuthProvider, ProviderRegistry, SpecProvider, StateStore,
 };
 use oauth_kit_testkit::{MockAlg, MockOidc, OidcConfig, OidcFault};
 
@@ -164,8 +164,14 @@ async fn every_allowed_algorithm_verifies() {
         MockAlg::EdDSA,
     ] {
         mock.set_signing_alg(alg);
-        let result = login(&service).await.result;
-        assert!(result.is_ok(), "{alg:?}: {result:?}");
+        let login = match login(&service).await.result {
+            Ok(login) => login,
+            Err(error) => panic!("{alg:?}: {error:?}"),
+        };
+        // The token that verified was really signed with this algorithm.
+        let id_token = login.token.id_token.as_ref().unwrap().secret();
+        let header = IdTokenHeader::parse(id_token, SigningAlgorithm::DEFAULT_ALLOWED).unwrap();
+        assert_eq!(header.alg.as_str(), format!("{alg:?}"));
     }
 }
 
@@ -271,6 +277,82 @@ async fn nonce_comes_from_this_browsers_flow_record_with_both_stores() {
             IdTokenError::NonceMissing
         );
     }
+}
+
+/// A server-side store that rewrites each record it saves: a custom store, or a record written
+/// by another version, that lost or garbled part of the flow.
+#[derive(Debug)]
+struct RewritingStore {
+    inner: MemoryStore,
+    rewrite: fn(&mut serde_json::Map<String, serde_json::Value>),
+}
+
+#[async_trait::async_trait]
+impl StateStore for RewritingStore {
+    async fn save(&self, record: &FlowRecord, ttl: Duration) -> Result<String, Error> {
+        let mut json: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(&record.to_json()).unwrap();
+        (self.rewrite)(&mut json);
+        let rewritten = FlowRecord::from_json(&serde_json::to_vec(&json).unwrap()).unwrap();
+        self.inner.save(&rewritten, ttl).await
+    }
+
+    async fn take(&self, cookie_value: &str, ttl: Duration) -> Result<FlowRecord, Error> {
+        self.inner.take(cookie_value, ttl).await
+    }
+}
+
+fn rewriting_service(
+    mock: &MockOidc,
+    rewrite: fn(&mut serde_json::Map<String, serde_json::Value>),
+) -> LoginService {
+    let config = FlowConfig::builder("http://localhost:8000")
+        .build()
+        .unwrap();
+    let registry = ProviderRegistry::new().with(provider(mock)).unwrap();
+    LoginService::builder(registry, config)
+        .store(Arc::new(RewritingStore {
+            inner: MemoryStore::new(1000),
+            rewrite,
+        }))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn flow_record_without_a_nonce_is_refused_before_the_code_exchange() {
+    let mock = MockOidc::start().await.unwrap();
+    let service = rewriting_service(&mock, |record| {
+        record.remove("n");
+    });
+    // Whatever the ID token would carry: the same nonce as sent, or none at all.
+    for fault in [None, Some(OidcFault::NoNonce)] {
+        mock.clear_faults();
+        if let Some(fault) = fault {
+            mock.set_fault(fault);
+        }
+        let result = login(&service).await.result;
+        assert!(
+            matches!(result, Err(Error::InvalidFlowCookie)),
+            "{result:?}"
+        );
+    }
+    let counters = mock.counters();
+    assert_eq!((counters.token, counters.userinfo), (0, 0));
+}
+
+#[tokio::test]
+async fn flow_record_with_an_unparsable_verifier_is_refused_before_the_code_exchange() {
+    let mock = MockOidc::start().await.unwrap();
+    let service = rewriting_service(&mock, |record| {
+        record.insert("v".to_owned(), "too-short".into());
+    });
+    let result = login(&service).await.result;
+    assert!(
+        matches!(result, Err(Error::InvalidFlowCookie)),
+        "{result:?}"
+    );
+    assert_eq!(mock.counters().token, 0);
 }
 
 #[tokio::test]
@@ -504,4 +586,119 @@ async fn form_post_login_uses_a_same_site_none_cookie_still_bound_to_the_state()
         clear.contains("Max-Age=0") && clear.contains("SameSite=None"),
         "{clear}"
     );
+}
+
+/// A multi-tenant issuer like Microsoft's, with RFC 9207 support.
+static TENANTED_OIDC: ProviderSpec = ProviderSpec {
+    id: "tenanted",
+    title: "Tenanted",
+    env_prefix: "TENANTED",
+    scopes: &["openid"],
+    pkce: Pkce::Required,
+    openid: Some(OpenIdSpec {
+        tenant_issuer: Some("https://login.example/{tenantid}/v2.0"),
+        ..OpenIdSpec::DEFAULT
+    }),
+    ..ProviderSpec::DEFAULT
+};
+
+/// Begins a login with a multi-tenant issuer whose discovery document names `discovered`
+/// (relative to the mock), and completes it with `iss` (relative to the mock). Returns the
+/// result and the number of token requests.
+async fn tenanted_callback_with_iss(discovered: &str, iss: &str) -> (Result<(), Error>, usize) {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let base = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/common/v2.0/.well-known/openid-configuration"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "issuer": format!("{base}{discovered}"),
+            "authorization_endpoint": format!("{base}/authorize"),
+            "token_endpoint": format!("{base}/token"),
+            "jwks_uri": format!("{base}/keys"),
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post"],
+            "authorization_response_iss_parameter_supported": true,
+        })))
+        .mount(&server)
+        .await;
+    // The token endpoint refuses the code: reaching it shows that the `iss` check passed.
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": "invalid_grant"})),
+        )
+        .mount(&server)
+        .await;
+    let provider = SpecProvider::builder(&TENANTED_OIDC, "client", ClientSecret::new("secret"))
+        .issuer(format!("{base}/common/v2.0"))
+        .build()
+        .unwrap();
+    let service = service(provider, false);
+    let begin = service
+        .begin("tenanted", BeginOptions::default())
+        .await
+        .unwrap();
+    let state = begin
+        .authorization_url
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("code", "code-1")
+        .append_pair("state", &state)
+        .append_pair("iss", &format!("{base}{iss}"))
+        .finish();
+    let cookie = format!("{}={}", begin.cookie.name(), begin.cookie.value());
+    let result = service
+        .complete_with_cookie_headers("tenanted", &query, [cookie.as_str()])
+        .await
+        .result
+        .map(|_| ());
+    let tokens = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/token")
+        .count();
+    (result, tokens)
+}
+
+#[tokio::test]
+async fn rfc9207_iss_is_compared_with_the_issuer_discovery_names() {
+    // Discovery names one tenant's issuer (Microsoft's `consumers`): the callback's `iss` is
+    // that issuer, not the configured `common` one.
+    let tenant = "/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0";
+    let (result, tokens) = tenanted_callback_with_iss(tenant, tenant).await;
+    assert!(matches!(result, Err(Error::OAuth { .. })), "{result:?}");
+    assert_eq!(tokens, 1);
+    let (result, tokens) = tenanted_callback_with_iss(tenant, "/common/v2.0").await;
+    assert!(matches!(result, Err(Error::IssuerMismatch)), "{result:?}");
+    assert_eq!(tokens, 0);
+}
+
+#[tokio::test]
+async fn rfc9207_iss_of_a_multi_tenant_template_names_one_tenant() {
+    // Discovery names the template itself: any single tenant's issuer matches it, and nothing
+    // else does.
+    let template = "/{tenantid}/v2.0";
+    let (result, tokens) =
+        tenanted_callback_with_iss(template, "/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0").await;
+    assert!(matches!(result, Err(Error::OAuth { .. })), "{result:?}");
+    assert_eq!(tokens, 1);
+    for other in ["/a/b/v2.0", "/v2.0", "//v2.0", "/{tenantid}/v2.0/x"] {
+        let (result, tokens) = tenanted_callback_with_iss(template, other).await;
+        assert!(
+            matches!(result, Err(Error::IssuerMismatch)),
+            "{other}: {result:?}"
+        );
+        assert_eq!(tokens, 0, "{other}");
+    }
 }

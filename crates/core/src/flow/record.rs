@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::return_path::ReturnPath;
+use crate::error::Error;
 use crate::pkce::PkceVerifier;
 use crate::secret::{CsrfState, Nonce};
 
@@ -73,11 +74,14 @@ impl FlowRecord {
         URL_SAFE_NO_PAD.encode(Sha256::digest(self.state.as_bytes()))
     }
 
-    /// The PKCE verifier, if the provider supports PKCE.
-    pub fn pkce_verifier(&self) -> Option<PkceVerifier> {
+    /// The PKCE verifier, if the flow has one. A stored verifier that is not a valid PKCE
+    /// verifier makes the record unusable: [`Error::InvalidFlowCookie`], so the code is never
+    /// exchanged without the verifier the authorization request was bound to.
+    pub fn pkce_verifier(&self) -> Result<Option<PkceVerifier>, Error> {
         self.pkce_verifier
             .as_deref()
-            .and_then(|v| PkceVerifier::new(v).ok())
+            .map(|v| PkceVerifier::new(v).map_err(|_| Error::InvalidFlowCookie))
+            .transpose()
     }
 
     /// The OpenID Connect nonce, if any.
@@ -134,4 +138,36 @@ pub(crate) fn now_ms() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record_with_verifier(verifier: &str) -> FlowRecord {
+        let json = serde_json::json!({
+            "p": "oidc", "s": "state", "v": verifier, "r": "/", "t": now_ms()
+        });
+        FlowRecord::from_json(json.to_string().as_bytes()).expect("a well-formed record")
+    }
+
+    #[test]
+    fn a_stored_verifier_that_does_not_parse_makes_the_record_invalid() {
+        let record = record_with_verifier("too-short");
+        assert!(matches!(
+            record.pkce_verifier(),
+            Err(Error::InvalidFlowCookie)
+        ));
+    }
+
+    #[test]
+    fn a_valid_stored_verifier_is_returned() {
+        let verifier = "a".repeat(43);
+        let record = record_with_verifier(&verifier);
+        let parsed = record.pkce_verifier().ok().flatten();
+        assert_eq!(
+            parsed.as_ref().map(PkceVerifier::secret),
+            Some(verifier.as_str())
+        );
+    }
 }

@@ -14,7 +14,8 @@ use super::return_path::ReturnPath;
 use super::store::{CookieStore, StateStore};
 use crate::error::{Error, ProviderContext, Stage};
 use crate::http::{HttpClient, HttpConfig};
-use crate::pkce::{PkceVerifier, constant_time_eq};
+use crate::oidc::callback_issuer_matches;
+use crate::pkce::PkceVerifier;
 use crate::provider::{
     AuthorizationRequest, AuthorizeOptions, LoginContext, OAuthProvider, ProviderRegistry,
 };
@@ -338,10 +339,13 @@ impl LoginService {
     /// this provider; `iss` matches where the provider declares RFC 9207 support (for an
     /// OpenID Connect provider, after its discovery document is read, from the cache when it
     /// was read before); the flow was not completed before ([`StateStore::mark_used`]); the
-    /// provider did not answer `error=`; a code is present; the provider accepts the
-    /// callback's further parameters it needs ([`OAuthProvider::exchange_login_code`]). Only
-    /// then the code is exchanged (with those parameters) and the user fetched (for OpenID Connect: the ID token validated with the nonce of this
-    /// browser's flow record), within one deadline ([`FlowConfig::login_timeout`]). No token
+    /// provider did not answer `error=`; a code is present; the flow record holds a valid PKCE
+    /// verifier where it has one and, for an OpenID Connect provider, a nonce (otherwise
+    /// [`Error::InvalidFlowCookie`]); the provider accepts the callback's further parameters it
+    /// needs ([`OAuthProvider::exchange_login_code`]). Only then the code is exchanged (with
+    /// those parameters) and the user fetched (for OpenID Connect: the ID token validated with
+    /// the nonce of this browser's flow record, which it must carry), within one deadline
+    /// ([`FlowConfig::login_timeout`]). No token
     /// request is made for a callback that failed a check.
     pub async fn complete(
         &self,
@@ -399,7 +403,9 @@ impl LoginService {
     /// request from `client` (the peer address, as the adapters pass it): a callback that
     /// passed every check and is about to reach the token endpoint counts against that
     /// client's limit ([`FlowConfig::callback_rate_limit`]); past it the callback fails with
-    /// [`Error::RateLimited`] and no token request. With `None` no limit applies.
+    /// [`Error::RateLimited`] and no token request. The limit is checked after the state
+    /// checks, which use the flow up: a rate-limited callback cannot be retried, and the user
+    /// starts a new login. With `None` no limit applies.
     pub async fn complete_from<'h>(
         &self,
         client: Option<&str>,
@@ -449,6 +455,15 @@ impl LoginService {
             });
         }
         let code = AuthorizationCode::new(params.code.ok_or(Error::MissingCode)?);
+        // The record must hold what this login needs before any token request: a verifier
+        // that parses, and for OpenID Connect the nonce, since without it the ID token's nonce
+        // could not be checked. A custom store, or a record written by another version, may
+        // lack them; such a flow fails closed.
+        let verifier = record.pkce_verifier()?;
+        let nonce = record.nonce();
+        if provider_impl.capabilities().openid_connect && nonce.is_none() {
+            return Err(Error::InvalidFlowCookie);
+        }
         if let Some(client) = client
             && !self.inner.limiter.allow(client)
         {
@@ -457,7 +472,6 @@ impl LoginService {
         let config = &self.inner.config;
         let http = &self.inner.http;
         let redirect_uri = config.redirect_uri(provider_impl.name());
-        let verifier = record.pkce_verifier();
         // One deadline for the whole network part: the code exchange, the user info and any
         // pagination or retries the provider does behind it.
         let deadline = tokio::time::Instant::now() + config.login_timeout();
@@ -465,7 +479,6 @@ impl LoginService {
             context: ProviderContext::new(provider_impl.name(), stage),
             timeout: config.login_timeout(),
         };
-        let nonce = record.nonce();
         let state = params.state.clone().map(CsrfState::new);
         let login = LoginContext::new()
             .with_nonce(nonce.as_ref())
@@ -534,9 +547,10 @@ impl LoginService {
         provider.prepare(&self.inner.http).await?;
         if provider.capabilities().authorization_response_iss {
             let expected = provider.issuer().unwrap_or_default();
-            let matches = params.iss.as_deref().is_some_and(|iss| {
-                !expected.is_empty() && constant_time_eq(iss.as_bytes(), expected.as_bytes())
-            });
+            let matches = params
+                .iss
+                .as_deref()
+                .is_some_and(|iss| callback_issuer_matches(expected, iss));
             if !matches {
                 return Err(Error::IssuerMismatch);
             }

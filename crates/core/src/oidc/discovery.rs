@@ -5,6 +5,7 @@ use url::Url;
 
 use crate::error::{Error, ProviderContext, Stage};
 use crate::http::HttpClient;
+use crate::pkce::constant_time_eq;
 
 /// The discovery URL of `issuer`: the issuer with exactly one `/` before
 /// `.well-known/openid-configuration`, so that an issuer ending with `/` (Auth0) works too.
@@ -112,6 +113,20 @@ pub async fn fetch_metadata(
         });
     }
     Ok(metadata)
+}
+
+/// Whether the `iss` parameter of an authorization response (RFC 9207) names `issuer`: equal
+/// byte for byte (compared in constant time), or, when `issuer` is a multi-tenant template, the
+/// template with `{tenantid}` replaced by one tenant id. An empty `issuer` matches nothing.
+pub fn callback_issuer_matches(issuer: &str, iss: &str) -> bool {
+    if issuer.is_empty() {
+        return false;
+    }
+    if issuer.contains("{tenantid}") {
+        is_tenant_instance(issuer, iss)
+    } else {
+        constant_time_eq(iss.as_bytes(), issuer.as_bytes())
+    }
 }
 
 /// Whether `issuer` is `template` with `{tenantid}` replaced by one tenant id.

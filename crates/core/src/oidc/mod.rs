@@ -25,7 +25,7 @@ mod id_token;
 mod jwks;
 
 pub(crate) use discovery::rebase_onto_origin;
-pub use discovery::{ProviderMetadata, discovery_url, fetch_metadata};
+pub use discovery::{ProviderMetadata, callback_issuer_matches, discovery_url, fetch_metadata};
 pub use id_token::{
     DEFAULT_CLOCK_LEEWAY, IdTokenChecks, IdTokenError, IdTokenHeader, SigningAlgorithm,
     ensure_crypto_provider, verify_id_token,

@@ -472,9 +472,14 @@ impl OAuthProvider for SpecProvider {
         self.spec.scopes.iter().map(|s| (*s).to_owned()).collect()
     }
 
-    /// The configured OpenID Connect issuer (RFC 9207 compares the callback's `iss` with it).
+    /// The issuer RFC 9207 compares the callback's `iss` with: once discovery has run, the
+    /// `issuer` its document names (the configured issuer, or for a multi-tenant spec the
+    /// tenant template or one tenant's issuer, as for ID tokens); before, the configured one.
     fn issuer(&self) -> Option<&str> {
-        self.issuer_url()
+        match self.discovered() {
+            Some(discovered) => Some(discovered.metadata.issuer.as_str()),
+            None => self.issuer_url(),
+        }
     }
 
     /// Runs OpenID Connect discovery once (later calls answer from the cache); nothing for
@@ -711,7 +716,9 @@ impl OAuthProvider for SpecProvider {
     }
 
     /// Like [`user_info`](OAuthProvider::user_info); an OpenID Connect instance requires the
-    /// ID token to carry the login's nonce.
+    /// ID token to carry the nonce of `login` when it has one. The login service always passes
+    /// one for an OpenID Connect provider: it refuses a flow record without a nonce before the
+    /// code exchange.
     async fn login_user(
         &self,
         http: &HttpClient,
