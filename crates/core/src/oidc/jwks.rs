@@ -121,9 +121,7 @@ impl JwksCache {
                 return Ok(Some(key));
             }
             // Just fetched: a refetch now would get the same set.
-            if state.last_refetch.is_none() {
-                tracing::debug!(provider, "ID token key id not in the fresh JWKS");
-            }
+            tracing::debug!(provider, "ID token key id not in the fresh JWKS");
             return Ok(None);
         }
         if let Some(key) = state.find(header) {
@@ -162,20 +160,29 @@ impl JwksCache {
                 excerpt: redacted_excerpt(&response.body),
             });
         };
-        state.keys = list
-            .iter()
-            .take(MAX_KEYS)
-            .filter_map(CachedKey::parse)
-            .collect();
+        state.load(list);
         state.fetched_at = Some(Instant::now());
         Ok(())
     }
 }
 
 impl State {
+    /// Keeps the signing keys among the first [`MAX_KEYS`] members of a JWKS `keys` array.
+    fn load(&mut self, list: &[Value]) {
+        self.keys = list
+            .iter()
+            .take(MAX_KEYS)
+            .filter_map(CachedKey::parse)
+            .collect();
+    }
+
     /// The key for `header`: same key id (or the only suitable key when the header has none),
     /// a key type and curve that fit the algorithm, and the same `alg` when the key names one.
     fn find(&self, header: &IdTokenHeader) -> Option<DecodingKey> {
+        self.find_cached(header).map(|k| k.key.clone())
+    }
+
+    fn find_cached(&self, header: &IdTokenHeader) -> Option<&CachedKey> {
         let (kty, crv) = header.alg.key_type();
         let mut suitable = self.keys.iter().filter(|k| {
             k.kty == kty
@@ -183,12 +190,10 @@ impl State {
                 && k.alg.as_deref().is_none_or(|a| a == header.alg.as_str())
         });
         match &header.kid {
-            Some(kid) => suitable
-                .find(|k| k.kid.as_deref() == Some(kid.as_str()))
-                .map(|k| k.key.clone()),
+            Some(kid) => suitable.find(|k| k.kid.as_deref() == Some(kid.as_str())),
             None => {
                 let first = suitable.next()?;
-                suitable.next().is_none().then(|| first.key.clone())
+                suitable.next().is_none().then_some(first)
             }
         }
     }
@@ -221,5 +226,143 @@ impl CachedKey {
             alg,
             key,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    // Key material is only decoded, never used to verify, so any base64url value will do.
+    fn rsa(kid: &str) -> Value {
+        json!({ "kty": "RSA", "kid": kid, "n": "sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri", "e": "AQAB" })
+    }
+
+    fn ec(kid: &str, crv: &str) -> Value {
+        json!({
+            "kty": "EC", "kid": kid, "crv": crv,
+            "x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+            "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"
+        })
+    }
+
+    fn with(mut key: Value, member: &str, value: &str) -> Value {
+        key[member] = json!(value);
+        key
+    }
+
+    fn state(keys: &[Value]) -> State {
+        let mut state = State::default();
+        state.load(keys);
+        state
+    }
+
+    fn header(alg: SigningAlgorithm, kid: Option<&str>) -> IdTokenHeader {
+        IdTokenHeader {
+            alg,
+            kid: kid.map(str::to_owned),
+        }
+    }
+
+    /// The key id of the key chosen for `header`, if any.
+    fn chosen(state: &State, header: &IdTokenHeader) -> Option<String> {
+        state
+            .find_cached(header)
+            .map(|k| k.kid.clone().unwrap_or_default())
+    }
+
+    #[test]
+    fn key_under_the_kid_is_found_when_its_type_fits_the_algorithm() {
+        let state = state(&[rsa("r1"), ec("e1", "P-256")]);
+        assert_eq!(
+            chosen(&state, &header(SigningAlgorithm::RS256, Some("r1"))).as_deref(),
+            Some("r1")
+        );
+        assert_eq!(
+            chosen(&state, &header(SigningAlgorithm::ES256, Some("e1"))).as_deref(),
+            Some("e1")
+        );
+        assert!(
+            state
+                .find(&header(SigningAlgorithm::RS256, Some("r1")))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn rsa_key_under_the_kid_is_not_used_for_an_ec_algorithm() {
+        let state = state(&[rsa("k1")]);
+        assert_eq!(
+            chosen(&state, &header(SigningAlgorithm::ES256, Some("k1"))),
+            None
+        );
+        assert_eq!(
+            chosen(&state, &header(SigningAlgorithm::EdDSA, Some("k1"))),
+            None
+        );
+    }
+
+    #[test]
+    fn ec_key_on_another_curve_is_not_used_for_es256() {
+        let state = state(&[ec("k1", "P-384")]);
+        assert_eq!(
+            chosen(&state, &header(SigningAlgorithm::ES256, Some("k1"))),
+            None
+        );
+    }
+
+    #[test]
+    fn key_that_names_another_alg_is_not_used() {
+        let state = state(&[with(rsa("k1"), "alg", "PS256")]);
+        assert_eq!(
+            chosen(&state, &header(SigningAlgorithm::RS256, Some("k1"))),
+            None
+        );
+        assert_eq!(
+            chosen(&state, &header(SigningAlgorithm::PS256, Some("k1"))).as_deref(),
+            Some("k1")
+        );
+    }
+
+    #[test]
+    fn encryption_keys_and_unusable_keys_are_skipped() {
+        assert!(CachedKey::parse(&with(rsa("k1"), "use", "enc")).is_none());
+        assert!(CachedKey::parse(&with(rsa("k1"), "use", "sig")).is_some());
+        assert!(CachedKey::parse(&with(rsa("k1"), "alg", "HS256")).is_none());
+        assert!(CachedKey::parse(&json!({ "kty": "oct", "kid": "k1", "k": "c2VjcmV0" })).is_none());
+        assert!(CachedKey::parse(&json!({ "kid": "k1", "n": "AQAB", "e": "AQAB" })).is_none());
+        let state = state(&[with(rsa("k1"), "use", "enc")]);
+        assert_eq!(
+            chosen(&state, &header(SigningAlgorithm::RS256, Some("k1"))),
+            None
+        );
+    }
+
+    #[test]
+    fn header_without_kid_matches_only_a_single_fitting_key() {
+        let one = state(&[rsa("r1"), ec("e1", "P-256")]);
+        assert_eq!(
+            chosen(&one, &header(SigningAlgorithm::RS256, None)).as_deref(),
+            Some("r1")
+        );
+        let two = state(&[rsa("r1"), rsa("r2")]);
+        assert_eq!(chosen(&two, &header(SigningAlgorithm::RS256, None)), None);
+        let none = state(&[ec("e1", "P-256")]);
+        assert_eq!(chosen(&none, &header(SigningAlgorithm::RS256, None)), None);
+    }
+
+    #[test]
+    fn keys_past_the_cap_are_ignored() {
+        let keys: Vec<Value> = (0..=MAX_KEYS).map(|i| rsa(&format!("k{i}"))).collect();
+        let state = state(&keys);
+        assert_eq!(state.keys.len(), MAX_KEYS);
+        let last = format!("k{MAX_KEYS}");
+        assert_eq!(
+            chosen(&state, &header(SigningAlgorithm::RS256, Some(&last))),
+            None
+        );
+        assert!(chosen(&state, &header(SigningAlgorithm::RS256, Some("k0"))).is_some());
     }
 }
