@@ -188,8 +188,10 @@ impl Suite {
         }
     }
 
+    /// Whether logins send a PKCE challenge: a spec that leaves PKCE to discovery gets none,
+    /// since the mock's discovery document lists no method for it.
     fn supports_pkce(&self) -> bool {
-        !matches!(self.spec.pkce, Pkce::Unsupported)
+        matches!(self.spec.pkce, Pkce::Supported | Pkce::Required)
     }
 
     fn is_openid(&self) -> bool {
@@ -541,6 +543,8 @@ impl Suite {
             counters.last_client_auth,
             Some(auth_method_name(self.spec.client_auth))
         );
+        // The mock refuses a verifier for a code issued without a challenge, so a spec without
+        // PKCE (or one whose discovery lists no method) also shows that none was sent.
         assert_eq!(
             counters.pkce_verified,
             u64::from(self.supports_pkce()),
@@ -768,7 +772,10 @@ impl Suite {
         if self.is_openid() {
             // The claims of the ID token (and user info): the fixture's members and the
             // token's own (`iss`, `aud`, `exp`, ...).
-            for (member, value) in raw.as_object().into_iter().flatten() {
+            let Some(claims) = raw.as_object() else {
+                panic!("the minimal user fixture of an OpenID Connect spec is a JSON object");
+            };
+            for (member, value) in claims {
                 assert_eq!(
                     user.raw_data.get(member),
                     Some(value),
@@ -986,13 +993,34 @@ impl Suite {
                 Some(&login.verifier),
             )
             .await;
-        if let Err(error) = replay {
-            printed.extend([format!("{error:?}"), error.to_string()]);
+        match replay {
+            Ok(_) => panic!("a replayed code must be refused"),
+            Err(error) => printed.extend([format!("{error:?}"), error.to_string()]),
         }
         mock.set_fault(self.user_endpoint(), Fault::Status(401));
         mock.set_fault(Endpoint::Token, Fault::Status(401));
-        if let Err(error) = provider.user_info(&http, &login.token).await {
-            printed.extend([format!("{error:?}"), error.to_string()]);
+        match provider.user_info(&http, &login.token).await {
+            Err(error) => printed.extend([format!("{error:?}"), error.to_string()]),
+            // A user that comes with the token response needs no request to the faulted
+            // endpoint, and a further step may do without its endpoint.
+            Ok(_) => assert!(
+                self.user_in_token() || self.uses_step(),
+                "a 401 from the user endpoint must be an error"
+            ),
+        }
+        // The token endpoint's 401 too: for a spec whose user comes with the token response it
+        // is the API error of the run.
+        let refused = provider
+            .exchange_code(
+                &http,
+                &AuthorizationCode::new("code-the-token-endpoint-refuses"),
+                &self.redirect_uri(),
+                Some(&login.verifier),
+            )
+            .await;
+        match refused {
+            Ok(_) => panic!("a 401 from the token endpoint must be an error"),
+            Err(error) => printed.extend([format!("{error:?}"), error.to_string()]),
         }
         drop(guard);
         let text = logs.text();
