@@ -64,8 +64,11 @@ async fn racing_callbacks_on_both_instances_make_one_token_request(mode: Mode) {
         .collect();
     let mut winners = 0;
     for task in tasks {
-        if task.await.unwrap().result.is_ok() {
-            winners += 1;
+        // Each loser is refused as a used flow, never with a store failure.
+        match task.await.unwrap().result {
+            Ok(_) => winners += 1,
+            Err(Error::InvalidFlowCookie | Error::FlowReplayed) => {}
+            Err(other) => panic!("{mode:?}: a losing callback gave {other:?}"),
         }
     }
     assert_eq!(winners, 1, "{mode:?}");

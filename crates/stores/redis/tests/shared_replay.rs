@@ -74,13 +74,27 @@ async fn starting_a_login_needs_no_redis() {
 
 #[tokio::test]
 async fn a_tampered_cookie_is_invalid_before_redis_is_asked() {
-    let redis = RedisServer::start().unwrap();
+    let mut redis = RedisServer::start().unwrap();
     let store = connect(&redis, "t:").await.shared_replay(cookies());
-    let sealed = store.save(&record(), TTL).await.unwrap();
+    let record = record();
+    let sealed = store.save(&record, TTL).await.unwrap();
     let tampered = format!("{}x", &sealed[..sealed.len() - 1]);
+    // With Redis gone, a store that asked it first would answer `StoreUnavailable`.
+    redis.stop().unwrap();
     assert!(matches!(
         store.take(&tampered, TTL).await,
         Err(Error::InvalidFlowCookie)
     ));
-    assert!(keys(&redis, "t:").is_empty());
+    assert!(matches!(
+        store
+            .take_matching(&tampered, record.state().secret(), TTL)
+            .await,
+        Err(Error::InvalidFlowCookie)
+    ));
+    // Redis is really gone: the step that needs it fails.
+    let marked = store.mark_used(&record, TTL).await;
+    assert!(
+        matches!(&marked, Err(error) if error.is_store_unavailable()),
+        "{marked:?}"
+    );
 }

@@ -6,10 +6,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{connect, keys, pttl};
-use oauth_kit_core::{CsrfState, Error, FlowRecord, ReturnPath, StateStore};
+use common::{COOKIE_KEY, Mode, PROVIDER, begin, connect, instance_with, keys, pttl};
+use oauth_kit_core::{CookieKey, CsrfState, Error, FlowConfig, FlowRecord, ReturnPath, StateStore};
 use oauth_kit_redis::EXPIRED_GRACE;
-use oauth_kit_testkit::RedisServer;
+use oauth_kit_testkit::{MockBitbucket, RedisServer};
 
 const TTL: Duration = Duration::from_secs(600);
 
@@ -133,11 +133,29 @@ async fn the_expiry_is_set_when_the_record_is_written() {
 #[tokio::test]
 async fn an_expired_flow_is_reported_as_expired_during_the_grace_period() {
     let redis = RedisServer::start().unwrap();
-    let store = connect(&redis, "t:").await.state_store();
-    let handle = store.save(&record(), Duration::ZERO).await.unwrap();
-    // The store hands the record back; the login service then sees it is expired.
-    let taken = store.take(&handle, Duration::ZERO).await.unwrap();
-    assert!(taken.is_expired(Duration::ZERO));
+    let mock = MockBitbucket::start().await.unwrap();
+    let config = FlowConfig::builder("http://127.0.0.1:8000")
+        .cookie_key(CookieKey::new(COOKIE_KEY).unwrap())
+        .state_ttl(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    let service = instance_with(&mock, &redis, Mode::State, config).await;
+    let begun = begin(&service, &mock).await;
+    tokio::time::sleep(Duration::from_millis(120)).await;
+    // Past the state TTL the record is still in Redis, for the grace period.
+    let stored = keys(&redis, "test:");
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert!(pttl(&redis, &stored[0]) > 0);
+
+    let done = service
+        .complete(PROVIDER, &begun.query, Some(&begun.cookie))
+        .await;
+    assert!(
+        matches!(done.result, Err(Error::StateExpired)),
+        "{:?}",
+        done.result
+    );
+    assert_eq!(mock.counters().token, 0);
 }
 
 #[tokio::test]

@@ -49,8 +49,17 @@ pub fn config() -> FlowConfig {
 
 /// One application instance: its own Redis connection, the shared cookie key.
 pub async fn instance(mock: &MockBitbucket, redis: &RedisServer, mode: Mode) -> LoginService {
+    instance_with(mock, redis, mode, config()).await
+}
+
+/// Like [`instance`], with another configuration.
+pub async fn instance_with(
+    mock: &MockBitbucket,
+    redis: &RedisServer,
+    mode: Mode,
+    config: FlowConfig,
+) -> LoginService {
     let connection = connect(redis, "test:").await;
-    let config = config();
     let store: Arc<dyn StateStore> = match mode {
         Mode::State => Arc::new(connection.state_store()),
         Mode::SharedReplay => {
