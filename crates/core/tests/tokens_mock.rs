@@ -6,6 +6,7 @@
 mod mock_idp;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use mock_idp::{MockIdp, NAME};
@@ -119,8 +120,61 @@ async fn a_hundred_concurrent_callers_on_an_expired_token_cause_exactly_one_refr
     assert_eq!(after.access_token.secret(), tokens[0]);
 }
 
+/// A token store whose `put` can be made to fail (a database that went away).
+#[derive(Debug, Default)]
+struct FlakyStore {
+    inner: MemoryTokenStore,
+    fail_puts: AtomicBool,
+}
+
+#[oauth_kit_core::async_trait]
+impl TokenStore for FlakyStore {
+    async fn get(&self, key: &TokenKey) -> Result<Option<TokenSet>, Error> {
+        self.inner.get(key).await
+    }
+
+    async fn put(&self, key: &TokenKey, tokens: TokenSet) -> Result<(), Error> {
+        if self.fail_puts.load(Ordering::SeqCst) {
+            return Err(Error::TokenStore {
+                reason: "the database is unreachable".to_owned(),
+            });
+        }
+        self.inner.put(key, tokens).await
+    }
+
+    async fn remove(&self, key: &TokenKey) -> Result<Option<TokenSet>, Error> {
+        self.inner.remove(key).await
+    }
+}
+
 #[tokio::test]
-async fn a_rotated_refresh_token_is_stored_before_the_new_access_token_is_returned() {
+async fn a_new_access_token_is_not_handed_out_when_storing_the_rotated_set_fails() {
+    let mock = MockBitbucket::start().await.expect("the mock starts");
+    mock.set_refresh_tokens(RefreshTokens::Rotate);
+    let store = Arc::new(FlakyStore::default());
+    let manager = TokenManager::builder(registry(MockIdp::new(&mock)), store.clone())
+        .http_client(http())
+        .build()
+        .expect("builds");
+    let key = TokenKey::new(NAME, "3c5e0f9a-7b21-4d8e-9a44-6f0c2b1d8e73");
+    let before = tokens_from(&mock, -10).await;
+    store.put(&key, before.clone()).await.expect("kept");
+    mock.reset_counters();
+    store.fail_puts.store(true, Ordering::SeqCst);
+
+    let result = manager.access_token(&key).await;
+    assert!(
+        matches!(result, Err(Error::TokenStore { .. })),
+        "the caller got a token whose rotated refresh token was not kept: {:?}",
+        result.map(|_| ())
+    );
+    assert_eq!(mock.counters().token_refresh, 1);
+    let kept = store.get(&key).await.expect("answers").expect("kept");
+    assert_eq!(kept.access_token.secret(), before.access_token.secret());
+}
+
+#[tokio::test]
+async fn a_rotated_refresh_token_is_kept_and_used_by_the_next_refresh() {
     let setup = setup(RefreshTokens::Rotate, -10).await;
     let first_refresh = refresh_secret(&kept(&setup).await.expect("kept"));
 
