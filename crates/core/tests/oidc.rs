@@ -411,6 +411,40 @@ async fn refetch_interval_zero_allows_a_refetch_per_unknown_key_id() {
 }
 
 #[tokio::test]
+async fn a_withdrawn_key_stops_verifying_once_the_jwks_max_age_has_passed() {
+    let mock = MockOidc::start().await.unwrap();
+    let provider = |max_age| {
+        SpecProvider::builder(
+            &OIDC,
+            mock.client_id(),
+            ClientSecret::new(mock.client_secret()),
+        )
+        .issuer(mock.issuer())
+        .jwks_refetch_interval(Duration::from_secs(3600))
+        .jwks_max_age(max_age)
+        .build()
+        .unwrap()
+    };
+    let aged = service(provider(Duration::ZERO), false);
+    let cached = service(provider(Duration::from_secs(3600)), false);
+    login(&aged).await.result.unwrap();
+    login(&cached).await.result.unwrap();
+    assert_eq!(mock.counters().jwks, 2);
+
+    // The issuer withdraws its signing key, yet a token signed with it turns up.
+    mock.set_fault(OidcFault::WithdrawnKey("rsa-0".into()));
+    assert_eq!(
+        id_token_error(login(&aged).await),
+        IdTokenError::UnknownKey,
+        "the set past its max age is fetched again, without the key"
+    );
+    assert_eq!(mock.counters().jwks, 3);
+    // Within the max age the cached set still holds the key: that is the window it bounds.
+    login(&cached).await.result.unwrap();
+    assert_eq!(mock.counters().jwks, 3);
+}
+
+#[tokio::test]
 async fn rotated_key_is_found_with_one_refetch() {
     let mock = MockOidc::start().await.unwrap();
     let service = service(provider(&mock), false);

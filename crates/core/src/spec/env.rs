@@ -70,6 +70,7 @@ pub(super) fn builder_from_lookup<P>(
         assertion,
         issuer: get("ISSUER").map(|i| i.trim().to_owned()),
         jwks_refetch_interval: crate::oidc::DEFAULT_JWKS_REFETCH_INTERVAL,
+        jwks_max_age: crate::oidc::DEFAULT_JWKS_MAX_AGE,
         clock_leeway: crate::oidc::DEFAULT_CLOCK_LEEWAY,
         output: PhantomData,
     };

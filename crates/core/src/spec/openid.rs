@@ -15,8 +15,8 @@ use crate::error::{Error, ProviderContext, Stage};
 use crate::http::{ClientAuth, HttpClient};
 use crate::oauth2::OAuth2Client;
 use crate::oidc::{
-    IdTokenChecks, IdTokenError, IdTokenHeader, JwksCache, ProviderMetadata, SigningAlgorithm,
-    fetch_metadata, rebase_onto_origin, verify_id_token,
+    DEFAULT_JWKS_MAX_AGE, IdTokenChecks, IdTokenError, IdTokenHeader, JwksCache, ProviderMetadata,
+    SigningAlgorithm, fetch_metadata, rebase_onto_origin, verify_id_token,
 };
 use crate::provider::LoginContext;
 use crate::token::OAuthToken;
@@ -109,6 +109,7 @@ pub(super) struct OpenIdState {
     pub(super) allow_http: bool,
     pub(super) pinned: Pinned,
     pub(super) refetch_interval: Duration,
+    pub(super) jwks_max_age: Duration,
     pub(super) leeway: Duration,
     discovered: OnceLock<Discovered>,
     discovering: tokio::sync::Mutex<()>,
@@ -129,6 +130,7 @@ impl fmt::Debug for OpenIdState {
             .field("issuer", &self.issuer)
             .field("discovered", &self.discovered.get().is_some())
             .field("refetch_interval", &self.refetch_interval)
+            .field("jwks_max_age", &self.jwks_max_age)
             .field("leeway", &self.leeway)
             .finish_non_exhaustive()
     }
@@ -151,10 +153,17 @@ impl OpenIdState {
             allow_http,
             pinned,
             refetch_interval,
+            jwks_max_age: DEFAULT_JWKS_MAX_AGE,
             leeway,
             discovered: OnceLock::new(),
             discovering: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Sets how long a fetched JWKS is used.
+    pub(super) fn with_jwks_max_age(mut self, max_age: Duration) -> Self {
+        self.jwks_max_age = max_age;
+        self
     }
 
     /// The discovery result, if discovery has run.
@@ -284,7 +293,9 @@ impl OpenIdState {
             oauth,
             user_info,
             pkce,
-            jwks: JwksCache::new(jwks).with_refetch_interval(self.refetch_interval),
+            jwks: JwksCache::new(jwks)
+                .with_refetch_interval(self.refetch_interval)
+                .with_max_age(self.jwks_max_age),
             metadata,
         })
     }

@@ -17,7 +17,7 @@ use crate::endpoint::parse_endpoint;
 use crate::error::{Error, ProviderContext, Stage, redacted_excerpt};
 use crate::http::{ClientAuth, HttpClient};
 use crate::oauth2::{ClientAssertion, OAuth2Client};
-use crate::oidc::{DEFAULT_CLOCK_LEEWAY, DEFAULT_JWKS_REFETCH_INTERVAL};
+use crate::oidc::{DEFAULT_CLOCK_LEEWAY, DEFAULT_JWKS_MAX_AGE, DEFAULT_JWKS_REFETCH_INTERVAL};
 use crate::pkce::PkceVerifier;
 use crate::provider::{
     AuthorizationRequest, Capabilities, LoginContext, OAuthProvider, ProviderName, Revocation,
@@ -758,6 +758,7 @@ pub struct ProviderBuilder<P = SpecProvider> {
     pub(super) assertion: Option<Arc<dyn ClientAssertion>>,
     pub(super) issuer: Option<String>,
     pub(super) jwks_refetch_interval: Duration,
+    pub(super) jwks_max_age: Duration,
     pub(super) clock_leeway: Duration,
     pub(super) output: PhantomData<fn() -> P>,
 }
@@ -798,6 +799,7 @@ impl<P> Clone for ProviderBuilder<P> {
             assertion: self.assertion.clone(),
             issuer: self.issuer.clone(),
             jwks_refetch_interval: self.jwks_refetch_interval,
+            jwks_max_age: self.jwks_max_age,
             clock_leeway: self.clock_leeway,
             output: PhantomData,
         }
@@ -831,6 +833,7 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
             assertion: None,
             issuer: None,
             jwks_refetch_interval: DEFAULT_JWKS_REFETCH_INTERVAL,
+            jwks_max_age: DEFAULT_JWKS_MAX_AGE,
             clock_leeway: DEFAULT_CLOCK_LEEWAY,
             output: PhantomData,
         }
@@ -928,6 +931,15 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
     /// 60 s). The first unknown key id after a fetch always refetches at once.
     pub fn jwks_refetch_interval(mut self, interval: Duration) -> Self {
         self.jwks_refetch_interval = interval;
+        self
+    }
+
+    /// Sets how long a fetched JWKS is trusted before the next validation fetches it again
+    /// (default [`DEFAULT_JWKS_MAX_AGE`], an hour), so that a key the issuer withdrew stops
+    /// verifying ID tokens within that time. `Duration::ZERO` fetches the set for every ID
+    /// token.
+    pub fn jwks_max_age(mut self, max_age: Duration) -> Self {
+        self.jwks_max_age = max_age;
         self
     }
 
@@ -1065,15 +1077,18 @@ impl<P: From<SpecProvider>> ProviderBuilder<P> {
                     revocation: urls.revocation.clone(),
                     jwks,
                 };
-                Some(Arc::new(OpenIdState::new(
-                    openid,
-                    spec.pkce,
-                    issuer,
-                    self.allow_http,
-                    pinned,
-                    self.jwks_refetch_interval,
-                    self.clock_leeway,
-                )))
+                Some(Arc::new(
+                    OpenIdState::new(
+                        openid,
+                        spec.pkce,
+                        issuer,
+                        self.allow_http,
+                        pinned,
+                        self.jwks_refetch_interval,
+                        self.clock_leeway,
+                    )
+                    .with_jwks_max_age(self.jwks_max_age),
+                ))
             }
             _ => None,
         };

@@ -123,6 +123,9 @@ pub enum OidcFault {
     WrongAtHash,
     /// The token response has no `id_token`.
     NoIdToken,
+    /// The JWKS no longer publishes the key with this id, while ID tokens are still signed
+    /// with it (a key the issuer withdrew, for example after a compromise).
+    WithdrawnKey(String),
     /// The user-info endpoint answers with this `sub`.
     UserInfoSubject(String),
     /// The discovery document names this issuer.

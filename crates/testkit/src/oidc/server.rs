@@ -75,7 +75,19 @@ pub(crate) async fn discovery(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 pub(crate) fn jwks_document(state: &MockState) -> Value {
-    json!({ "keys": state.keys.iter().map(|k| k.jwk.clone()).collect::<Vec<_>>() })
+    let withdrawn = |kid: &Value| {
+        state
+            .faults
+            .iter()
+            .any(|f| matches!(f, OidcFault::WithdrawnKey(w) if kid.as_str() == Some(w.as_str())))
+    };
+    let keys: Vec<Value> = state
+        .keys
+        .iter()
+        .filter(|k| !withdrawn(&k.jwk["kid"]))
+        .map(|k| k.jwk.clone())
+        .collect();
+    json!({ "keys": keys })
 }
 
 /// `GET {issuer}/protocol/certs`.
