@@ -1,7 +1,6 @@
 //! The OpenID Connect side of a [`MockProvider`](crate::MockProvider) whose spec has one: a
 //! discovery document at the spec's issuer moved onto the mock, a JWKS, and an ID token signed
-//! over the user fixture in every token response. The document lists S256 PKCE only for a spec
-//! that declares PKCE itself; one with [`Pkce::FromDiscovery`] gets none. It is an extension the mock adds itself, so
+//! over the user fixture in every token response. It is an extension the mock adds itself, so
 //! every OpenID Connect spec is served from its spec alone.
 
 use std::fmt;
@@ -107,9 +106,7 @@ impl MockExtension for SpecOpenId {
             "authorization_response_iss_parameter_supported":
                 self.spec.capabilities.authorization_response_iss,
         });
-        // A spec that leaves PKCE to discovery is served as Yahoo's document is: without
-        // `code_challenge_methods_supported`, so its logins run without a challenge.
-        if matches!(self.spec.pkce, Pkce::Supported | Pkce::Required) {
+        if !matches!(self.spec.pkce, Pkce::Unsupported) {
             document["code_challenge_methods_supported"] = json!(["S256"]);
         }
         if let Some(user_info) = mock.user_info_url() {
