@@ -4,6 +4,7 @@ use crate::Target;
 
 mod bitbucket_emails;
 mod callback;
+mod id_token;
 mod provider_mapping;
 mod return_path;
 mod sealed_cookie;
@@ -17,6 +18,7 @@ pub(crate) const ALL: &[Target] = &[
     token_response::TARGET,
     bitbucket_emails::TARGET,
     provider_mapping::TARGET,
+    id_token::TARGET,
 ];
 
 /// The input as text, the way a web framework hands over a query string or header (invalid
