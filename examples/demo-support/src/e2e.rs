@@ -71,6 +71,13 @@ pub async fn launch(
     mock: Option<&MockBitbucket>,
     extra: &[(&str, &str)],
 ) -> DemoProcess {
+    // The port is free when chosen but may be taken before the demo binds it (tests start
+    // many servers at once): then the demo exits, and another port is tried.
+    for _ in 0..4 {
+        if let Ok(demo) = try_launch(Command::new(binary), free_port(), mock, extra).await {
+            return demo;
+        }
+    }
     launch_on(binary, free_port(), mock, extra).await
 }
 
@@ -88,14 +95,27 @@ pub async fn launch_on(
 /// stops when this test process ends, even without a drop: a shell starts it in the
 /// background and stops it when its standard input, a pipe from this process, closes.
 pub async fn launch_tied_to_this_process(binary: &str) -> DemoProcess {
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg("\"$0\" & demo=$!; read -r _; kill \"$demo\"")
-        .arg(binary);
     // Every catalog provider logs in once from this one client, more callbacks than the
     // per-client limit allows in a minute by default.
     let limit = [("OAUTH_CALLBACK_RATE_LIMIT", "1000")];
-    let demo = launch_with(cmd, binary, free_port(), None, &limit).await;
+    let shell = || {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg("\"$0\" & demo=$!; read -r _; kill \"$demo\"")
+            .arg(binary);
+        cmd
+    };
+    let mut demo = None;
+    for _ in 0..4 {
+        if let Ok(started) = try_launch(shell(), free_port(), None, &limit).await {
+            demo = Some(started);
+            break;
+        }
+    }
+    let demo = match demo {
+        Some(demo) => demo,
+        None => launch_with(shell(), binary, free_port(), None, &limit).await,
+    };
     assert!(
         demo.child.stdin.is_some(),
         "the shell's standard input is a pipe"
@@ -104,12 +124,28 @@ pub async fn launch_tied_to_this_process(binary: &str) -> DemoProcess {
 }
 
 async fn launch_with(
-    mut cmd: Command,
+    cmd: Command,
     binary: &str,
     port: u16,
     mock: Option<&MockBitbucket>,
     extra: &[(&str, &str)],
 ) -> DemoProcess {
+    try_launch(cmd, port, mock, extra)
+        .await
+        .unwrap_or_else(|logs| {
+            panic!("{binary} did not listen on port {port}; its output:\n{logs}")
+        })
+}
+
+/// Starts the demo `cmd` on `port` and waits until it says it listens there (a connection
+/// alone could reach another server that took the port first). `Err` holds the demo's output
+/// when it could not bind the port or did not start within 30 s.
+async fn try_launch(
+    mut cmd: Command,
+    port: u16,
+    mock: Option<&MockBitbucket>,
+    extra: &[(&str, &str)],
+) -> Result<DemoProcess, String> {
     let base = format!("http://127.0.0.1:{port}");
     // No provider variable of the developer's environment reaches the demo.
     let prefixes: Vec<String> = oauth_kit::catalog()
@@ -163,7 +199,7 @@ async fn launch_with(
         .kill_on_drop(true);
     let mut child = cmd
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {binary}: {e}"));
+        .map_err(|e| format!("cannot start the demo: {e}"))?;
     let logs = Arc::new(Mutex::new(String::new()));
     for stream in [
         child
@@ -188,22 +224,25 @@ async fn launch_with(
             }
         });
     }
-    let demo = DemoProcess { child, base, logs };
+    let mut demo = DemoProcess { child, base, logs };
+    let listening = format!("listening on 127.0.0.1:{port}");
     // Up to 30 s: with no credentials the demo starts a mock of every provider first, on a
     // build machine that runs many tests at once.
     for _ in 0..600 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
+        let logs = demo.logs();
+        if logs.contains(&listening)
+            && tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
         {
-            return demo;
+            return Ok(demo);
+        }
+        if logs.contains("Address already in use") || matches!(demo.child.try_wait(), Ok(Some(_))) {
+            return Err(logs);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!(
-        "{binary} did not listen on port {port}; its output:\n{}",
-        demo.logs()
-    );
+    Err(demo.logs())
 }
 
 /// A response as the suite sees it.
