@@ -23,6 +23,7 @@
 mod discovery;
 mod id_token;
 mod jwks;
+mod signing;
 
 pub(crate) use discovery::rebase_onto_origin;
 pub use discovery::{ProviderMetadata, callback_issuer_matches, discovery_url, fetch_metadata};
@@ -31,3 +32,4 @@ pub use id_token::{
     ensure_crypto_provider, verify_id_token,
 };
 pub use jwks::{DEFAULT_JWKS_MAX_AGE, DEFAULT_JWKS_REFETCH_INTERVAL, JwksCache};
+pub use signing::{DEFAULT_ASSERTION_LIFETIME, Es256Key, PrivateKeyJwt};

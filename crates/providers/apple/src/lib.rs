@@ -43,12 +43,10 @@
 //! - No PKCE (Apple's discovery lists none: UNCONFIRMED support). Refresh tokens are not
 //!   rotated; revocation is `POST /auth/revoke`.
 
-use std::fmt;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use oauth_kit_core::oidc::SigningAlgorithm;
+use oauth_kit_core::oidc::{DEFAULT_ASSERTION_LIFETIME, Es256Key, SigningAlgorithm};
 use oauth_kit_core::spec::{
     CredentialHelp, OpenIdSpec, OpenIdUserInfo, Pkce, Profile, ProviderBuilder, ProviderSpec,
     ResponseMode, SampleAccount, SpecEnv,
@@ -60,8 +58,8 @@ use oauth_kit_core::{
 /// The `aud` of every client secret.
 const AUDIENCE: &str = "https://appleid.apple.com";
 
-/// How long a client secret made for one request stays valid, in seconds.
-const LIFETIME: u64 = 300;
+/// How long a client secret made for one request stays valid.
+const LIFETIME: Duration = DEFAULT_ASSERTION_LIFETIME;
 
 /// Apple as data: pinned endpoints, form_post, body credentials, the ID token as the user, and
 /// the first login's `user` field for the names.
@@ -138,21 +136,10 @@ fn map_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {
 /// assert!(AppleClientSecret::new("7QX2KD9PLM", "K4V8N2R6TQ", "not a key").is_err());
 /// # Ok::<(), oauth_kit_core::Error>(())
 /// ```
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct AppleClientSecret {
     team_id: String,
-    key_id: String,
-    key: EncodingKey,
-}
-
-impl fmt::Debug for AppleClientSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AppleClientSecret")
-            .field("team_id", &self.team_id)
-            .field("key_id", &self.key_id)
-            .field("key", &"[redacted]")
-            .finish()
-    }
+    key: Es256Key,
 }
 
 impl AppleClientSecret {
@@ -184,63 +171,22 @@ impl AppleClientSecret {
                 ))
             }
         };
-        let team_id = apple_id(team_id, settings[0])?;
-        let key_id = apple_id(key_id, settings[1])?;
-        let der = pkcs8_der(&pem.replace("\\n", "\n")).ok_or_else(|| {
-            Error::config(
-                settings[2],
-                "is not the PEM text of a Sign in with Apple key (the .p8 file, \
-                 -----BEGIN PRIVATE KEY-----)",
-            )
-        })?;
-        let key = EncodingKey::from_ec_der(&der);
-        let signer = Self {
-            team_id,
-            key_id,
-            key,
-        };
-        // A key that cannot sign (another curve) fails now rather than at the first login.
-        signer
-            .sign("check", AUDIENCE)
-            .map_err(|_| Error::config(settings[2], "is not a P-256 (ES256) private key"))?;
-        Ok(signer)
+        Ok(Self {
+            team_id: apple_id(team_id, settings[0])?,
+            key: Es256Key::from_pem(&apple_id(key_id, settings[1])?, pem, settings[2])?,
+        })
     }
-}
-
-/// The DER bytes of a PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`).
-fn pkcs8_der(pem: &str) -> Option<Vec<u8>> {
-    use base64::Engine as _;
-    let body = pem
-        .trim()
-        .strip_prefix("-----BEGIN PRIVATE KEY-----")?
-        .strip_suffix("-----END PRIVATE KEY-----")?;
-    let base64: String = body.split_whitespace().collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(base64)
-        .ok()
 }
 
 impl ClientAssertion for AppleClientSecret {
     /// The client secret for the Services ID `client_id`; Apple wants `aud` to be
     /// `https://appleid.apple.com` whatever the token endpoint.
     fn sign(&self, client_id: &str, _audience: &str) -> Result<ClientSecret, Error> {
-        oauth_kit_core::oidc::ensure_crypto_provider();
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default();
-        let mut header = Header::new(Algorithm::ES256);
-        header.kid = Some(self.key_id.clone());
-        let claims = serde_json::json!({
-            "iss": self.team_id,
-            "iat": now,
-            "exp": now + LIFETIME,
-            "aud": AUDIENCE,
-            "sub": client_id,
-        });
-        jsonwebtoken::encode(&header, &claims, &self.key)
-            .map(ClientSecret::new)
-            .map_err(|e| Error::config("Apple client secret", format!("cannot be signed: {e}")))
+        let mut claims = serde_json::Map::new();
+        claims.insert("iss".into(), self.team_id.clone().into());
+        claims.insert("aud".into(), AUDIENCE.into());
+        claims.insert("sub".into(), client_id.into());
+        self.key.sign_for(claims, LIFETIME).map(ClientSecret::new)
     }
 }
 
