@@ -327,7 +327,8 @@ impl NewSession {
     }
 }
 
-/// What a session's user is worth on this request; see [`LoginRoutes::check_session`].
+/// What a session's user is worth on this request, as [`Sessions::user`](super::Sessions::user)
+/// judges it.
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub enum SessionCheck {
@@ -659,13 +660,6 @@ impl LoginRoutes {
         } else {
             Rejection::Unavailable.response()
         }
-    }
-
-    /// Judges the user a session holds: a login past the absolute session lifetime
-    /// ([`FlowConfig::session_limits`](crate::FlowConfig::session_limits)) must be ended,
-    /// whatever the session store.
-    pub fn check_session(&self, user: Option<SessionUser>) -> SessionCheck {
-        SessionCheck::new(user, self.service.config().session_limits().lifetime)
     }
 }
 
