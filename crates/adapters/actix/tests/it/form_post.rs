@@ -1,15 +1,12 @@
 //! The POST callback of providers that answer with `response_mode=form_post`.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::test::TestRequest;
-use common::{BASE, Browser, FakeProvider, config};
 use oauth_kit_actix::OAuth;
 use oauth_kit_core::{LoginService, ProviderRegistry};
+
+use crate::common::{BASE, Browser, FakeProvider, config};
 
 fn oauth() -> OAuth {
     let mut registry = ProviderRegistry::new();

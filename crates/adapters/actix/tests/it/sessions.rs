@@ -1,18 +1,8 @@
 //! Sessions: renewal at login, logout, revocation of copied cookies, and a server-side store.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use actix_session::storage::{
-    LoadError, SaveError, SessionKey, SessionStore, UpdateError, generate_session_key,
-};
-use actix_web::cookie::time::Duration;
 use actix_web::http::StatusCode;
-use common::{Browser, oauth};
+
+use crate::common::{Browser, MemoryStore, oauth};
 
 #[actix_web::test]
 async fn login_renews_the_session_cookie_and_ends_the_previous_login() {
@@ -120,51 +110,6 @@ async fn full_registry_ends_the_least_recently_active_login() {
     );
 }
 
-/// A server-side store in memory, standing in for actix-session's Redis store.
-#[derive(Clone, Default)]
-struct MemoryStore(Arc<Mutex<HashMap<String, HashMap<String, String>>>>);
-
-impl SessionStore for MemoryStore {
-    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
-        Ok(self.0.lock().unwrap().get(key.as_ref()).cloned())
-    }
-
-    async fn save(
-        &self,
-        state: HashMap<String, String>,
-        _ttl: &Duration,
-    ) -> Result<SessionKey, SaveError> {
-        let key = generate_session_key();
-        self.0
-            .lock()
-            .unwrap()
-            .insert(key.as_ref().to_owned(), state);
-        Ok(key)
-    }
-
-    async fn update(
-        &self,
-        key: SessionKey,
-        state: HashMap<String, String>,
-        _ttl: &Duration,
-    ) -> Result<SessionKey, UpdateError> {
-        self.0
-            .lock()
-            .unwrap()
-            .insert(key.as_ref().to_owned(), state);
-        Ok(key)
-    }
-
-    async fn update_ttl(&self, _key: &SessionKey, _ttl: &Duration) -> Result<(), anyhow::Error> {
-        Ok(())
-    }
-
-    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
-        self.0.lock().unwrap().remove(key.as_ref());
-        Ok(())
-    }
-}
-
 #[actix_web::test]
 async fn server_side_store_works_across_instances_and_logout_is_final() {
     let store = MemoryStore::default();
@@ -188,7 +133,7 @@ async fn server_side_store_works_across_instances_and_logout_is_final() {
     let copy = browser.clone();
     browser.post(&second_app, "/auth/logout").await;
     assert!(
-        store.0.lock().unwrap().is_empty(),
+        store.sessions.lock().unwrap().is_empty(),
         "logout deletes the server-side state"
     );
     assert_eq!(

@@ -1,14 +1,11 @@
 //! The guards: 401 without a login, 403 with the guard's code, the handler otherwise.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use actix_web::http::StatusCode;
-use common::{Browser, oauth};
 use oauth_kit_actix::{Guard, Rejection, SessionUser};
 use oauth_kit_core::OAuthUserInfo;
 use oauth_kit_core::flow;
+
+use crate::common::{Browser, oauth};
 
 #[actix_web::test]
 async fn guards_reject_an_anonymous_request_with_401_json() {

@@ -2,88 +2,11 @@
 //! the failure redirect with `store_unavailable` on the callback, no session written, and
 //! recovery once the store answers again.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-
-use actix_session::storage::{
-    LoadError, SaveError, SessionKey, SessionStore, UpdateError, generate_session_key,
-};
-use actix_web::cookie::time::Duration;
 use actix_web::http::StatusCode;
-use common::{Browser, oauth};
 
-/// A server-side store in memory that fails every call while `down` is set.
-#[derive(Clone, Default)]
-struct FlakyStore {
-    sessions: Arc<Mutex<HashMap<String, HashMap<String, String>>>>,
-    down: Arc<AtomicBool>,
-}
+use crate::common::{Browser, MemoryStore, oauth};
 
-impl FlakyStore {
-    fn check(&self) -> Result<(), anyhow::Error> {
-        if self.down.load(Ordering::SeqCst) {
-            Err(anyhow::anyhow!("the store is down"))
-        } else {
-            Ok(())
-        }
-    }
-
-    fn set_down(&self, down: bool) {
-        self.down.store(down, Ordering::SeqCst);
-    }
-}
-
-impl SessionStore for FlakyStore {
-    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
-        self.check().map_err(LoadError::Other)?;
-        Ok(self.sessions.lock().unwrap().get(key.as_ref()).cloned())
-    }
-
-    async fn save(
-        &self,
-        state: HashMap<String, String>,
-        _ttl: &Duration,
-    ) -> Result<SessionKey, SaveError> {
-        self.check().map_err(SaveError::Other)?;
-        let key = generate_session_key();
-        self.sessions
-            .lock()
-            .unwrap()
-            .insert(key.as_ref().to_owned(), state);
-        Ok(key)
-    }
-
-    async fn update(
-        &self,
-        key: SessionKey,
-        state: HashMap<String, String>,
-        _ttl: &Duration,
-    ) -> Result<SessionKey, UpdateError> {
-        self.check().map_err(UpdateError::Other)?;
-        self.sessions
-            .lock()
-            .unwrap()
-            .insert(key.as_ref().to_owned(), state);
-        Ok(key)
-    }
-
-    async fn update_ttl(&self, _key: &SessionKey, _ttl: &Duration) -> Result<(), anyhow::Error> {
-        self.check()
-    }
-
-    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
-        self.check()?;
-        self.sessions.lock().unwrap().remove(key.as_ref());
-        Ok(())
-    }
-}
-
-fn assert_unavailable_json(reply: &common::Reply) {
+fn assert_unavailable_json(reply: &crate::common::Reply) {
     assert_eq!(
         reply.status,
         StatusCode::SERVICE_UNAVAILABLE,
@@ -96,7 +19,7 @@ fn assert_unavailable_json(reply: &common::Reply) {
 
 #[actix_web::test]
 async fn a_failing_store_answers_503_json_and_recovers_when_it_answers_again() {
-    let store = FlakyStore::default();
+    let store = MemoryStore::default();
     let oauth = oauth().server_side_sessions(true);
     let app = test_app!(oauth.clone(), oauth.session_middleware_with(store.clone()));
     let mut browser = Browser::default();
@@ -119,7 +42,7 @@ async fn a_failing_store_answers_503_json_and_recovers_when_it_answers_again() {
 
 #[actix_web::test]
 async fn a_failing_store_sends_the_callback_to_the_failure_page_without_a_session() {
-    let store = FlakyStore::default();
+    let store = MemoryStore::default();
     let oauth = oauth().server_side_sessions(true);
     let app = test_app!(oauth.clone(), oauth.session_middleware_with(store.clone()));
 

@@ -1,12 +1,19 @@
 //! What the adapter tests share: a fake provider that needs no network, the test application,
-//! and a cookie-keeping client for `actix_web::test` services.
+//! a cookie-keeping client for `actix_web::test` services, and a server-side session store in
+//! memory that can be made to fail.
 
-#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used)]
+#![allow(unreachable_pub)]
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use actix_http::Request;
+use actix_session::storage::{
+    LoadError, SaveError, SessionKey, SessionStore, UpdateError, generate_session_key,
+};
 use actix_web::body::MessageBody;
+use actix_web::cookie::time::Duration;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
@@ -355,5 +362,72 @@ impl Browser {
 
     pub fn session(&self) -> Option<String> {
         self.cookies.get("oauth_kit_session").cloned()
+    }
+}
+
+/// A server-side session store in memory, standing in for actix-session's Redis store. It
+/// fails every call while it is set down, as a Redis store does when Redis is unreachable.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    pub sessions: Arc<Mutex<HashMap<String, HashMap<String, String>>>>,
+    down: Arc<AtomicBool>,
+}
+
+impl MemoryStore {
+    fn check(&self) -> Result<(), anyhow::Error> {
+        if self.down.load(Ordering::SeqCst) {
+            Err(anyhow::anyhow!("the store is down"))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+}
+
+impl SessionStore for MemoryStore {
+    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
+        self.check().map_err(LoadError::Other)?;
+        Ok(self.sessions.lock().unwrap().get(key.as_ref()).cloned())
+    }
+
+    async fn save(
+        &self,
+        state: HashMap<String, String>,
+        _ttl: &Duration,
+    ) -> Result<SessionKey, SaveError> {
+        self.check().map_err(SaveError::Other)?;
+        let key = generate_session_key();
+        self.sessions
+            .lock()
+            .unwrap()
+            .insert(key.as_ref().to_owned(), state);
+        Ok(key)
+    }
+
+    async fn update(
+        &self,
+        key: SessionKey,
+        state: HashMap<String, String>,
+        _ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        self.check().map_err(UpdateError::Other)?;
+        self.sessions
+            .lock()
+            .unwrap()
+            .insert(key.as_ref().to_owned(), state);
+        Ok(key)
+    }
+
+    async fn update_ttl(&self, _key: &SessionKey, _ttl: &Duration) -> Result<(), anyhow::Error> {
+        self.check()
+    }
+
+    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
+        self.check()?;
+        self.sessions.lock().unwrap().remove(key.as_ref());
+        Ok(())
     }
 }

@@ -1,14 +1,11 @@
 //! The login and callback routes: redirects, cookies, headers, failure codes, the login hook
 //! and the route prefix.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use actix_web::http::StatusCode;
-use common::{BASE, Browser, config, oauth, service};
 use oauth_kit_actix::{LoginDecision, LoginHook, OAuth};
 use oauth_kit_core::{LoginSuccess, async_trait};
+
+use crate::common::{BASE, Browser, config, oauth, service};
 
 #[actix_web::test]
 async fn login_redirects_to_the_provider_with_a_flow_cookie() {
@@ -142,7 +139,7 @@ async fn return_paths_that_leave_the_site_fall_back_to_the_success_path() {
 }
 
 /// Asserts a failure redirect with `code`, the callback headers and no session.
-fn assert_failure(reply: &common::Reply, location: &str) {
+fn assert_failure(reply: &crate::common::Reply, location: &str) {
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(reply.location(), location);
     assert_eq!(reply.header("referrer-policy"), Some("no-referrer"));

@@ -1,12 +1,9 @@
 //! The extractors: 401 JSON without a login, the optional forms, 403 for an unverified email,
 //! and sessions that must not count as logged in.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use actix_web::http::StatusCode;
-use common::{Browser, oauth};
+
+use crate::common::{Browser, oauth};
 
 #[actix_web::test]
 async fn current_user_without_a_session_is_401_json() {
@@ -151,9 +148,9 @@ async fn extractor_without_the_mounted_routes_is_500_session_error() {
 }
 
 fn oauth_with_key(key: &str) -> oauth_kit_actix::OAuth {
-    let config = oauth_kit_core::FlowConfig::builder(common::BASE)
+    let config = oauth_kit_core::FlowConfig::builder(crate::common::BASE)
         .cookie_key(oauth_kit_core::CookieKey::new(key.as_bytes().to_vec()).unwrap())
         .build()
         .unwrap();
-    oauth_kit_actix::OAuth::new(common::service(config))
+    oauth_kit_actix::OAuth::new(crate::common::service(config))
 }
