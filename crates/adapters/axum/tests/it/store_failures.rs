@@ -2,8 +2,6 @@
 //! redirect with `store_unavailable` on the callback, no session written, a logout that says
 //! it failed, and recovery once the store answers again.
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,6 +14,8 @@ use oauth_kit_axum::{CurrentUser, OAuth};
 use oauth_kit_bitbucket::BitbucketProvider;
 use oauth_kit_core::{ClientSecret, CookieKey, FlowConfig, LoginService, ProviderRegistry};
 use oauth_kit_testkit::MockBitbucket;
+
+use crate::common::{client, listen, serve};
 
 /// A session store in memory that fails every call while `down` is set, as a Redis store
 /// does when Redis is unreachable.
@@ -81,8 +81,7 @@ struct Reply {
 
 async fn start() -> App {
     let mock = MockBitbucket::start().await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (listener, base) = listen().await;
     let provider =
         BitbucketProvider::builder(mock.client_id(), ClientSecret::new(mock.client_secret()))
             .authorize_url(mock.authorize_url())
@@ -105,15 +104,12 @@ async fn start() -> App {
         )
         .merge(oauth.router())
         .layer(oauth.session_layer_with(store.clone()));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    serve(listener, app);
     App {
         base,
         mock,
         store,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        client: client(),
         cookies: HashMap::new(),
     }
 }

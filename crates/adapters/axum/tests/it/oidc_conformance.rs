@@ -3,9 +3,7 @@
 //! each asserts the exact failure code of the redirect, how many token requests were made (none
 //! where the check comes first), and that no session exists afterwards.
 
-#![allow(clippy::unwrap_used)]
-
-use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 
 use axum::routing::get;
 use axum::{Json, Router};
@@ -15,11 +13,27 @@ use oauth_kit_oidc::OidcProvider;
 use oauth_kit_testkit::{LogCapture, MockOidc, OidcConfig, OidcFault};
 use serde_json::{Value, json};
 
+use crate::common::{Browser, listen, serve};
+
+/// The application under test, its mock issuer, and a browser of the application (which the
+/// app derefs to).
 struct App {
-    base: String,
+    browser: Browser,
     issuer: MockOidc,
-    client: reqwest::Client,
-    cookies: HashMap<String, String>,
+}
+
+impl Deref for App {
+    type Target = Browser;
+
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}
+
+impl DerefMut for App {
+    fn deref_mut(&mut self) -> &mut Browser {
+        &mut self.browser
+    }
 }
 
 async fn start() -> App {
@@ -28,8 +42,7 @@ async fn start() -> App {
 
 async fn start_with(config: OidcConfig) -> App {
     let issuer = MockOidc::start_with(config).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (listener, base) = listen().await;
     let provider = OidcProvider::builder(
         issuer.client_id(),
         ClientSecret::new(issuer.client_secret()),
@@ -51,64 +64,17 @@ async fn start_with(config: OidcConfig) -> App {
         )
         .merge(oauth.router())
         .layer(oauth.session_layer());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    serve(listener, app);
     App {
-        base,
+        browser: Browser::new(base),
         issuer,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-        cookies: HashMap::new(),
     }
 }
 
 impl App {
-    async fn get(&mut self, url: &str) -> (u16, String, String) {
-        let url = if url.starts_with("http") {
-            url.to_owned()
-        } else {
-            format!("{}{url}", self.base)
-        };
-        let cookie: Vec<String> = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let response = self
-            .client
-            .get(&url)
-            .header("cookie", cookie.join("; "))
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        for set in response.headers().get_all("set-cookie") {
-            let first = set.to_str().unwrap().split(';').next().unwrap().to_owned();
-            let (name, value) = first.split_once('=').unwrap();
-            if value.is_empty() {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        (status, location, response.text().await.unwrap())
-    }
-
     /// Runs a whole login and returns where the callback sent the browser.
     async fn login(&mut self) -> String {
-        let (status, authorize, _) = self.get("/auth/oidc/login?next=/home").await;
-        assert_eq!(status, 303);
-        let (status, callback, _) = self.get(&authorize).await;
-        assert_eq!(status, 302);
-        let (status, location, _) = self.get(&callback).await;
-        assert_eq!(status, 303);
-        location
+        self.browser.login("oidc").await
     }
 
     /// Asserts that the login fails with `code`, after `tokens` token requests, with no

@@ -1,8 +1,6 @@
 //! The POST callback of providers that answer with `response_mode=form_post`, on a real
 //! listener against the testkit's mock OpenID issuer.
 
-#![allow(clippy::unwrap_used)]
-
 use axum::Router;
 use oauth_kit_axum::OAuth;
 use oauth_kit_core::spec::{OpenIdSpec, Pkce, ProviderSpec, ResponseMode};
@@ -10,6 +8,8 @@ use oauth_kit_core::{
     ClientSecret, CookieKey, FlowConfig, LoginService, ProviderRegistry, SpecProvider,
 };
 use oauth_kit_testkit::MockOidc;
+
+use crate::common::{client, listen, serve};
 
 static FORM_POST: ProviderSpec = ProviderSpec {
     id: "formpost",
@@ -36,8 +36,7 @@ static QUERY: ProviderSpec = ProviderSpec {
 
 async fn start() -> (String, MockOidc) {
     let issuer = MockOidc::start().await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (listener, base) = listen().await;
     let provider = |spec| {
         SpecProvider::builder(
             spec,
@@ -62,15 +61,8 @@ async fn start() -> (String, MockOidc) {
     let app = Router::new()
         .merge(oauth.router())
         .layer(oauth.session_layer());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    serve(listener, app);
     (base, issuer)
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 /// The action and the hidden fields of the mock's auto-submitting form.

@@ -1,8 +1,6 @@
 //! The on-login hook and the guards, over real HTTP against the mock Bitbucket.
 
-#![allow(clippy::unwrap_used)]
-
-use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 
 use axum::routing::get;
 use axum::{Json, Router, middleware};
@@ -15,6 +13,8 @@ use oauth_kit_core::{
 };
 use oauth_kit_testkit::{MockBitbucket, MockEmail, MockUser};
 
+use crate::common::{Browser, listen, serve};
+
 struct Hook(LoginDecision);
 
 #[async_trait::async_trait]
@@ -26,11 +26,25 @@ impl LoginHook for Hook {
     }
 }
 
+/// The application under test, its mock Bitbucket, and a browser of the application (which
+/// the app derefs to).
 struct App {
-    base: String,
+    browser: Browser,
     mock: MockBitbucket,
-    client: reqwest::Client,
-    cookies: HashMap<String, String>,
+}
+
+impl Deref for App {
+    type Target = Browser;
+
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}
+
+impl DerefMut for App {
+    fn deref_mut(&mut self) -> &mut Browser {
+        &mut self.browser
+    }
 }
 
 async fn start(hook: Option<LoginDecision>) -> App {
@@ -40,8 +54,7 @@ async fn start(hook: Option<LoginDecision>) -> App {
 /// Starts the app with `base_path` as the path of its public base URL.
 async fn start_at(hook: Option<LoginDecision>, base_path: &str) -> App {
     let mock = MockBitbucket::start().await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (listener, base) = listen().await;
     let provider =
         BitbucketProvider::builder(mock.client_id(), ClientSecret::new(mock.client_secret()))
             .authorize_url(mock.authorize_url())
@@ -100,64 +113,17 @@ async fn start_at(hook: Option<LoginDecision>, base_path: &str) -> App {
         )
         .merge(oauth.router())
         .layer(oauth.session_layer());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    serve(listener, app);
     App {
-        base,
+        browser: Browser::new(base),
         mock,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-        cookies: HashMap::new(),
     }
 }
 
 impl App {
-    async fn get(&mut self, url: &str) -> (u16, String, String) {
-        let url = if url.starts_with("http") {
-            url.to_owned()
-        } else {
-            format!("{}{url}", self.base)
-        };
-        let cookie: Vec<String> = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let response = self
-            .client
-            .get(&url)
-            .header("cookie", cookie.join("; "))
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        for set in response.headers().get_all("set-cookie") {
-            let first = set.to_str().unwrap().split(';').next().unwrap().to_owned();
-            let (name, value) = first.split_once('=').unwrap();
-            if value.is_empty() {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        (status, location, response.text().await.unwrap())
-    }
-
     /// Runs a whole login and returns the callback's Location.
     async fn login(&mut self) -> String {
-        let (status, authorize, _) = self.get("/auth/bitbucket/login?next=/home").await;
-        assert_eq!(status, 303);
-        let (status, callback, _) = self.get(&authorize).await;
-        assert_eq!(status, 302);
-        let (status, location, _) = self.get(&callback).await;
-        assert_eq!(status, 303);
-        location
+        self.browser.login("bitbucket").await
     }
 }
 
