@@ -1,16 +1,13 @@
 //! `RedisSessionStore` (the tower-sessions store for the Axum adapter) against a real Redis.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::{connect, keys, pttl};
 use oauth_kit_redis::RedisSessionStore;
 use oauth_kit_testkit::RedisServer;
 use tower_sessions::SessionStore;
 use tower_sessions::cookie::time::{Duration, OffsetDateTime};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::Error as StoreError;
+
+use crate::common::{connect, keys, pttl};
 
 fn record(ttl: Duration) -> Record {
     let mut data = std::collections::HashMap::new();

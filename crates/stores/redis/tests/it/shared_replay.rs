@@ -1,17 +1,14 @@
 //! `SharedReplayCookieStore`: the sealed cookie works on every instance and a flow can be
 //! marked used only once across all of them.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use std::time::Duration;
 
-use common::{COOKIE_KEY, connect, keys, pttl};
 use oauth_kit_core::{
     CookieKey, CookieStore, CsrfState, Error, FlowRecord, ReturnPath, StateStore,
 };
 use oauth_kit_testkit::RedisServer;
+
+use crate::common::{COOKIE_KEY, connect, keys, pttl};
 
 const TTL: Duration = Duration::from_secs(600);
 

@@ -1,15 +1,12 @@
 //! `RedisStateStore` against a real Redis: single use, expiry set at write, key prefix.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use std::time::Duration;
 
-use common::{COOKIE_KEY, Mode, PROVIDER, begin, connect, instance_with, keys, pttl};
 use oauth_kit_core::{CookieKey, CsrfState, Error, FlowConfig, FlowRecord, ReturnPath, StateStore};
 use oauth_kit_redis::EXPIRED_GRACE;
 use oauth_kit_testkit::{MockBitbucket, RedisServer};
+
+use crate::common::{COOKIE_KEY, Mode, PROVIDER, begin, connect, instance_with, keys, pttl};
 
 const TTL: Duration = Duration::from_secs(600);
 

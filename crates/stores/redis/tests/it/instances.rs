@@ -1,13 +1,10 @@
 //! Two instances of an application (two login services with their own Redis connections and
 //! the same cookie key) behind one URL: a login begun on one completes on the other, once.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::{Mode, PROVIDER, begin, instance};
 use oauth_kit_core::Error;
 use oauth_kit_testkit::{MockBitbucket, RedisServer};
+
+use crate::common::{Mode, PROVIDER, begin, instance};
 
 async fn login_begun_on_a_completes_on_b_and_its_replay_on_a_fails(mode: Mode) {
     let redis = RedisServer::start().unwrap();

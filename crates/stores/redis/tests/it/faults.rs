@@ -1,16 +1,13 @@
 //! Redis down or frozen: clean, typed failures before any token request, an error event in
 //! the log, and recovery without a restart once Redis is back.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use std::time::Duration;
 
-use common::{Mode, PROVIDER, TIMEOUT, begin, instance};
 use oauth_kit_core::{BeginOptions, Error};
 use oauth_kit_redis::RedisConfig;
 use oauth_kit_testkit::{LogCapture, MockBitbucket, RedisServer};
+
+use crate::common::{Mode, PROVIDER, TIMEOUT, begin, instance};
 
 /// A safety net for the tests themselves: a hung call fails the test instead of blocking CI.
 async fn bounded<T>(what: &str, future: impl Future<Output = T>) -> T {

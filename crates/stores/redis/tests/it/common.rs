@@ -1,7 +1,7 @@
 //! What the Redis store tests share: a real Redis, a mock Bitbucket, and "instances" (login
 //! services that share nothing but Redis and the cookie key).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code, unreachable_pub)]
+#![allow(clippy::expect_used, unreachable_pub)]
 
 use std::sync::Arc;
 use std::time::Duration;

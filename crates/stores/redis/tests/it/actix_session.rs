@@ -1,18 +1,15 @@
 //! actix-session's Redis store as `RedisConfig::actix_session_store` builds it, against a real
 //! Redis: prefixed keys, and a bounded wait when Redis is frozen.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use std::collections::HashMap;
 use std::time::Duration;
 
 use actix_session::storage::SessionStore;
-use common::{TIMEOUT, keys};
 use oauth_kit_redis::RedisConfig;
 use oauth_kit_testkit::RedisServer;
 use time::Duration as CookieDuration;
+
+use crate::common::{TIMEOUT, keys};
 
 fn config(redis: &RedisServer) -> RedisConfig {
     RedisConfig::new(redis.url())
