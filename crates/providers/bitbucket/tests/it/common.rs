@@ -1,6 +1,6 @@
 //! Shared helpers of the wiremock-backed tests: fixtures, a provider pointed at the mock, and
 //! a capturing `tracing` subscriber.
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
+#![allow(unreachable_pub)]
 
 use oauth_kit_bitbucket::BitbucketProvider;
 use oauth_kit_core::{AccessToken, ClientSecret, HttpClient, HttpConfig, OAuthToken};

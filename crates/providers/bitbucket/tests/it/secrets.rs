@@ -1,12 +1,10 @@
 //! No secret in `Debug`, `Display` or the logs of a whole run, successes and failures alike.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use oauth_kit_core::{AuthorizationCode, OAuthProvider, RefreshToken};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer};
+
+use crate::common::*;
 
 const CODE: &str = "C0DE-S3NTINEL-4f2a";
 

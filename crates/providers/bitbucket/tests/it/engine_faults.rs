@@ -1,12 +1,8 @@
 //! The engine's fault cases, run through the Bitbucket token endpoint: bad statuses and
 //! bodies, the body cap, the timeout, redirects and an unreachable server.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::time::{Duration, Instant};
 
-use common::*;
 use oauth_kit_bitbucket::BitbucketProvider;
 use oauth_kit_core::{
     AuthorizationCode, ClientSecret, Error, HttpClient, HttpConfig, OAuthProvider, OAuthToken,
@@ -15,6 +11,8 @@ use oauth_kit_core::{
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::*;
 
 async fn token_answers(server: &MockServer, response: ResponseTemplate) {
     Mock::given(method("POST"))

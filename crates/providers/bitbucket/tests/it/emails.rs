@@ -1,15 +1,13 @@
 //! `/2.0/user/emails`: pagination, the choice of address, the missing "Email: Read"
 //! permission, endless lists and `next` links to other hosts.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use oauth_kit_bitbucket::MAX_EMAIL_PAGES;
 use oauth_kit_core::{Error, OAuthProvider, OAuthUserInfo, Stage};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::common::*;
 
 /// Serves `body` as the first page of emails, `expected` times.
 async fn first_page(server: &MockServer, body: Value, expected: u64) {

@@ -1,17 +1,15 @@
 //! The token endpoint: code exchange, refresh, Bitbucket's token error bodies, client
 //! authentication and revocation.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::time::Duration;
 
-use common::*;
 use oauth_kit_core::{
     AuthorizationCode, Error, OAuthProvider, PkceVerifier, RefreshToken, Revocation, Stage,
 };
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer};
+
+use crate::common::*;
 
 async fn token_endpoint(server: &MockServer, status: u16, fixture_name: &str) {
     Mock::given(method("POST"))

@@ -1,12 +1,10 @@
 //! `/2.0/user` mapped onto the normalized user, and how the access token travels.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use oauth_kit_core::{Error, OAuthProvider, Stage};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::*;
 
 async fn mount_emails(server: &MockServer) {
     Mock::given(method("GET"))

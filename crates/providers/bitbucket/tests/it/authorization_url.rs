@@ -1,5 +1,4 @@
 //! The authorization URL and the capabilities the login flow reads.
-#![allow(clippy::unwrap_used)]
 
 use oauth_kit_bitbucket::{BitbucketProvider, BitbucketScope};
 use oauth_kit_core::{
@@ -7,11 +6,11 @@ use oauth_kit_core::{
     OAuthProvider, PkceVerifier,
 };
 
+use crate::common::REDIRECT_URI;
+
 fn provider() -> BitbucketProvider {
     BitbucketProvider::new("bbClientKey123", ClientSecret::new("bbClientSecret456")).unwrap()
 }
-
-const REDIRECT_URI: &str = "http://localhost:8000/auth/bitbucket/callback";
 
 fn pairs(url: &url::Url) -> Vec<(String, String)> {
     url.query_pairs().into_owned().collect()

@@ -1,15 +1,13 @@
 //! Bitbucket's error envelope on `/2.0/user`, mapped onto `Error::HttpStatus`.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::time::Duration;
 
-use common::*;
 use oauth_kit_core::{Error, HttpConfig, OAuthProvider, Stage};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::*;
 
 struct StatusError {
     status: u16,
