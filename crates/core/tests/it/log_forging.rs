@@ -1,15 +1,12 @@
 //! A hostile provider cannot forge log lines: its error codes, descriptions, hints and user ids
 //! reach logs and error messages only with control characters escaped and a capped length.
 
-#![allow(clippy::unwrap_used)]
-
-mod flow_support;
-
-use flow_support::*;
 use oauth_kit_core::sanitize::MAX_PROVIDER_TEXT;
 use oauth_kit_core::{Error, ProviderContext, Stage};
 use oauth_kit_testkit::LogCapture;
 use serde_json::json;
+
+use crate::flow_support::*;
 
 /// What a forged line would look like if a newline got through.
 const FORGED: &str =

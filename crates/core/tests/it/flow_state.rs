@@ -4,21 +4,18 @@
 //! Every rejection is checked for its exact error variant, for the cleared flow cookie and for
 //! zero token requests.
 
-#![allow(clippy::unwrap_used)]
-
-mod flow_support;
-
 use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use flow_support::{
+use oauth_kit_core::{CookieKey, Error, LoginService, ProviderRegistry};
+use sha2::{Digest, Sha256};
+
+use crate::flow_support::{
     CODE, COOKIE_KEY, ISSUER, Idp, OTHER_COOKIE_KEY, PROVIDER, StoreKind, assert_is_test_user,
     begin, begin_state_and_cookie, config, plain, query, query_param, rejection, rejection_keeping,
     service, service_with, success, tamper, with_iss, with_pkce,
 };
-use oauth_kit_core::{CookieKey, Error, LoginService, ProviderRegistry};
-use sha2::{Digest, Sha256};
 
 /// Runs each named suite function once per store, like tower-sessions' store test-suite macro.
 macro_rules! for_each_store {
@@ -378,7 +375,7 @@ async fn callback_with_a_flow_cookie_from_another_deployment_is_rejected(store: 
             assert_ne!(OTHER_COOKIE_KEY, COOKIE_KEY);
             LoginService::new(registry, other_config).unwrap()
         }
-        StoreKind::Memory => flow_support::service(&idp, StoreKind::Memory, plain()),
+        StoreKind::Memory => crate::flow_support::service(&idp, StoreKind::Memory, plain()),
     };
     let foreign = begin(&other, PROVIDER, None).await;
 

@@ -3,18 +3,17 @@
 //! (client secret, code, verifier, token from the body) appears in the error's `Display` or
 //! `Debug`.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{
-    ACCESS_TOKEN, CODE, PROVIDER, REFRESH_TOKEN, TOKEN_PATH, assert_error_is_clean, engine,
-    engine_at, exchange, http, http_with, mount_token_once,
-};
 use oauth_kit_core::{Error, HttpConfig, Stage, TokenQuirks};
 use serde_json::json;
 use url::Url;
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
+
+use crate::common::{
+    ACCESS_TOKEN, CODE, PROVIDER, REFRESH_TOKEN, TOKEN_PATH, assert_error_is_clean, engine,
+    engine_at, exchange, http, http_with, mount_token_once,
+};
 
 /// Checks the provider and stage every provider error carries.
 fn assert_token_context(err: &Error) {
@@ -322,7 +321,7 @@ async fn chunked_token_response_without_content_length_over_the_cap_is_body_too_
 async fn token_response_slower_than_the_timeout_is_a_timeout() {
     let server = MockServer::start().await;
     let response = ResponseTemplate::new(200)
-        .set_body_json(common::token_body())
+        .set_body_json(crate::common::token_body())
         .set_delay(Duration::from_secs(2));
     mount_token_once(&server, response).await;
     let http = http_with(HttpConfig::default().timeout(Duration::from_millis(200)));
@@ -350,7 +349,7 @@ async fn redirect_from_the_token_endpoint_is_not_followed() {
     let server = MockServer::start().await;
     let elsewhere = MockServer::start().await;
     Mock::given(matchers::any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(common::token_body()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(crate::common::token_body()))
         .expect(0)
         .named("the redirect target")
         .mount(&elsewhere)
@@ -399,7 +398,7 @@ async fn successful_exchange_against_the_same_mock_yields_the_token() {
     let server = MockServer::start().await;
     mount_token_once(
         &server,
-        ResponseTemplate::new(200).set_body_json(common::token_body()),
+        ResponseTemplate::new(200).set_body_json(crate::common::token_body()),
     )
     .await;
     let token = exchange(&engine(&server), &http()).await.expect("a token");

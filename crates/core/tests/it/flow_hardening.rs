@@ -2,21 +2,18 @@
 //! callbacks, one deadline bounds a whole callback, ambiguous flow cookies are refused, and a
 //! store's return path is checked again.
 
-#![allow(clippy::unwrap_used)]
-
-mod flow_support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use flow_support::*;
 use oauth_kit_core::flow::FlowRecord;
 use oauth_kit_core::{
     AuthorizationCode, AuthorizationRequest, Capabilities, CookieStore, Error, HttpClient,
     OAuthProvider, OAuthToken, OAuthUserInfo, PkceVerifier, ProviderRegistry, Stage, StateStore,
 };
 use url::Url;
+
+use crate::flow_support::*;
 
 #[tokio::test]
 async fn forged_callbacks_cannot_flush_the_replay_memory() {

@@ -2,13 +2,10 @@
 //! at the success path, valid relative paths and allow-listed origins survive, and nothing
 //! that could split a `Location` header comes back.
 
-#![allow(clippy::unwrap_used)]
-
-mod flow_support;
-
-use flow_support::{Idp, PROVIDER, StoreKind, begin, config, plain, service_with, success};
 use oauth_kit_core::LoginService;
 use oauth_kit_core::flow::FlowConfigBuilder;
+
+use crate::flow_support::{Idp, PROVIDER, StoreKind, begin, config, plain, service_with, success};
 
 /// The configured success path, distinct from the default so a fallback is visible.
 const SUCCESS: &str = "/home";

@@ -7,8 +7,6 @@
 //! auto-advance), so that only the flow's own sleeps move time and no HTTP timeout fires
 //! because time jumped.
 
-#![allow(dead_code)] // Each test file uses a different subset.
-
 use std::future::Future;
 use std::sync::Mutex;
 

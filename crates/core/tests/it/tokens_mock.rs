@@ -3,19 +3,18 @@
 //! kept, a refused refresh token turned into "log in again", the refresh margin, logout with
 //! and without revocation.
 
-mod mock_idp;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
-use mock_idp::{MockIdp, NAME};
 use oauth_kit_core::{
     ClientCredentials, Error, HttpClient, LoginRequiredReason, MemoryTokenStore, OAuthProvider,
     ProviderRegistry, RefreshToken, Revocation, TokenKey, TokenManager, TokenSet, TokenStore,
 };
 use oauth_kit_testkit::{Endpoint, Fault, MockBitbucket, RefreshTokens};
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
+
+use crate::mock_idp::{MockIdp, NAME};
 
 struct Setup {
     mock: MockBitbucket,

@@ -1,13 +1,6 @@
 //! Nothing secret leaks: `Debug` of every secret-bearing type is redacted, and whole exchanges
 //! run under a capturing `tracing` subscriber at TRACE level leave no secret in the logs.
 
-mod common;
-
-use common::{
-    ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, CODE, ID_TOKEN, PROVIDER, REDIRECT_URI, REFRESH_TOKEN,
-    SECRETS, TOKEN_PATH, VERIFIER, assert_no_secret_in, engine, engine_at, exchange, form_pairs,
-    http, mount_token_once, token_body,
-};
 use oauth_kit_core::{
     AccessToken, AuthorizationCode, AuthorizationRequest, BeginOptions, Capabilities, ClientSecret,
     CookieKey, CsrfState, Error, FlowConfig, FlowRecord, HttpClient, IdToken, LoginService, Nonce,
@@ -20,10 +13,15 @@ use serde_json::{Value, json};
 use url::Url;
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
 
+use crate::common::{
+    ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, CODE, ID_TOKEN, PROVIDER, REDIRECT_URI, REFRESH_TOKEN,
+    SECRETS, TOKEN_PATH, USER_PATH, VERIFIER, assert_no_secret_in, engine, engine_at, exchange,
+    form_pairs, http, mount_token_once, token_body, user_url,
+};
+
 const STATE: &str = "STATE-s3ntinel-csrf-state-0123456789";
 const NONCE: &str = "NONCE-s3ntinel-oidc-nonce-0123456789";
 const COOKIE_KEY: &str = "CK-s3ntinel-cookie-key-material-0123456789-abcdefghij";
-const USER_PATH: &str = "/api/user";
 
 /// Asserts that `printed` shows none of the fixture secrets, nor the cookie key material in
 /// either its text or its byte-list form.
@@ -178,10 +176,6 @@ impl OAuthProvider for EngineProvider {
         user.raw_data = raw;
         Ok(user)
     }
-}
-
-fn user_url(server: &MockServer) -> Url {
-    Url::parse(&format!("{}{USER_PATH}", server.uri())).expect("the mock's URL parses")
 }
 
 fn login_service(server: &MockServer) -> LoginService {

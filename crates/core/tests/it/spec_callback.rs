@@ -3,8 +3,6 @@
 //! `UserSource::TokenInPath`): what is sent where, and what is refused before any token
 //! request.
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::HashMap;
 
 use oauth_kit_core::spec::{CallbackParam, CallbackRole, Pkce, Profile, ProviderSpec, UserSource};

@@ -1,14 +1,11 @@
 //! Concurrent callbacks with the same state: the store's single use must let exactly one of
 //! them reach the token endpoint, whatever the store.
 
-#![allow(clippy::unwrap_used)]
-
-mod flow_support;
-
 use std::time::Duration;
 
-use flow_support::{Idp, PROVIDER, StoreKind, assert_is_test_user, begin, plain, service};
 use oauth_kit_core::{Completion, Error};
+
+use crate::flow_support::{Idp, PROVIDER, StoreKind, assert_is_test_user, begin, plain, service};
 
 /// The token endpoint answers slowly, so that both callbacks are in flight at once.
 const TOKEN_DELAY: Duration = Duration::from_millis(200);

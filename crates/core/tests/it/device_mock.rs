@@ -3,15 +3,14 @@
 //! itself (a poll that comes too early is answered `slow_down` and counted), so a flow that
 //! did not honour `interval` or `slow_down` would show up in its counters.
 
-mod mock_idp;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use mock_idp::MockIdp;
 use oauth_kit_core::{DeviceFlow, DevicePollEvent, Error, HttpClient, OAuthProvider};
 use oauth_kit_testkit::{DeviceAnswer, MockBitbucket, MockConfig, MockDevice};
 use tokio::time::Instant;
+
+use crate::mock_idp::MockIdp;
 
 async fn mock_with(device: MockDevice) -> MockBitbucket {
     MockBitbucket::start_with(MockConfig {

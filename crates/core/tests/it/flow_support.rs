@@ -1,10 +1,7 @@
 //! Shared helpers of the login-flow tests: a wiremock identity provider, a test provider built
 //! on [`OAuth2Client`], service builders for both state stores, and `begin` helpers.
-//!
-//! Each test file includes this module with `mod flow_support;`, so not every helper is used
-//! by every file.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -384,6 +381,8 @@ pub(crate) fn rejection(completion: Completion) -> Error {
 }
 
 /// A failed completion whose state matched the flow: the flow cookie is cleared.
+// No test uses it at the moment; it is kept as the counterpart of `rejection_keeping`.
+#[allow(dead_code)]
 pub(crate) fn rejection_clearing(completion: Completion) -> Error {
     assert!(
         completion

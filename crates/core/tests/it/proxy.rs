@@ -37,6 +37,15 @@ async fn counting_proxy() -> (String, Arc<AtomicUsize>) {
     (url, seen)
 }
 
+/// The name under which the test harness lists the test `name` of this module: its module path
+/// without the crate name.
+fn test_path(name: &str) -> String {
+    match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::{name}"),
+        None => name.to_owned(),
+    }
+}
+
 async fn token_endpoint() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(matchers::method("POST"))
@@ -80,14 +89,11 @@ async fn default_client_ignores_proxy_environment_variables() {
     }
     let (proxy, seen) = counting_proxy().await;
     let exe = std::env::current_exe().expect("the test binary");
+    let name = test_path("default_client_ignores_proxy_environment_variables");
     let output = tokio::task::spawn_blocking(move || {
         let mut command = std::process::Command::new(exe);
         command
-            .args([
-                "--exact",
-                "default_client_ignores_proxy_environment_variables",
-                "--test-threads=1",
-            ])
+            .args(["--exact", name.as_str(), "--test-threads=1"])
             .env(CHILD_MARKER, "1")
             .env_remove("NO_PROXY")
             .env_remove("no_proxy");
@@ -106,11 +112,16 @@ async fn default_client_ignores_proxy_environment_variables() {
     .await
     .expect("the child ran")
     .expect("the child started");
+    let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
-        "the child test failed: {}\n{}",
-        String::from_utf8_lossy(&output.stdout),
+        "the child test failed: {stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
+    );
+    // A filter that matched no test would pass without a request: the child must have run it.
+    assert!(
+        stdout.contains("test result: ok. 1 passed"),
+        "the child did not run the test: {stdout}"
     );
     assert_eq!(
         seen.load(Ordering::SeqCst),

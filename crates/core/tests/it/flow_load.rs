@@ -1,17 +1,14 @@
 //! A flood of logins: the memory store stays under its cap, and the cookie store keeps no
 //! per-flow state on the server at all.
 
-#![allow(clippy::unwrap_used)]
-
-mod flow_support;
-
 use std::sync::Arc;
 
-use flow_support::{
+use oauth_kit_core::{BeginOptions, Error, MemoryStore, ProviderRegistry};
+
+use crate::flow_support::{
     Idp, PROVIDER, StoreKind, assert_is_test_user, begin, config, memory_service, plain, rejection,
     service, success,
 };
-use oauth_kit_core::{BeginOptions, Error, MemoryStore, ProviderRegistry};
 
 #[tokio::test]
 async fn login_flood_keeps_the_memory_store_under_its_cap_and_the_latest_flow_completes() {

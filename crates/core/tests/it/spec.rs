@@ -2,14 +2,9 @@
 //! environment, instance names, endpoint templates, client authentication methods and the ways
 //! a user is fetched.
 
-#![allow(clippy::unwrap_used)]
-
-mod flow_support;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use flow_support::{Begun, CODE, config, cookie_key, query, success};
 use oauth_kit_core::spec::{
     CallbackParam, CallbackRole, HeaderSource, Pkce, Profile, ProviderSpec, RevokedToken,
     SpecParam, UserSource,
@@ -23,6 +18,8 @@ use oauth_kit_core::{
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::flow_support::{Begun, CODE, config, cookie_key, query, success};
 
 fn gitlab_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {
     let mut user = profile.user(profile.id("/id")?);

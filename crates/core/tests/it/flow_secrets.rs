@@ -6,17 +6,14 @@
 //! The tests use the default current-thread runtime, so the thread-local subscriber guard
 //! covers every task of the flow.
 
-#![allow(clippy::unwrap_used)]
-
-mod flow_support;
-
-use flow_support::{
-    ACCESS_TOKEN, Begun, CLIENT_SECRET, CODE, Idp, IdpOptions, PROVIDER, REFRESH_TOKEN, StoreKind,
-    begin, plain, query, rejection, service, success, with_pkce,
-};
 use oauth_kit_core::BeginOptions;
 use oauth_kit_testkit::LogCapture;
 use serde_json::json;
+
+use crate::flow_support::{
+    ACCESS_TOKEN, Begun, CLIENT_SECRET, CODE, Idp, IdpOptions, PROVIDER, REFRESH_TOKEN, StoreKind,
+    begin, plain, query, rejection, service, success, with_pkce,
+};
 
 /// Every secret value of one flow, with a label for the failure message.
 fn secrets_of(begun: &Begun, verifier: Option<String>) -> Vec<(&'static str, String)> {
@@ -201,7 +198,7 @@ async fn debug_of_begin_outcome_shows_no_state() {
         .begin(PROVIDER, BeginOptions::default())
         .await
         .unwrap();
-    let state = flow_support::query_param(&outcome.authorization_url, "state").unwrap();
+    let state = crate::flow_support::query_param(&outcome.authorization_url, "state").unwrap();
     let printed = format!("{outcome:?}");
 
     assert!(

@@ -2,20 +2,17 @@
 //! value is rejected at start-up with an error naming the variable; the defaults; the flow
 //! cookie's attributes; the callback URLs listed at start-up; the answers of `LoginRoutes`.
 
-#![allow(clippy::unwrap_used)]
-
-mod flow_support;
-
 use std::collections::HashMap;
 use std::time::Duration;
 
-use flow_support::{Idp, PROVIDER, begin, plain};
 use oauth_kit_core::flow::{
     CallbackOutcome, CallbackRequest, LoginRoutes, SessionFailure, WebSession,
 };
 use oauth_kit_core::{
     Error, FlowConfig, LoginDecision, LoginHook, LoginService, LoginSuccess, ProviderRegistry,
 };
+
+use crate::flow_support::{Idp, PROVIDER, begin, plain};
 
 const BASE: &str = "OAUTH_REDIRECT_BASE_URL";
 
@@ -364,7 +361,7 @@ async fn callback_urls_list_every_providers_exact_callback() {
     // The URL the flow sends to the provider is the one listed.
     let begun = begin(&service, "alpha", None).await;
     assert_eq!(
-        flow_support::query_param(&begun.url, "redirect_uri").as_deref(),
+        crate::flow_support::query_param(&begun.url, "redirect_uri").as_deref(),
         Some("https://example.com/app/oauth/alpha/callback")
     );
 }
@@ -375,7 +372,8 @@ async fn routes_with_started_login(
     idp: &Idp,
     hook: Option<LoginDecision>,
 ) -> (LoginRoutes, String, String) {
-    let service = flow_support::service(idp, flow_support::StoreKind::Cookie, plain());
+    let service =
+        crate::flow_support::service(idp, crate::flow_support::StoreKind::Cookie, plain());
     let mut routes = LoginRoutes::new(service);
     if let Some(decision) = hook {
         routes = routes.on_login(Decide(decision));
@@ -384,8 +382,9 @@ async fn routes_with_started_login(
     assert_eq!(started.status(), 303);
     let cookie = started.cookies()[0].clone();
     let url = url::Url::parse(started.location().unwrap()).unwrap();
-    let state = flow_support::query_param(&url, "state").unwrap();
-    let callback = flow_support::query(&[("code", flow_support::CODE), ("state", &state)]);
+    let state = crate::flow_support::query_param(&url, "state").unwrap();
+    let callback =
+        crate::flow_support::query(&[("code", crate::flow_support::CODE), ("state", &state)]);
     (
         routes,
         format!("{}={}", cookie.name(), cookie.value()),

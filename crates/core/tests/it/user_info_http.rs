@@ -2,25 +2,19 @@
 //! `Authorization: Bearer`, 429 and 503 are retried within the budget, a long `Retry-After` is
 //! not waited for, and the body cap applies.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{ACCESS_TOKEN, PROVIDER, assert_error_is_clean, header, http_with};
 use oauth_kit_core::{AccessToken, Error, HttpConfig, ProviderContext, Stage};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use url::Url;
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
 
-const USER_PATH: &str = "/api/user";
+use crate::common::{
+    ACCESS_TOKEN, PROVIDER, USER_PATH, assert_error_is_clean, header, http_with, user_url,
+};
 
 fn context() -> ProviderContext {
     ProviderContext::new(PROVIDER, Stage::UserInfo)
-}
-
-fn user_url(server: &MockServer) -> Url {
-    Url::parse(&format!("{}{USER_PATH}", server.uri())).expect("the mock's URL parses")
 }
 
 fn token() -> AccessToken {

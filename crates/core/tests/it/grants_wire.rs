@@ -2,31 +2,17 @@
 //! the device authorization request and the device token poll (RFC 8628), including a public
 //! client that sends only its `client_id`.
 
-mod common;
-
-use common::{
-    CLIENT_ID, CLIENT_SECRET, TOKEN_PATH, engine, form_pairs, header, http, mount_token_once,
-    token_body,
-};
 use oauth_kit_core::{ClientAuth, DEVICE_CODE_GRANT_TYPE, DeviceCode, Error, Stage};
 use serde_json::json;
 use url::Url;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate, matchers};
+use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
+
+use crate::common::{
+    CLIENT_ID, CLIENT_SECRET, TOKEN_PATH, engine, form_pairs, header, http, mount_token_once,
+    only_request, pairs, token_body,
+};
 
 const DEVICE_PATH: &str = "/oauth/device";
-
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
-
-async fn only_request(server: &MockServer) -> Request {
-    server.verify().await;
-    let mut requests = server.received_requests().await.expect("recording is on");
-    assert_eq!(requests.len(), 1, "{requests:?}");
-    requests.remove(0)
-}
 
 fn device_url(server: &MockServer) -> Url {
     Url::parse(&format!("{}{DEVICE_PATH}", server.uri())).expect("the mock's URL parses")

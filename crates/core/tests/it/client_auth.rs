@@ -2,34 +2,20 @@
 //! section 2.3.1), the form of the code and refresh grants, the fixed headers, no retry of the
 //! code exchange, and the token-response quirks.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{
-    ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, CODE, REDIRECT_URI, REFRESH_TOKEN, TOKEN_PATH,
-    VERIFIER, engine, exchange, form_pairs, header, http, mount_token_once, token_body,
-};
 use oauth_kit_core::{
     AuthorizationCode, ClientAuth, ClientSecret, Error, OAuth2Client, RefreshToken, TokenQuirks,
     USER_AGENT,
 };
 use serde_json::json;
-use wiremock::{MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
-
-/// The one request the token endpoint received.
-async fn only_request(server: &MockServer) -> Request {
-    server.verify().await;
-    let mut requests = server.received_requests().await.expect("recording is on");
-    assert_eq!(requests.len(), 1, "{requests:?}");
-    requests.remove(0)
-}
+use crate::common::{
+    ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, CODE, REDIRECT_URI, REFRESH_TOKEN, TOKEN_PATH,
+    VERIFIER, engine, exchange, form_pairs, header, http, mount_token_once, only_request, pairs,
+    token_body,
+};
 
 #[tokio::test]
 async fn basic_client_auth_form_encodes_id_and_secret() {
@@ -44,7 +30,7 @@ async fn basic_client_auth_form_encodes_id_and_secret() {
         "my client:id/é",
         ClientSecret::new("s3cr&t+%=/ :é\""),
         url::Url::parse("https://idp.example/authorize").expect("static URL parses"),
-        common::token_url(&server),
+        crate::common::token_url(&server),
     );
     assert_eq!(engine.client_auth(), ClientAuth::Basic);
     engine

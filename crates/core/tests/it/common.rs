@@ -1,8 +1,6 @@
 //! Helpers shared by the integration tests of the OAuth 2.0 engine: recognisable secrets, an
 //! engine pointed at a wiremock server, and checks that no secret reaches a printed error.
 
-#![allow(dead_code)] // Each test file uses a different subset of the helpers.
-
 use std::time::Duration;
 
 use oauth_kit_core::{
@@ -32,6 +30,8 @@ pub(crate) const VERIFIER: &str = "VER-s3ntinel-pkce-verifier-0123456789abcdef";
 pub(crate) const REDIRECT_URI: &str = "http://localhost:8000/auth/kitprovider/callback";
 /// The token endpoint's path on the mock.
 pub(crate) const TOKEN_PATH: &str = "/oauth/token";
+/// The user endpoint's path on the mock.
+pub(crate) const USER_PATH: &str = "/api/user";
 
 /// Every secret value of the fixtures.
 pub(crate) const SECRETS: &[&str] = &[
@@ -46,6 +46,11 @@ pub(crate) const SECRETS: &[&str] = &[
 /// The absolute token endpoint URL on `server`.
 pub(crate) fn token_url(server: &MockServer) -> Url {
     Url::parse(&format!("{}{TOKEN_PATH}", server.uri())).expect("the mock's URL parses")
+}
+
+/// The absolute user endpoint URL on `server`.
+pub(crate) fn user_url(server: &MockServer) -> Url {
+    Url::parse(&format!("{}{USER_PATH}", server.uri())).expect("the mock's URL parses")
 }
 
 /// An engine (HTTP Basic client authentication, strict parsing) whose token endpoint is `url`.
@@ -141,4 +146,19 @@ pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
 /// The value of header `name` of a received request, as text.
 pub(crate) fn header<'a>(request: &'a wiremock::Request, name: &str) -> Option<&'a str> {
     request.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Owned copies of `list`, to compare with [`form_pairs`].
+pub(crate) fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// The one request the mock received, once its expectations are verified.
+pub(crate) async fn only_request(server: &MockServer) -> wiremock::Request {
+    server.verify().await;
+    let mut requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    requests.remove(0)
 }

@@ -2,8 +2,6 @@
 //! signatures with every allowed algorithm, the JWKS refetch policy, the nonce from this
 //! browser's flow record with both stores, and client authentication from discovery.
 
-#![allow(clippy::unwrap_used)]
-
 use std::sync::Arc;
 use std::time::Duration;
 
