@@ -4,12 +4,13 @@ use std::pin::Pin;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::middleware::from_fn;
 use oauth_kit_core::SessionUser;
 use oauth_kit_core::flow::Requirement;
 
 use crate::extract::session_user;
 use crate::response::Rejection;
-use crate::session::{Middleware, Step, wrap};
+use crate::session::{Middleware, Step};
 
 /// A condition on the logged-in user, and the middleware that enforces it: wrap a scope or a
 /// resource with it.
@@ -77,6 +78,7 @@ where
                 }
             })
         });
-        Box::pin(wrap(step, service))
+        let middleware = from_fn(step).new_transform(service);
+        Box::pin(async move { Ok(Box::new(middleware.await?) as _) })
     }
 }

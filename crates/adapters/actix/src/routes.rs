@@ -1,6 +1,5 @@
 //! The adapter value, the login, callback and logout routes, and the session middleware.
 
-use std::fmt;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -9,9 +8,8 @@ use actix_session::storage::{CookieSessionStore, SessionStore};
 use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
-use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use oauth_kit_core::flow::{self, CallbackRequest, LoginRoutes};
+use oauth_kit_core::flow::{self, LoginRoutes, RouteRequest};
 use oauth_kit_core::{LoginHook, LoginService};
 
 use crate::response::to_actix;
@@ -30,49 +28,28 @@ pub const SESSION_IDLE_TIMEOUT: Duration = oauth_kit_core::session::DEFAULT_SESS
 /// How many logins the in-memory registry keeps by default (see [`OAuth::max_live_sessions`]).
 pub const DEFAULT_MAX_LIVE_SESSIONS: usize = oauth_kit_core::session::DEFAULT_SESSION_CAP;
 
-/// The adapter: a [`LoginService`], the session key and options, an optional login hook and
-/// the registry of live logins.
+/// The adapter: a [`LoginService`], the session options, an optional login hook and the
+/// registry of live logins.
 ///
 /// Cheap to clone (clone it into the `HttpServer::new` closure);
 /// [`configure`](Self::configure) mounts the routes and registers the adapter as
 /// `web::Data<OAuth>`, and [`session_middleware`](Self::session_middleware) builds a matching
 /// session middleware.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct OAuth {
     pub(crate) routes: LoginRoutes,
-    key: Key,
-}
-
-impl fmt::Debug for OAuth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OAuth")
-            .field("routes", &self.routes)
-            .field("session_key", &"[redacted]")
-            .finish()
-    }
 }
 
 impl OAuth {
     /// Wraps a login service.
     ///
-    /// The session cookie is encrypted with a key derived from the configured cookie key
-    /// (`OAUTH_COOKIE_KEY`). Without one, a random per-process key is used and a warning is
-    /// logged: sessions then end at every restart.
+    /// The session cookie is sealed with the key of
+    /// [`Sessions::cookie_key`](oauth_kit_core::flow::Sessions::cookie_key): derived from
+    /// `OAUTH_COOKIE_KEY`, or, without it, a random per-process key announced by a warning
+    /// (sessions then end at every restart).
     pub fn new(service: LoginService) -> Self {
-        let key = match service.config().cookie_key() {
-            // A `CookieKey` holds at least 32 bytes, which is what `derive_from` requires.
-            Some(key) => Key::derive_from(key.material()),
-            None => {
-                tracing::warn!(
-                    "OAUTH_COOKIE_KEY is not set: session cookies are encrypted with a random \
-                     per-process key, so every session ends when the process restarts"
-                );
-                Key::generate()
-            }
-        };
         Self {
             routes: LoginRoutes::new(service).cookie_backed(true),
-            key,
         }
     }
 
@@ -115,8 +92,8 @@ impl OAuth {
     }
 
     /// The key that encrypts the session cookie (for a session middleware built by hand).
-    pub fn session_key(&self) -> &Key {
-        &self.key
+    pub fn session_key(&self) -> Key {
+        Key::from(self.routes.sessions().cookie_key().bytes())
     }
 
     /// Mounts the routes under the configured prefix and registers the adapter as
@@ -131,14 +108,12 @@ impl OAuth {
     /// ```
     pub fn configure(&self, cfg: &mut web::ServiceConfig) {
         let routes = &self.routes;
-        // HEAD on the callback is answered 405 by core: a link checker's HEAD must not
-        // complete (and use up) a login.
+        // Every method reaches core, which answers the ones a route does not take with 405
+        // (a link checker's HEAD must not complete, and use up, a login).
         cfg.app_data(web::Data::new(self.clone()))
-            .route(&routes.logout_path(), web::post().to(logout))
-            .route(&routes.login_path(), web::get().to(login))
-            .route(&routes.callback_path(), web::get().to(callback))
-            .route(&routes.callback_path(), web::head().to(callback))
-            .route(&routes.callback_path(), web::post().to(callback));
+            .route(&routes.login_path(), web::route().to(answer))
+            .route(&routes.callback_path(), web::route().to(answer))
+            .route(&routes.logout_path(), web::route().to(answer));
     }
 
     /// A session middleware over actix-session's cookie store: cookie `oauth_kit_session`,
@@ -162,7 +137,7 @@ impl OAuth {
             flow::SameSite::None => SameSite::None,
             flow::SameSite::Lax => SameSite::Lax,
         };
-        let middleware = SessionMiddleware::builder(store, self.key.clone())
+        let middleware = SessionMiddleware::builder(store, self.session_key())
             .cookie_name(cookie.name().to_owned())
             .cookie_content_security(CookieContentSecurity::Private)
             .cookie_http_only(cookie.http_only())
@@ -182,38 +157,38 @@ impl OAuth {
     }
 }
 
-async fn login(
+/// The one handler of the three routes: core answers, this translates.
+async fn answer(
     oauth: web::Data<OAuth>,
-    provider: web::Path<String>,
-    req: HttpRequest,
-) -> HttpResponse {
-    to_actix(&oauth.routes.login(&provider, req.query_string()).await)
-}
-
-async fn callback(
-    oauth: web::Data<OAuth>,
-    provider: web::Path<String>,
     session: Session,
     req: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
-    let method = req.method().as_str();
-    let cookies = req.headers().get_all(header::COOKIE);
-    let request = CallbackRequest::from_http(method, &provider, req.query_string(), &body)
-        .cookie_headers(cookies.filter_map(|v| v.to_str().ok()))
+    let headers = req.headers().iter();
+    let request = RouteRequest::new(req.method().as_str(), req.path(), req.query_string(), &body)
+        .headers(headers.filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))))
         .client(req.peer_addr().map(|addr| addr.ip().to_string()))
         .duplicate_session_cookies(req.extensions().get::<DuplicateSessionCookies>().is_some());
-    to_actix(
-        &oauth
-            .routes
-            .callback_in(request, &ActixSession(session))
-            .await,
-    )
+    to_actix(&oauth.routes.answer(request, &ActixSession(session)).await)
 }
 
-async fn logout(oauth: web::Data<OAuth>, session: Session, req: HttpRequest) -> HttpResponse {
-    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let (origin, site) = (header("origin"), header("sec-fetch-site"));
-    let session = ActixSession(session);
-    to_actix(&oauth.routes.logout_in(origin, site, &session).await)
+#[cfg(test)]
+mod tests {
+    use oauth_kit_core::{CookieKey, FlowConfig, ProviderRegistry};
+
+    use super::*;
+
+    #[test]
+    fn the_session_key_is_the_key_actix_derives_from_the_cookie_key() {
+        // A session cookie sealed by an earlier version with this cookie key stays readable.
+        let material = b"a cookie key of more than thirty-two bytes".to_vec();
+        let config = FlowConfig::builder("http://localhost:8000")
+            .cookie_key(CookieKey::new(material.clone()).expect("a long enough key"))
+            .build()
+            .expect("a valid configuration");
+        let service = LoginService::new(ProviderRegistry::new(), config).expect("a service");
+        let oauth = OAuth::new(service);
+        assert!(oauth.session_key() == Key::derive_from(&material));
+        assert!(oauth.clone().session_key() == oauth.session_key());
+    }
 }

@@ -49,10 +49,6 @@ impl WebSession for ActixSession {
         Ok(())
     }
 
-    async fn discard(&self) {
-        self.0.purge();
-    }
-
     fn json_len(&self) -> usize {
         serde_json::to_string(&*self.0.entries()).map_or(usize::MAX / 2, |json| json.len())
     }
@@ -73,16 +69,6 @@ pub(crate) type Step<B, B2> = Box<dyn Fn(ServiceRequest, Next<B>) -> Answer<B2>>
 pub type Middleware<B> = Box<
     dyn Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error, Future = Answer<B>>,
 >;
-
-/// Wraps `service` in `step`.
-pub(crate) async fn wrap<S, B, B2>(step: Step<B, B2>, service: S) -> Result<Middleware<B2>, ()>
-where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
-    B: MessageBody + 'static,
-    B2: MessageBody + 'static,
-{
-    Ok(Box::new(from_fn(step).new_transform(service).await?))
-}
 
 /// The middleware built by [`OAuth::session_middleware`](crate::OAuth::session_middleware)
 /// and [`OAuth::session_middleware_with`](crate::OAuth::session_middleware_with):
@@ -125,7 +111,7 @@ where
         let routes = self.routes.clone();
         let step: Step<B, B> =
             Box::new(move |req, next| Box::pin(session_step(routes.clone(), req, next)));
-        Box::pin(async move { wrap(step, inner.await?).await })
+        Box::pin(async move { Ok(Box::new(from_fn(step).new_transform(inner.await?).await?) as _) })
     }
 }
 

@@ -42,7 +42,7 @@
 //! - `POST {prefix}/logout`: the session is flushed; 303 to the home path
 //!   ([`FlowConfig::home_path`]: `/`, or `/app/` for a base URL with the path `/app`).
 //!
-//! An unknown provider answers 404.
+//! An unknown provider answers 404; a method a route does not take, 405 with `Allow`.
 //!
 //! [`FlowConfig::public_prefix`]: oauth_kit_core::FlowConfig::public_prefix
 //! [`FlowConfig::home_path`]: oauth_kit_core::FlowConfig::home_path

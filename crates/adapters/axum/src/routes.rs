@@ -4,13 +4,11 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, State};
-use axum::http::Uri;
-use axum::http::header::{self, HeaderMap};
+use axum::extract::{ConnectInfo, State};
 use axum::http::request::Parts;
 use axum::response::Response;
-use axum::routing::{get, post};
-use oauth_kit_core::flow::{CallbackRequest, LoginRoutes};
+use axum::routing::any;
+use oauth_kit_core::flow::{LoginRoutes, RouteRequest};
 use oauth_kit_core::{LoginHook, LoginService};
 use tower_sessions::cookie::time::Duration as CookieDuration;
 use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
@@ -65,15 +63,13 @@ impl OAuth {
     where
         S: Clone + Send + Sync + 'static,
     {
-        // HEAD on the callback is answered 405 by core: axum would otherwise run the GET
-        // handler for it, and a link checker's HEAD must not complete (and use up) a login.
+        // Every method reaches core, which answers the ones a route does not take with 405
+        // (a link checker's HEAD must not complete, and use up, a login).
+        let routes = &self.routes;
         Router::new()
-            .route(&self.routes.login_path(), get(login))
-            .route(
-                &self.routes.callback_path(),
-                get(callback).head(callback).post(callback),
-            )
-            .route(&self.routes.logout_path(), post(logout))
+            .route(&routes.login_path(), any(answer))
+            .route(&routes.callback_path(), any(answer))
+            .route(&routes.logout_path(), any(answer))
             .with_state(self.clone())
     }
 
@@ -113,33 +109,20 @@ impl OAuth {
     }
 }
 
-async fn login(State(oauth): State<OAuth>, Path(provider): Path<String>, uri: Uri) -> Response {
-    let query = uri.query().unwrap_or("");
-    to_axum(&oauth.routes.login(&provider, query).await)
-}
-
-async fn callback(
+/// The one handler of the three routes: core answers, this translates.
+async fn answer(
     State(oauth): State<OAuth>,
-    Path(provider): Path<String>,
     session: Session,
     parts: Parts,
     body: Bytes,
 ) -> Response {
-    let query = parts.uri.query().unwrap_or("");
-    let cookies = parts.headers.get_all(header::COOKIE).iter();
+    let (uri, headers) = (&parts.uri, parts.headers.iter());
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
     let duplicates = parts.extensions.get::<DuplicateSessionCookies>().is_some();
-    let request = CallbackRequest::from_http(parts.method.as_str(), &provider, query, &body)
-        .cookie_headers(cookies.filter_map(|v| v.to_str().ok()))
+    let query = uri.query().unwrap_or("");
+    let request = RouteRequest::new(parts.method.as_str(), uri.path(), query, &body)
+        .headers(headers.filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))))
         .client(peer.map(|info| info.0.ip().to_string()))
         .duplicate_session_cookies(duplicates);
-    let session = AxumSession(session);
-    to_axum(&oauth.routes.callback_in(request, &session).await)
-}
-
-async fn logout(State(oauth): State<OAuth>, session: Session, headers: HeaderMap) -> Response {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let (origin, site) = (header("origin"), header("sec-fetch-site"));
-    let session = AxumSession(session);
-    to_axum(&oauth.routes.logout_in(origin, site, &session).await)
+    to_axum(&oauth.routes.answer(request, &AxumSession(session)).await)
 }

@@ -36,10 +36,10 @@ pub use rejection::Rejection;
 pub use return_path::ReturnPath;
 pub use routes::{
     CallbackOutcome, CallbackRequest, FlowResponse, LoginRoutes, MAX_SESSION_COOKIE_BYTES,
-    NewSession, SessionCheck, SessionFailure,
+    NewSession, RouteRequest, SessionCheck, SessionFailure,
 };
 pub use service::{
     BeginOptions, BeginOutcome, Completion, LoginService, LoginServiceBuilder, LoginSuccess,
 };
-pub use sessions::{LOGIN_ID_KEY, SessionCookie, Sessions, WebSession};
+pub use sessions::{LOGIN_ID_KEY, SessionCookie, SessionCookieKey, Sessions, WebSession};
 pub use store::{CookieStore, DEFAULT_MEMORY_CAP, DEFAULT_REPLAY_CAP, MemoryStore, StateStore};

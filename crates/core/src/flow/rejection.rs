@@ -18,7 +18,7 @@ pub enum Rejection {
     UnknownProvider,
     /// A method the route does not accept, such as `HEAD` on the callback (which must never
     /// complete a login, as link checkers and prefetchers send it): 405
-    /// `method_not_allowed`. Adapters add `Allow: GET`.
+    /// `method_not_allowed`, with an `Allow` header (`GET`; `POST` on the logout route).
     MethodNotAllowed,
     /// A state-changing request (logout) from another site, by its `Origin` or
     /// `Sec-Fetch-Site` header: 403 `cross_site_request`.
@@ -81,7 +81,7 @@ impl Rejection {
             Rejection::Unauthenticated => "log in first",
             Rejection::Forbidden(_) => "access denied",
             Rejection::UnknownProvider => "no such login provider",
-            Rejection::MethodNotAllowed => "use GET for this route",
+            Rejection::MethodNotAllowed => "this route does not accept this method",
             Rejection::CrossSite => "this request must come from this site",
             Rejection::Session => "the session is unavailable",
             Rejection::Internal => "the login could not be started",

@@ -215,6 +215,17 @@ impl SessionFailure {
     }
 }
 
+/// 405 with `Allow: {allow}`.
+fn method_not_allowed(allow: &'static str) -> FlowResponse {
+    let mut response = Rejection::MethodNotAllowed.response();
+    for (name, value) in &mut response.headers {
+        if *name == "allow" {
+            *value = allow;
+        }
+    }
+    response
+}
+
 /// A callback request as the adapter received it.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -262,6 +273,71 @@ impl<'a> CallbackRequest<'a> {
     /// Sets the request's `Cookie` header values.
     pub fn cookie_headers(mut self, headers: impl IntoIterator<Item = &'a str>) -> Self {
         self.cookie_headers = headers.into_iter().collect();
+        self
+    }
+
+    /// Sets the peer address.
+    pub fn client(mut self, client: Option<String>) -> Self {
+        self.client = client;
+        self
+    }
+
+    /// Marks a request whose session cookies were ambiguous.
+    pub fn duplicate_session_cookies(mut self, yes: bool) -> Self {
+        self.duplicate_session_cookies = yes;
+        self
+    }
+}
+
+/// A request to one of the login routes, as the adapter read it from its framework: the one
+/// input of [`LoginRoutes::answer`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RouteRequest<'a> {
+    /// The request method.
+    pub method: &'a str,
+    /// The path as the browser sent it (percent-encoded).
+    pub path: &'a str,
+    /// The raw query string.
+    pub query: &'a str,
+    /// The body (read only for a form-post callback).
+    pub body: &'a [u8],
+    /// The request's `Cookie` header values.
+    pub cookie_headers: Vec<&'a str>,
+    /// The `Origin` header, if any.
+    pub origin: Option<&'a str>,
+    /// The `Sec-Fetch-Site` header, if any.
+    pub sec_fetch_site: Option<&'a str>,
+    /// The peer address, for the per-client limit on callbacks.
+    pub client: Option<String>,
+    /// Whether the session layer removed several session cookies from the request
+    /// ([`SessionCookie::strip_ambiguous`](super::SessionCookie::strip_ambiguous)).
+    pub duplicate_session_cookies: bool,
+}
+
+impl<'a> RouteRequest<'a> {
+    /// A request with `method` to `path` with `query` and `body`.
+    pub fn new(method: &'a str, path: &'a str, query: &'a str, body: &'a [u8]) -> Self {
+        Self {
+            method,
+            path,
+            query,
+            body,
+            ..Self::default()
+        }
+    }
+
+    /// Takes from the request's headers (names in lower case, values that are text) the
+    /// `Cookie` values, and the first `Origin` and `Sec-Fetch-Site`.
+    pub fn headers(mut self, headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        for (name, value) in headers {
+            match name {
+                "cookie" => self.cookie_headers.push(value),
+                "origin" => _ = self.origin.get_or_insert(value),
+                "sec-fetch-site" => _ = self.sec_fetch_site.get_or_insert(value),
+                _ => {}
+            }
+        }
         self
     }
 
@@ -483,6 +559,47 @@ impl LoginRoutes {
         format!("{}/logout", self.service.config().public_prefix())
     }
 
+    /// Answers a request to one of the three routes, with the framework's `session` (an
+    /// adapter mounts one handler at [`login_path`](Self::login_path),
+    /// [`callback_path`](Self::callback_path) and [`logout_path`](Self::logout_path), for every
+    /// method, and calls this): the login on `GET` ([`login`](Self::login)); the callback on
+    /// `GET`, or `POST` for a form-post provider ([`callback_in`](Self::callback_in)); the
+    /// logout on `POST` ([`logout_in`](Self::logout_in)). Any other method is 405 with
+    /// `Allow`, any other path 404.
+    pub async fn answer(
+        &self,
+        request: RouteRequest<'_>,
+        session: &impl WebSession,
+    ) -> FlowResponse {
+        let prefix = self.service.config().public_prefix();
+        let route = request
+            .path
+            .strip_prefix(prefix.as_str())
+            .and_then(|rest| rest.strip_prefix('/'))
+            .unwrap_or_default();
+        let method = request.method;
+        match route.split_once('/') {
+            None if route == "logout" && method == "POST" => {
+                self.logout_in(request.origin, request.sec_fetch_site, session)
+                    .await
+            }
+            None if route == "logout" => method_not_allowed("POST"),
+            Some((provider, "login")) if !provider.is_empty() && method == "GET" => {
+                self.login(provider, request.query).await
+            }
+            Some((provider, "login")) if !provider.is_empty() => method_not_allowed("GET"),
+            Some((provider, "callback")) if !provider.is_empty() => {
+                let callback =
+                    CallbackRequest::from_http(method, provider, request.query, request.body)
+                        .cookie_headers(request.cookie_headers)
+                        .client(request.client)
+                        .duplicate_session_cookies(request.duplicate_session_cookies);
+                self.callback_in(callback, session).await
+            }
+            _ => Rejection::UnknownProvider.response(),
+        }
+    }
+
     /// Whether `path` is a callback route (for a session layer that answers store failures).
     pub fn is_callback_path(&self, path: &str) -> bool {
         let prefix = self.service.config().public_prefix();
@@ -685,6 +802,112 @@ mod tests {
         assert!(!routes.is_callback_path("/base/auth/logout"));
     }
 
+    /// A session that holds nothing and counts how often it was ended.
+    #[derive(Default)]
+    struct Ended(std::cell::Cell<u32>);
+
+    impl WebSession for Ended {
+        async fn get(&self, _: &str) -> Result<Option<serde_json::Value>, SessionFailure> {
+            Ok(None)
+        }
+        async fn insert(&self, _: &str, _: serde_json::Value) -> Result<(), SessionFailure> {
+            Ok(())
+        }
+        async fn renew(&self) -> Result<(), SessionFailure> {
+            Ok(())
+        }
+        async fn end(&self) -> Result<(), SessionFailure> {
+            self.0.set(self.0.get() + 1);
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn each_route_answers_its_own_methods_and_405_with_allow_otherwise() {
+        let routes = routes();
+        let session = Ended::default();
+        let answer = async |method: &str, path: &str| {
+            let request = RouteRequest::new(method, path, "code=c&state=s", b"")
+                .headers([("sec-fetch-site", "same-origin")]);
+            let response = routes.answer(request, &session).await;
+            let allow = response.headers().iter().find(|(name, _)| *name == "allow");
+            (response.status(), allow.map(|(_, value)| *value))
+        };
+        assert_eq!(
+            answer("GET", "/base/auth/logout").await,
+            (405, Some("POST"))
+        );
+        assert_eq!(
+            answer("HEAD", "/base/auth/nobody/login").await,
+            (405, Some("GET"))
+        );
+        assert_eq!(
+            answer("POST", "/base/auth/nobody/login").await,
+            (405, Some("GET"))
+        );
+        assert_eq!(
+            answer("HEAD", "/base/auth/nobody/callback").await,
+            (405, Some("GET"))
+        );
+        assert_eq!(session.0.get(), 0, "no refused method touched the session");
+        // The right methods reach the routes: no such provider, and a logout.
+        assert_eq!(answer("GET", "/base/auth/nobody/login").await, (404, None));
+        assert_eq!(
+            answer("GET", "/base/auth/nobody/callback").await,
+            (404, None)
+        );
+        assert_eq!(answer("POST", "/base/auth/logout").await, (303, None));
+        assert_eq!(session.0.get(), 1);
+    }
+
+    #[tokio::test]
+    async fn paths_that_are_not_the_routes_are_404() {
+        let routes = routes();
+        let session = Ended::default();
+        for path in [
+            "/auth/nobody/login",
+            "/base/auth/login",
+            "/base/auth//login",
+            "/base/auth/a/b/callback",
+            "/base/auth/logout/x",
+            "/base/authx/logout",
+            "/base/auth",
+        ] {
+            let response = routes
+                .answer(RouteRequest::new("POST", path, "", b""), &session)
+                .await;
+            assert_eq!(response.status(), 404, "{path}");
+        }
+        assert_eq!(session.0.get(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_cross_site_logout_through_the_routes_is_refused() {
+        let routes = routes();
+        let session = Ended::default();
+        let request = RouteRequest::new("POST", "/base/auth/logout", "", b"").headers([
+            ("origin", "https://evil.example"),
+            ("origin", "https://app.example.com"),
+        ]);
+        assert_eq!(routes.answer(request, &session).await.status(), 403);
+        assert_eq!(session.0.get(), 0);
+    }
+
+    #[test]
+    fn route_requests_keep_every_cookie_header_and_the_first_origin() {
+        let request = RouteRequest::new("GET", "/", "", b"").headers([
+            ("cookie", "a=1"),
+            ("origin", "https://one.example"),
+            ("x-other", "y"),
+            ("cookie", "b=2"),
+            ("origin", "https://two.example"),
+            ("sec-fetch-site", "cross-site"),
+        ]);
+        assert_eq!(request.cookie_headers, ["a=1", "b=2"]);
+        assert_eq!(request.origin, Some("https://one.example"));
+        assert_eq!(request.sec_fetch_site, Some("cross-site"));
+    }
+
     #[test]
     fn a_redirect_to_a_location_with_a_control_character_is_a_bare_500() {
         let response = FlowResponse::redirect("/next\r\nSet-Cookie: x=1");
@@ -697,6 +920,10 @@ mod tests {
         let response = Rejection::MethodNotAllowed.response();
         assert_eq!(response.status(), 405);
         assert!(response.headers().contains(&("allow", "GET")));
+        let logout = method_not_allowed("POST");
+        assert_eq!(logout.status(), 405);
+        assert!(logout.headers().contains(&("allow", "POST")));
+        assert!(!logout.headers().contains(&("allow", "GET")));
     }
 
     #[test]

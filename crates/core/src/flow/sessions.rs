@@ -3,13 +3,14 @@
 //! how it ends. An adapter implements [`WebSession`] for its framework's session (a handful of
 //! one-line translations) and calls [`Sessions`].
 
-use std::sync::Arc;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use super::SameSite;
 use serde_json::Value;
 
-use super::config::{DEFAULT_SESSION_COOKIE_NAME, FlowConfig};
+use super::config::{CookieKey, DEFAULT_SESSION_COOKIE_NAME, FlowConfig};
 use super::cookie::strip_ambiguous_cookies;
 use super::hook::{SESSION_USER_KEY, SessionUser};
 use super::rejection::Rejection;
@@ -134,6 +135,31 @@ impl SessionCookie {
     }
 }
 
+/// The 64 bytes (a signing and an encryption half) that seal a session cookie: see
+/// [`Sessions::cookie_key`]. Derived from a [`CookieKey`] with HKDF-SHA256 exactly as the
+/// `cookie` crate's `Key::derive_from` derives them, so a framework's `Key::from(bytes)` is
+/// the key it would derive from the same material. `Debug` is redacted.
+#[derive(Clone)]
+pub struct SessionCookieKey(::cookie::Key);
+
+impl SessionCookieKey {
+    /// The key derived from `key`.
+    pub fn derive_from(key: &CookieKey) -> Self {
+        Self(::cookie::Key::derive_from(key.material()))
+    }
+
+    /// The key's 64 bytes.
+    pub fn bytes(&self) -> &[u8] {
+        self.0.master()
+    }
+}
+
+impl fmt::Debug for SessionCookieKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionCookieKey([redacted])")
+    }
+}
+
 /// A web framework's session, as [`Sessions`] uses it: each method is one call of the
 /// framework's session API. Values are JSON. A failed call reports a [`SessionFailure`]
 /// (`Unavailable` when the store's backend failed) and logs its details.
@@ -157,8 +183,11 @@ pub trait WebSession {
     /// Ends the session: its stored state is deleted (a failure leaves it in place) and its
     /// cookie removed.
     async fn end(&self) -> Result<(), SessionFailure>;
-    /// Empties the session without failing, so that nothing of it is written.
-    async fn discard(&self);
+    /// Empties the session without failing, so that nothing of it is written. By default
+    /// [`end`](Self::end), its failure ignored (it was logged).
+    async fn discard(&self) {
+        let _ = self.end().await;
+    }
     /// The size of the session's data as JSON. Only a cookie-backed session, which must fit in
     /// a cookie, needs it (0 by default).
     fn json_len(&self) -> usize {
@@ -174,6 +203,8 @@ pub trait WebSession {
 pub struct Sessions {
     cookie: SessionCookie,
     live: Option<Arc<LiveLogins>>,
+    configured_key: Option<CookieKey>,
+    sealing: Arc<OnceLock<SessionCookieKey>>,
 }
 
 impl Sessions {
@@ -182,6 +213,8 @@ impl Sessions {
         Self {
             cookie: SessionCookie::new(config),
             live: None,
+            configured_key: config.cookie_key().cloned(),
+            sealing: Arc::default(),
         }
     }
 
@@ -200,6 +233,24 @@ impl Sessions {
     /// The session cookie's attributes.
     pub fn cookie(&self) -> &SessionCookie {
         &self.cookie
+    }
+
+    /// The key that seals the session cookie, for a framework that encrypts a session kept in
+    /// the cookie (or signs the session id it holds) itself: derived from the configured
+    /// cookie key (`OAUTH_COOKIE_KEY`). Without one, a random key of this process, made at the
+    /// first call (shared by the clones of this value) and announced by a warning: sessions
+    /// then end at every restart and are not accepted by other instances.
+    pub fn cookie_key(&self) -> &SessionCookieKey {
+        self.sealing.get_or_init(|| match &self.configured_key {
+            Some(key) => SessionCookieKey::derive_from(key),
+            None => {
+                tracing::warn!(
+                    "OAUTH_COOKIE_KEY is not set: session cookies are sealed with a random \
+                         per-process key, so every session ends when the process restarts"
+                );
+                SessionCookieKey(::cookie::Key::generate())
+            }
+        })
     }
 
     /// The logged-in user of `session`, if any. A login past its absolute lifetime is ended,
@@ -500,6 +551,37 @@ mod tests {
             let read = Sessions::default().user(&session).await;
             assert_eq!(read, Err(Rejection::Session));
         });
+    }
+
+    #[test]
+    fn the_session_cookie_key_is_derived_from_the_configured_key() {
+        let material = b"0123456789abcdef0123456789abcdef-session".to_vec();
+        let key = CookieKey::new(material.clone()).expect("a long enough key");
+        let configured = FlowConfig::builder("http://localhost:8000")
+            .cookie_key(key)
+            .build()
+            .expect("a valid configuration");
+        let sessions = Sessions::new(&configured);
+        let expected = ::cookie::Key::derive_from(&material);
+        assert_eq!(sessions.cookie_key().bytes(), expected.master());
+        assert_eq!(sessions.cookie_key().bytes().len(), 64);
+        // Another value built from the same configuration (another worker, a restart) agrees.
+        let again = Sessions::new(&configured);
+        assert_eq!(again.cookie_key().bytes(), sessions.cookie_key().bytes());
+        assert_eq!(
+            format!("{:?}", sessions.cookie_key()),
+            "SessionCookieKey([redacted])"
+        );
+    }
+
+    #[test]
+    fn without_a_configured_key_the_session_cookie_key_is_random_and_shared_by_clones() {
+        let sessions = Sessions::new(&config("http://localhost:8000"));
+        let clone = sessions.clone();
+        assert_eq!(clone.cookie_key().bytes(), sessions.cookie_key().bytes());
+        let other = Sessions::new(&config("http://localhost:8000"));
+        assert_ne!(other.cookie_key().bytes(), sessions.cookie_key().bytes());
+        assert!(!format!("{sessions:?}").contains(&format!("{:?}", sessions.cookie_key().bytes())));
     }
 
     #[test]
