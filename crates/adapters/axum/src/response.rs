@@ -1,7 +1,6 @@
 //! The one place where this adapter turns an answer of core into an Axum response.
 
 use axum::body::Body;
-use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use oauth_kit_core::flow::{self, FlowResponse};
 
@@ -25,17 +24,5 @@ impl IntoResponse for Rejection {
 
 /// Copies core's answer into an Axum response.
 pub(crate) fn to_axum(answer: &FlowResponse) -> Response {
-    let body = answer
-        .body()
-        .map_or_else(Body::empty, |body| Body::from(body.to_owned()));
-    let mut response = Response::new(body);
-    *response.status_mut() =
-        StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let headers = response.headers_mut();
-    for (name, value) in answer.header_pairs() {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.append(name, value);
-        }
-    }
-    response
+    answer.to_http().map(Body::from)
 }

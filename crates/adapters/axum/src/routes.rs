@@ -14,7 +14,7 @@ use tower_sessions::cookie::time::Duration as CookieDuration;
 use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
 
 use crate::response::to_axum;
-use crate::session::{AxumSession, DuplicateSessionCookies, SessionLayer};
+use crate::session::{AxumSession, SessionLayer};
 use crate::store::BoundedMemoryStore;
 
 /// The default name of the session cookie set by [`OAuth::session_layer`]
@@ -113,16 +113,11 @@ impl OAuth {
 async fn answer(
     State(oauth): State<OAuth>,
     session: Session,
-    parts: Parts,
+    head: Parts,
     body: Bytes,
 ) -> Response {
-    let (uri, headers) = (&parts.uri, parts.headers.iter());
-    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
-    let duplicates = parts.extensions.get::<DuplicateSessionCookies>().is_some();
-    let query = uri.query().unwrap_or("");
-    let request = RouteRequest::new(parts.method.as_str(), uri.path(), query, &body)
-        .headers(headers.filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))))
-        .client(peer.map(|info| info.0.ip().to_string()))
-        .duplicate_session_cookies(duplicates);
+    let peer = head.extensions.get::<ConnectInfo<SocketAddr>>();
+    let request =
+        RouteRequest::from_http(&head, &body).client(peer.map(|info| info.0.ip().to_string()));
     to_axum(&oauth.routes.answer(request, &AxumSession(session)).await)
 }

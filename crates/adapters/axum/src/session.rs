@@ -4,8 +4,6 @@
 use std::task::{Context, Poll};
 
 use axum::extract::Request;
-use axum::http::HeaderValue;
-use axum::http::header::COOKIE;
 use oauth_kit_core::flow::{SessionFailure, Sessions, WebSession};
 use serde_json::Value;
 use tower::{Layer, Service};
@@ -67,11 +65,6 @@ fn failed(err: &Error, what: &str) -> SessionFailure {
     failure
 }
 
-/// Marks a request that carried several session cookies; they were removed, so the request
-/// has no session, and the callback refuses to log in with it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct DuplicateSessionCookies;
-
 /// The layer built by [`OAuth::session_layer`](crate::OAuth::session_layer) and
 /// [`OAuth::session_layer_with`](crate::OAuth::session_layer_with): tower-sessions'
 /// `SessionManagerLayer` with the adapter's cookie settings, behind a guard that drops every
@@ -114,17 +107,7 @@ where
     }
 
     fn call(&mut self, mut request: Request) -> Self::Future {
-        let values = request.headers().get_all(COOKIE).iter();
-        let values = values.filter_map(|v| v.to_str().ok());
-        if let Some(kept) = self.sessions.cookie().strip_ambiguous(values) {
-            request.headers_mut().remove(COOKIE);
-            if let Ok(value) = HeaderValue::from_str(&kept)
-                && !kept.is_empty()
-            {
-                request.headers_mut().insert(COOKIE, value);
-            }
-            request.extensions_mut().insert(DuplicateSessionCookies);
-        }
+        self.sessions.cookie().strip_ambiguous_from(&mut request);
         request.extensions_mut().insert(self.sessions.clone());
         self.inner.call(request)
     }

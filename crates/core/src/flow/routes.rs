@@ -14,7 +14,7 @@ use super::cookie::FlowCookie;
 use super::hook::{LoginHook, SessionUser, session_user_for};
 use super::rejection::Rejection;
 use super::service::{BeginOptions, LoginService};
-use super::sessions::{Sessions, WebSession};
+use super::sessions::{AmbiguousSessionCookies, Sessions, WebSession};
 use crate::error::Error;
 
 /// The largest `Set-Cookie` name and value a cookie-backed session may need: browsers drop a
@@ -129,6 +129,20 @@ impl FlowResponse {
             .iter()
             .map(|c| ("set-cookie", Cow::Owned(c.to_header_value())));
         location.into_iter().chain(headers).chain(cookies)
+    }
+
+    /// The answer as a response of the [`http`] crate, the type of hyper, Axum and the other
+    /// frameworks built on it (an empty body when there is none).
+    pub fn to_http(&self) -> http::Response<String> {
+        let mut response = http::Response::new(self.body.clone().unwrap_or_default());
+        *response.status_mut() = http::StatusCode::from_u16(self.status)
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        for (name, value) in self.header_pairs() {
+            if let Ok(value) = http::HeaderValue::from_str(&value) {
+                response.headers_mut().append(name, value);
+            }
+        }
+        response
     }
 }
 
@@ -325,6 +339,21 @@ impl<'a> RouteRequest<'a> {
             body,
             ..Self::default()
         }
+    }
+
+    /// A request of the [`http`] crate (its head, and its body): method, path, query, headers,
+    /// and the mark of [`SessionCookie::strip_ambiguous_from`](super::SessionCookie::strip_ambiguous_from).
+    pub fn from_http(head: &'a http::request::Parts, body: &'a [u8]) -> Self {
+        let uri = &head.uri;
+        let headers = head.headers.iter();
+        Self::new(
+            head.method.as_str(),
+            uri.path(),
+            uri.query().unwrap_or(""),
+            body,
+        )
+        .headers(headers.filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))))
+        .duplicate_session_cookies(head.extensions.get::<AmbiguousSessionCookies>().is_some())
     }
 
     /// Takes from the request's headers (names in lower case, values that are text) the
@@ -891,6 +920,64 @@ mod tests {
         ]);
         assert_eq!(routes.answer(request, &session).await.status(), 403);
         assert_eq!(session.0.get(), 0);
+    }
+
+    #[test]
+    fn an_http_response_carries_the_status_location_headers_cookies_and_body() {
+        let response = FlowResponse::redirect("/next")
+            .with_cookie(Some(FlowCookie::new(
+                "oauth_kit_flow",
+                "sealed".to_owned(),
+                "/auth/x/callback",
+                std::time::Duration::from_secs(600),
+                true,
+            )))
+            .no_referrer()
+            .to_http();
+        assert_eq!(response.status(), http::StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()["location"], "/next");
+        assert_eq!(response.headers()["referrer-policy"], "no-referrer");
+        assert!(
+            response.headers()["set-cookie"]
+                .to_str()
+                .is_ok_and(|c| c.starts_with("oauth_kit_flow=sealed;"))
+        );
+        assert_eq!(response.body(), "");
+        let rejected = Rejection::Unauthenticated.response().to_http();
+        assert_eq!(rejected.status(), 401);
+        assert_eq!(rejected.headers()["content-type"], "application/json");
+        assert!(rejected.body().contains("unauthenticated"));
+    }
+
+    #[test]
+    fn a_route_request_reads_an_http_request_and_its_ambiguity_mark() {
+        let mut request = http::Request::post("/base/auth/logout?x=1")
+            .header("cookie", "oauth_kit_session=a")
+            .header("cookie", "oauth_kit_session=b; other=1")
+            .header("origin", "https://app.example.com")
+            .header("sec-fetch-site", "same-origin")
+            .body(())
+            .expect("a request");
+        let cookie = crate::flow::SessionCookie::default();
+        assert!(cookie.strip_ambiguous_from(&mut request));
+        let (head, ()) = request.into_parts();
+        let read = RouteRequest::from_http(&head, b"body");
+        assert_eq!(
+            (read.method, read.path, read.query),
+            ("POST", "/base/auth/logout", "x=1")
+        );
+        assert_eq!(read.body, b"body");
+        assert_eq!(read.cookie_headers, ["other=1"]);
+        assert_eq!(read.origin, Some("https://app.example.com"));
+        assert_eq!(read.sec_fetch_site, Some("same-origin"));
+        assert!(read.duplicate_session_cookies);
+        let plain = http::Request::get("/x").header("cookie", "oauth_kit_session=a");
+        let mut plain = plain.body(()).expect("a request");
+        assert!(!cookie.strip_ambiguous_from(&mut plain));
+        let (head, ()) = plain.into_parts();
+        let read = RouteRequest::from_http(&head, b"");
+        assert_eq!(read.cookie_headers, ["oauth_kit_session=a"]);
+        assert!(!read.duplicate_session_cookies);
     }
 
     #[test]

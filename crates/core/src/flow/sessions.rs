@@ -133,6 +133,25 @@ impl SessionCookie {
     ) -> Option<String> {
         strip_ambiguous_cookies(headers, &self.name).map(|kept| kept.join("; "))
     }
+
+    /// [`strip_ambiguous`](Self::strip_ambiguous) on a request of the [`http`] crate: when it
+    /// carries this cookie more than once, its `Cookie` headers are replaced and it is marked
+    /// so that [`RouteRequest::from_http`](super::RouteRequest::from_http) refuses to log in
+    /// with it. Whether it was.
+    pub fn strip_ambiguous_from<B>(&self, request: &mut http::Request<B>) -> bool {
+        let values = request.headers().get_all(http::header::COOKIE).iter();
+        let Some(kept) = self.strip_ambiguous(values.filter_map(|v| v.to_str().ok())) else {
+            return false;
+        };
+        request.headers_mut().remove(http::header::COOKIE);
+        if let Ok(value) = http::HeaderValue::from_str(&kept)
+            && !kept.is_empty()
+        {
+            request.headers_mut().insert(http::header::COOKIE, value);
+        }
+        request.extensions_mut().insert(AmbiguousSessionCookies);
+        true
+    }
 }
 
 /// The 64 bytes (a signing and an encryption half) that seal a session cookie: see
@@ -159,6 +178,11 @@ impl fmt::Debug for SessionCookieKey {
         f.write_str("SessionCookieKey([redacted])")
     }
 }
+
+/// The mark [`SessionCookie::strip_ambiguous_from`] leaves on a request whose session cookies
+/// it removed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AmbiguousSessionCookies;
 
 /// A web framework's session, as [`Sessions`] uses it: each method is one call of the
 /// framework's session API. Values are JSON. A failed call reports a [`SessionFailure`]
