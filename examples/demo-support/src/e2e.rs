@@ -1190,6 +1190,29 @@ pub async fn head_on_the_callback_is_not_a_login(bin: &str) {
     assert_eq!(mock.counters().token, 1);
 }
 
+/// Every route answers a method it does not take with 405 and `Allow`, and does nothing else: a
+/// `HEAD` or `POST` on the login starts no login, a `GET` on the logout ends no session.
+pub async fn other_methods_on_the_routes_are_405_and_do_nothing(bin: &str) {
+    let (mock, demo) = start(bin, &[]).await;
+    let mut s = Session::new(&demo, &mock);
+    let login = s.url("/auth/bitbucket/login");
+    for reply in [s.browser.head(&login).await, s.browser.post(&login).await] {
+        assert_eq!(reply.status, 405, "{}", reply.body);
+        assert_eq!(reply.header("allow"), Some("GET"));
+        assert!(reply.set_cookie("oauth_kit_flow").is_none());
+    }
+    s.login(None).await;
+    let logout = s.url("/auth/logout");
+    let get = s.browser.get(&logout).await;
+    assert_eq!(get.status, 405, "{}", get.body);
+    assert_eq!(get.header("allow"), Some("POST"));
+    assert_eq!(
+        s.get("/me").await.status,
+        200,
+        "a GET on the logout ended the session"
+    );
+}
+
 pub async fn pages_and_me_are_never_cached(bin: &str) {
     let (mock, demo) = start(bin, &[]).await;
     let mut s = Session::new(&demo, &mock);
@@ -1768,6 +1791,7 @@ macro_rules! demo_e2e_suite {
             no_secret_reaches_logs_pages_or_urls,
             embedded_mock_lets_a_newcomer_log_in,
             head_on_the_callback_is_not_a_login,
+            other_methods_on_the_routes_are_405_and_do_nothing,
             pages_and_me_are_never_cached,
             proxy_variables_are_ignored_by_the_provider_client,
             a_hostile_user_id_cannot_forge_log_lines,
