@@ -3,6 +3,7 @@
 //! - every crate inherits the workspace lints;
 //! - no `println!`, `eprintln!`, `print!`, `eprint!` or `dbg!` in library code;
 //! - every provider crate has a docs page and fixtures;
+//! - every crate builds at most one integration-test binary;
 //! - secret values are read (`.secret()`, `expose_secret`) only in the modules that must.
 
 #![cfg(test)]
@@ -186,6 +187,43 @@ fn every_provider_crate_has_a_docs_page_and_fixtures() {
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// The integration-test binaries cargo finds in the crate of `manifest`: each `tests/*.rs` and
+/// each `tests/*/main.rs`.
+fn test_binaries(manifest: &Path) -> Vec<String> {
+    let Some(tests) = manifest.parent().map(|dir| dir.join("tests")) else {
+        return Vec::new();
+    };
+    let Ok(entries) = fs::read_dir(&tests) else {
+        return Vec::new();
+    };
+    let mut binaries: Vec<String> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            (path.is_file() && path.extension().is_some_and(|ext| ext == "rs"))
+                || path.join("main.rs").is_file()
+        })
+        .map(|path| rel(&path))
+        .collect();
+    binaries.sort();
+    binaries
+}
+
+#[test]
+fn every_crate_builds_at_most_one_integration_test_binary() {
+    let offenders: Vec<String> = manifests()
+        .into_iter()
+        .map(|manifest| test_binaries(&manifest))
+        .filter(|binaries| binaries.len() > 1)
+        .map(|binaries| binaries.join(", "))
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "each of these crates builds several test binaries; make them modules of one \
+         (tests/it/main.rs): {offenders:#?}"
+    );
 }
 
 #[test]
