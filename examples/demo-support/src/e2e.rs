@@ -5,9 +5,9 @@
 //! One further case per catalog provider logs in through the demo's built-in mocks (no
 //! credentials set), all of them against one demo process; a last case checks that these cases
 //! are exactly the catalog. A demo crate runs the whole suite with one line in a module of its
-//! test binary (`tests/it/e2e.rs`):
+//! test binary (`tests/it/e2e.rs`, where Cargo defines `CARGO_BIN_EXE_<name>`):
 //!
-//! ```ignore
+//! ```text
 //! demo_support::demo_e2e_suite!(env!("CARGO_BIN_EXE_example-axum"));
 //! ```
 

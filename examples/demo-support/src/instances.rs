@@ -5,7 +5,7 @@
 //! both instances are configured with the same public base URL, so callback URLs and cookies
 //! are the same whichever instance answers. A demo crate runs the suite with one line:
 //!
-//! ```ignore
+//! ```text
 //! demo_support::demo_instances_suite!(env!("CARGO_BIN_EXE_example-axum"));
 //! ```
 
