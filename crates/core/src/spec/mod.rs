@@ -41,6 +41,7 @@
 //! ```
 
 mod context;
+mod email;
 mod env;
 mod openid;
 mod profile;
@@ -60,6 +61,7 @@ use crate::token::TokenQuirks;
 use crate::user::OAuthUserInfo;
 
 pub use context::UserContext;
+pub use email::{EmailPage, EmailSource, ListedEmail, RefusalScopes, RefusalScopesFn};
 pub use openid::{IdTokenKey, OpenIdSpec, OpenIdUserInfo};
 pub use profile::{Profile, map_standard_claims};
 pub use provider::{ProviderBuilder, SpecProvider};
@@ -219,8 +221,9 @@ pub struct CredentialHelp {
 pub type UserStepFuture<'a> =
     Pin<Box<dyn Future<Output = Result<OAuthUserInfo, Error>> + Send + 'a>>;
 
-/// A further async step after the mapping, for providers that need more calls (Bitbucket's and
-/// GitHub's email lists). It receives the mapped user and returns it completed.
+/// A further async step after the mapping, for providers that need more calls than the user
+/// endpoint and an [`EmailSource`] (Mastodon's namespaced id, DigitalOcean's name from the
+/// token). It receives the mapped user and returns it completed.
 pub type UserStep = for<'a> fn(&'a UserContext<'a>, OAuthUserInfo) -> UserStepFuture<'a>;
 
 /// The mapping from a provider's user JSON to the normalized user.
@@ -279,8 +282,8 @@ pub struct ProviderSpec {
     /// `""` matching any description. A refresh refused this way makes the
     /// [`TokenManager`](crate::TokenManager) ask for a new login.
     pub refused_refresh: &'static [(&'static str, &'static str)],
-    /// Further named endpoints (templates) for the [`UserStep`], such as `("emails",
-    /// "{api}/user/emails")`.
+    /// Further named endpoints (templates) for the [`EmailSource`] and the [`UserStep`], such
+    /// as `("emails", "{api}/user/emails")`.
     pub extra_endpoints: &'static [(&'static str, &'static str)],
     /// Where users revoke an application themselves when there is no revocation endpoint.
     pub manage_url: Option<&'static str>,
@@ -334,6 +337,10 @@ pub struct ProviderSpec {
     pub credentials: CredentialHelp,
     /// The mapping from the user JSON.
     pub map_user: MapUser,
+    /// A list of email addresses read after the user endpoint (and after a
+    /// [`UserSource::Step`]'s step), which gives the user its address; see [`EmailSource`].
+    /// It runs before [`user_step`](Self::user_step).
+    pub email_source: Option<EmailSource>,
     /// A further step for providers that need more calls.
     pub user_step: Option<UserStep>,
     /// OpenID Connect: the issuer, discovery and ID-token validation. A spec with
@@ -506,6 +513,7 @@ impl ProviderSpec {
             console: None,
         },
         map_user: map_standard_claims,
+        email_source: None,
         user_step: None,
         openid: None,
         response_mode: ResponseMode::Query,

@@ -294,7 +294,10 @@ impl SpecProvider {
                         excerpt: None,
                     });
                 }
-                return Ok(user);
+                return match &self.spec.email_source {
+                    Some(source) => source.add_to(ctx, user).await,
+                    None => Ok(user),
+                };
             }
         };
         self.finish_user(ctx, raw, login).await
@@ -364,7 +367,7 @@ impl SpecProvider {
 
     /// Maps `raw` (with the spec's [`callback_user`](super::ProviderSpec::callback_user) and
     /// [`CallbackRole::Claim`] parameters from the authorization response added) with the
-    /// spec's mapping and runs its further step.
+    /// spec's mapping, and reads its email list and runs its further step.
     async fn finish_user(
         &self,
         ctx: &UserContext<'_>,
@@ -390,7 +393,10 @@ impl SpecProvider {
                 }
             }
         }
-        let user = self.map_raw(raw)?;
+        let mut user = self.map_raw(raw)?;
+        if let Some(source) = &self.spec.email_source {
+            user = source.add_to(ctx, user).await?;
+        }
         match self.spec.user_step {
             Some(step) => step(ctx, user).await,
             None => Ok(user),

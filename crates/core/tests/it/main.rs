@@ -27,6 +27,7 @@ mod redaction;
 mod snapshots;
 mod spec;
 mod spec_callback;
+mod spec_emails;
 mod spec_grants;
 mod token_faults;
 mod tokens_mock;
