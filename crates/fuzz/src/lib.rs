@@ -1,7 +1,6 @@
 //! Fuzz targets for every oauth-kit parser that reads what an attacker or a provider sends.
 //!
-//! Each [`Target`] takes raw bytes, feeds them to the code a login runs (through the public API,
-//! or through a provider crate's hidden `fuzzing` entry points where the parser is private),
+//! Each [`Target`] takes raw bytes, feeds them to the code a login runs through the public API,
 //! and checks properties on the result. A violated property panics, so every engine reports it
 //! as a crash:
 //!

@@ -1,6 +1,8 @@
 //! Target `bitbucket_emails`: Bitbucket's `/2.0/user/emails` pages, their `next` links, and
 //! the scope hint read from Bitbucket's error envelope.
 //!
+//! The pages are read by core's [`EmailSource`] as Bitbucket's spec describes them.
+//!
 //! Input: one byte that picks the API base URL, then a body. The body is read as an email page
 //! (entries, the chosen address, the `next` link followed for up to three hops as the
 //! pagination does), as a raw `next` link, and as the JSON of a 403 answer for the spec's
@@ -10,7 +12,7 @@
 //! body other than plain scope names gets into it.
 
 use oauth_kit_bitbucket::SPEC;
-use oauth_kit_bitbucket::fuzzing::{self, EmailEntry};
+use oauth_kit_core::spec::{EmailSource, ListedEmail};
 use serde_json::Value;
 use url::Url;
 
@@ -83,17 +85,20 @@ fn run(data: &[u8]) -> Outcome {
         return Outcome::Rejected;
     };
     check_hint(&json);
-    let Ok((entries, next)) = fuzzing::email_page(&json) else {
+    let Some(source) = SPEC.email_source else {
         return Outcome::Rejected;
     };
-    for (address, _, _) in &entries {
+    let Ok(page) = source.page(&json) else {
+        return Outcome::Rejected;
+    };
+    for ListedEmail { address, .. } in &page.emails {
         assert!(
             !address.is_empty() && address.trim() == address,
             "address {address:?} is blank or padded"
         );
     }
-    check_choice(&entries);
-    let Some(next) = next else {
+    check_choice(&page.emails);
+    let Some(next) = page.next else {
         return Outcome::Accepted;
     };
     assert!(!next.trim().is_empty(), "a blank `next` link was kept");
@@ -110,7 +115,7 @@ fn run(data: &[u8]) -> Outcome {
 
 /// Resolves `next` from `current`; a link that is followed must be on the API's origin.
 fn check_followed(base: &Url, current: &Url, next: &str) -> Option<Url> {
-    let url = fuzzing::next_page(base, current, next).ok()?;
+    let url = EmailSource::next_url(base, current, next).ok()?;
     let same = url.scheme() == base.scheme()
         && url.host_str() == base.host_str()
         && url.port_or_known_default() == base.port_or_known_default();
@@ -122,12 +127,13 @@ fn check_followed(base: &Url, current: &Url, next: &str) -> Option<Url> {
     Some(url)
 }
 
-fn check_choice(entries: &[EmailEntry]) {
-    let chosen = fuzzing::chosen_email(entries);
+fn check_choice(entries: &[ListedEmail]) {
+    let chosen =
+        EmailSource::choose(entries).and_then(|c| entries.iter().position(|e| std::ptr::eq(e, c)));
     let expected = entries
         .iter()
-        .position(|e| e.1)
-        .or_else(|| entries.iter().position(|e| e.2))
+        .position(|e| e.primary)
+        .or_else(|| entries.iter().position(|e| e.verified))
         .or(if entries.is_empty() { None } else { Some(0) });
     assert_eq!(chosen, expected, "wrong address chosen from {entries:?}");
 }

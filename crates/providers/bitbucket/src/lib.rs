@@ -1,7 +1,7 @@
 //! "Log in with Bitbucket": the Bitbucket Cloud provider of oauth-kit.
 //!
-//! Bitbucket is described as data ([`SPEC`]) plus its user mapping and one further step that
-//! reads the email list; [`BitbucketProvider`] is the generic
+//! Bitbucket is described as data ([`SPEC`], with its email list) plus its user mapping;
+//! [`BitbucketProvider`] is the generic
 //! [`SpecProvider`](oauth_kit_core::SpecProvider) over that spec. It implements
 //! [`OAuthProvider`](oauth_kit_core::OAuthProvider): the authorization URL, the code exchange
 //! (HTTP Basic client authentication, form body), refresh, and the user from `/2.0/user` and
@@ -48,25 +48,24 @@
 //!   [`APP_AUTHORIZATIONS_URL`]. The token response lists the granted scopes in `scopes`.
 //! - `oauth_id` is Bitbucket's `uuid` without braces: present in every user object and stable,
 //!   unlike `username` (removed from most responses in 2019) and `nickname` (not unique).
-//! - Emails are read from `/2.0/user/emails`, following `next` links only on the API base
-//!   URL's origin (the bearer token never goes to another host), for at most
-//!   [`MAX_EMAIL_PAGES`] pages. A list longer than that is an error rather than a silent cut,
-//!   which could report a secondary address while the primary one sits on a later page.
+//! - Emails are read from `/2.0/user/emails` by core's [`EmailSource`], following `next` links
+//!   only on the API base URL's origin (the bearer token never goes to another host), for at
+//!   most [`MAX_EMAIL_PAGES`] pages. A list longer than that is an error rather than a silent
+//!   cut, which could report a secondary address while the primary one sits on a later page.
 //! - A 403 from `/2.0/user/emails` (the consumer lacks "Email: Read") returns the user without
-//!   an email and logs a warning; every other API failure is an
-//!   [`Error::HttpStatus`](oauth_kit_core::Error::HttpStatus) carrying Bitbucket's message,
-//!   its detail (for a 403: the granted and required scopes) and a hint.
+//!   an email and logs a warning with the granted and required scopes; every other API failure
+//!   is an [`Error::HttpStatus`](oauth_kit_core::Error::HttpStatus) carrying Bitbucket's
+//!   message, its detail (for a 403: the granted and required scopes) and a hint.
 
-#[doc(hidden)]
-pub mod fuzzing;
 mod scope;
 mod user;
 
-use oauth_kit_core::spec::{CredentialHelp, Pkce, ProviderBuilder, ProviderSpec, SampleAccount};
+use oauth_kit_core::spec::{
+    CredentialHelp, EmailSource, Pkce, ProviderBuilder, ProviderSpec, SampleAccount,
+};
 use oauth_kit_core::{Capabilities, TokenQuirks};
 
 pub use scope::BitbucketScope;
-pub use user::MAX_EMAIL_PAGES;
 
 /// The default registry name, used in routes (`/auth/bitbucket/login`) and as
 /// [`OAuthUserInfo::provider`](oauth_kit_core::OAuthUserInfo::provider).
@@ -80,6 +79,10 @@ pub const API_URL: &str = "https://api.bitbucket.org/2.0";
 /// Where users revoke an application's access themselves: Bitbucket has no revocation endpoint.
 pub const APP_AUTHORIZATIONS_URL: &str =
     "https://bitbucket.org/account/settings/app-authorizations/";
+
+/// How many pages of `/2.0/user/emails` are read at most. A list with a `next` link after
+/// that many pages is an error rather than a silent cut.
+pub const MAX_EMAIL_PAGES: usize = 20;
 
 /// Bitbucket Cloud as data.
 pub static SPEC: ProviderSpec = ProviderSpec {
@@ -110,7 +113,17 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         console: Some("Workspace settings > OAuth consumers"),
     },
     map_user: user::map_user,
-    user_step: Some(user::add_email),
+    email_source: Some(EmailSource {
+        list: "/values",
+        primary: "is_primary",
+        verified: "is_confirmed",
+        next: Some("/next"),
+        max_pages: MAX_EMAIL_PAGES,
+        permission: "Email: Read",
+        hints: user::EMAIL_HINTS,
+        refusal_scopes: Some(user::refusal_scopes),
+        ..EmailSource::DEFAULT
+    }),
     sample: Some(SampleAccount {
         user: include_str!("../tests/fixtures/user.json"),
         endpoints: &[(

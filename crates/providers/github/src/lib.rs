@@ -1,8 +1,8 @@
 //! "Log in with GitHub": the GitHub provider of oauth-kit, for github.com and GitHub Enterprise
 //! Server.
 //!
-//! GitHub is described as data ([`SPEC`]) plus a user mapping and one further step that reads
-//! `/user/emails`; [`GitHubProvider`] is the generic
+//! GitHub is described as data ([`SPEC`], with its email list `/user/emails`) plus a user
+//! mapping; [`GitHubProvider`] is the generic
 //! [`SpecProvider`](oauth_kit_core::SpecProvider) over that spec.
 //!
 //! ```
@@ -39,13 +39,9 @@
 //! - `email_verified` is true only for an address that `/user/emails` reports as verified.
 
 use oauth_kit_core::spec::{
-    CredentialHelp, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount, UserContext,
-    UserStepFuture,
+    CredentialHelp, EmailSource, Pkce, Profile, ProviderBuilder, ProviderSpec, SampleAccount,
 };
-use oauth_kit_core::{
-    Capabilities, ClientAuth, OAuthUserInfo, RevocationMethod, TokenQuirks, non_empty,
-};
-use serde_json::Value;
+use oauth_kit_core::{Capabilities, ClientAuth, OAuthUserInfo, RevocationMethod, TokenQuirks};
 
 /// GitHub as data. With a base URL (`GITHUB_BASE_URL`), every endpoint moves to that
 /// GitHub Enterprise Server instance and the API to `{base}/api/v3`.
@@ -79,7 +75,14 @@ pub static SPEC: ProviderSpec = ProviderSpec {
         ..ProviderSpec::DEFAULT.credentials
     },
     map_user,
-    user_step: Some(add_email),
+    // The primary address of `/user/emails`, else the first verified one, else the first one,
+    // with GitHub's `verified` flag. Without `user:email` GitHub answers 403 or 404: the public
+    // address of `/user` stays, unverified.
+    email_source: Some(EmailSource {
+        refused: &[403, 404],
+        permission: "user:email",
+        ..EmailSource::DEFAULT
+    }),
     sample: Some(SampleAccount {
         user: include_str!("../tests/fixtures/user.json"),
         endpoints: &[("emails", include_str!("../tests/fixtures/emails.json"))],
@@ -104,7 +107,7 @@ oauth_kit_core::provider_type! {
 pub type GitHubProviderBuilder = ProviderBuilder<GitHubProvider>;
 
 /// Maps `/user`: `id` written out, `login`, `name` split, avatar and profile page. The public
-/// `email` is kept unverified until the email step has seen the list.
+/// `email` is kept unverified until the email list has been read.
 fn map_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {
     let mut user = profile.user(profile.id("/id")?);
     user.username = profile.str("/login");
@@ -113,44 +116,6 @@ fn map_user(profile: &Profile<'_>) -> Result<OAuthUserInfo, String> {
     user.avatar_url = profile.str("/avatar_url");
     user.profile_url = profile.str("/html_url");
     Ok(user)
-}
-
-/// The further step: the primary address of `/user/emails`, else the first verified one, else
-/// the first one, with GitHub's `verified` flag. When GitHub refuses the list (403 or 404: the
-/// token lacks `user:email`), the public address stays, unverified.
-fn add_email<'a>(ctx: &'a UserContext<'a>, mut user: OAuthUserInfo) -> UserStepFuture<'a> {
-    Box::pin(async move {
-        let response = ctx.get(ctx.endpoint("emails")?).await?;
-        if matches!(response.status, 403 | 404) {
-            tracing::warn!(
-                provider = ctx.name(),
-                status = response.status,
-                "GitHub refused /user/emails (scope user:email); the email stays unverified"
-            );
-            return Ok(user);
-        }
-        if !response.is_success() {
-            return Err(ctx.status_error(&response));
-        }
-        let Value::Array(list) = response.json(&ctx.context())? else {
-            return Err(ctx.invalid(&response, "the email list is not an array"));
-        };
-        let flag = |e: &Value, name: &str| e.get(name).and_then(Value::as_bool) == Some(true);
-        let chosen = list
-            .into_iter()
-            .filter_map(|e| {
-                Some((
-                    non_empty(e.get("email")?.as_str())?,
-                    flag(&e, "primary"),
-                    flag(&e, "verified"),
-                ))
-            })
-            .min_by_key(|(_, primary, verified)| (!primary, !verified));
-        if let Some((address, _, verified)) = chosen {
-            (user.email, user.email_verified) = (Some(address), verified);
-        }
-        Ok(user)
-    })
 }
 
 /// The GitHub guide, `docs/providers/github.md`, compiled so its examples cannot drift from
