@@ -13,24 +13,15 @@ oauth_kit_testkit::provider_conformance! {
 }
 
 use oauth_kit_amazon::{AmazonProvider, SPEC};
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{HttpClient, OAuthProvider};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("amazon", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_profile_maps_with_the_per_company_id_and_an_unverified_email() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "amzn1.account.AFXK3QZ7P2LMW4RT9YBN5CVD6E");
     assert_eq!(user.full_name().as_deref(), Some("Olivia Brennan"));
     assert_eq!(user.email.as_deref(), Some("olivia.brennan@example.ie"));
@@ -39,7 +30,7 @@ fn the_profile_maps_with_the_per_company_id_and_an_unverified_email() {
         (user.username, user.avatar_url, user.profile_url),
         (None, None, None)
     );
-    assert!(map(&json!({"name": "x"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"name": "x"})).is_err());
 }
 
 #[test]

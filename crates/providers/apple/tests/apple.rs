@@ -11,12 +11,12 @@ use std::sync::Arc;
 use base64::Engine as _;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use oauth_kit_apple::{AppleClientSecret, AppleProvider, SPEC};
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
     AuthorizationCode, BeginOptions, ClientAssertion, ClientSecret, Error, FlowConfig, HttpClient,
-    LoginService, OAuthProvider, OAuthUserInfo, ProviderRegistry,
+    LoginService, OAuthProvider, ProviderRegistry,
 };
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{fixture, map_fixture};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -25,15 +25,6 @@ const TEAM_ID: &str = "7QX2KD9PLM";
 const KEY_ID: &str = "K4V8N2R6TQ";
 const SERVICES_ID: &str = "com.example.web.signin";
 const PRIVATE_KEY: &str = include_str!("fixtures/test_key.p8");
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("apple", raw))
-}
 
 fn from_vars(vars: &[(&str, &str)]) -> Result<AppleProvider, Error> {
     let vars: HashMap<String, String> = vars
@@ -202,25 +193,25 @@ async fn the_token_request_carries_a_fresh_signed_secret_in_the_body() {
 
 #[test]
 fn string_booleans_from_apple_are_read() {
-    let user = map(&fixture("claims_strings.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims_strings.json")).unwrap();
     assert_eq!(user.email.as_deref(), Some("amara.lindqvist@example.com"));
     assert!(user.email_verified);
-    let mut raw = fixture("claims_strings.json");
+    let mut raw = fixture!("claims_strings.json");
     raw["email_verified"] = json!("false");
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
 fn names_come_only_from_the_first_login_user_field() {
-    let first = map(&fixture("claims.json")).unwrap();
+    let first = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(first.first_name.as_deref(), Some("Amara"));
     assert_eq!(first.last_name.as_deref(), Some("Lindqvist"));
-    let later = map(&fixture("claims_strings.json")).unwrap();
+    let later = map_fixture(&SPEC, &fixture!("claims_strings.json")).unwrap();
     assert_eq!((later.first_name, later.last_name), (None, None));
     // The unsigned field never supplies the address.
-    let mut raw = fixture("claims.json");
+    let mut raw = fixture!("claims.json");
     raw.as_object_mut().unwrap().remove("email");
-    assert_eq!(map(&raw).unwrap().email, None);
+    assert_eq!(map_fixture(&SPEC, &raw).unwrap().email, None);
 }
 
 #[tokio::test]

@@ -4,32 +4,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
 use oauth_kit_authentik::{AuthentikProvider, SPEC};
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{Error, OAuthProvider, OAuthUserInfo};
-use serde_json::{Value, json};
-
-fn claims() -> Value {
-    serde_json::from_str(include_str!("fixtures/claims.json")).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("authentik", raw))
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
+use oauth_kit_core::{Error, OAuthProvider};
+use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn an_authentik_user_maps_with_username_and_name() {
-    let user = map(&claims()).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(
         user.oauth_id,
         "4f0c2b7e9a1d6c3e8b5a2f7d1c9e4b6a0d3f8c2e5a7b1d9c4e6f0a2b8d3c5e7"
@@ -43,9 +25,9 @@ fn an_authentik_user_maps_with_username_and_name() {
 
 #[test]
 fn the_always_true_flag_of_older_authentik_verifies_nothing() {
-    let mut raw = claims();
+    let mut raw = fixture!("claims.json");
     raw["email_verified"] = json!(true);
-    let user = map(&raw).unwrap();
+    let user = map_fixture(&SPEC, &raw).unwrap();
     assert_eq!(user.email.as_deref(), Some("r.okafor@example.ng"));
     assert!(!user.email_verified);
 }
@@ -53,13 +35,13 @@ fn the_always_true_flag_of_older_authentik_verifies_nothing() {
 #[test]
 fn claims_without_sub_are_rejected() {
     for bad in [json!({"email": "a@example.com"}), json!({"sub": ""})] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
 }
 
 #[test]
 fn the_application_issuer_keeps_its_trailing_slash() {
-    let provider = AuthentikProvider::from_lookup(lookup(&[
+    let provider = AuthentikProvider::from_lookup(env_lookup([
         (
             "AUTHENTIK_ISSUER",
             "https://auth.example.com/application/o/my-app/",
@@ -77,7 +59,7 @@ fn the_application_issuer_keeps_its_trailing_slash() {
 
 #[test]
 fn a_missing_issuer_names_the_variable() {
-    let err = AuthentikProvider::from_lookup(lookup(&[
+    let err = AuthentikProvider::from_lookup(env_lookup([
         ("AUTHENTIK_CLIENT_ID", "id"),
         ("AUTHENTIK_CLIENT_SECRET", "secret"),
     ]))

@@ -4,32 +4,18 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
 use oauth_kit_battlenet::{BattleNetProvider, SPEC};
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::OAuthProvider;
+use oauth_kit_testkit::{env_lookup, map_fixture};
 use serde_json::{Value, json};
 
 fn userinfo() -> Value {
     serde_json::from_str(include_str!("fixtures/userinfo.json")).unwrap()
 }
 
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("battlenet", raw))
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
-
 #[test]
 fn the_user_info_battletag_becomes_the_username() {
-    let user = map(&userinfo()).unwrap();
+    let user = map_fixture(&SPEC, &userinfo()).unwrap();
     assert_eq!(user.oauth_id, "412987356");
     assert_eq!(user.username.as_deref(), Some("Vexa#21987"));
     assert_eq!((user.email, user.email_verified), (None, false));
@@ -40,13 +26,13 @@ fn the_user_info_battletag_becomes_the_username() {
 fn the_id_token_battle_tag_becomes_the_username_too() {
     // The ID token alone: the same tag under its other name, no `id`.
     let claims = json!({"sub": "412987356", "battle_tag": "Vexa#21987"});
-    let user = map(&claims).unwrap();
+    let user = map_fixture(&SPEC, &claims).unwrap();
     assert_eq!(user.oauth_id, "412987356");
     assert_eq!(user.username.as_deref(), Some("Vexa#21987"));
     // Merged, the user-info name wins.
     let merged = json!({"sub": "412987356", "battle_tag": "Old#1111", "battletag": "Vexa#21987"});
     assert_eq!(
-        map(&merged).unwrap().username.as_deref(),
+        map_fixture(&SPEC, &merged).unwrap().username.as_deref(),
         Some("Vexa#21987")
     );
 }
@@ -56,7 +42,7 @@ fn an_email_claim_is_never_taken() {
     let mut raw = userinfo();
     raw["email"] = json!("vexa@example.com");
     raw["email_verified"] = json!(true);
-    let user = map(&raw).unwrap();
+    let user = map_fixture(&SPEC, &raw).unwrap();
     assert_eq!((user.email, user.email_verified), (None, false));
 }
 
@@ -66,13 +52,13 @@ fn claims_without_sub_are_rejected_even_with_the_numeric_id() {
         json!({"id": 412987356, "battletag": "Vexa#21987"}),
         json!({"sub": ""}),
     ] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
 }
 
 #[test]
 fn the_china_issuer_comes_from_the_environment() {
-    let provider = BattleNetProvider::from_lookup(lookup(&[
+    let provider = BattleNetProvider::from_lookup(env_lookup([
         ("BATTLENET_CLIENT_ID", "3f1c9d2e7b8a4c60"),
         ("BATTLENET_CLIENT_SECRET", "secret"),
         ("BATTLENET_ISSUER", "https://oauth.battlenet.com.cn"),

@@ -13,24 +13,15 @@ oauth_kit_testkit::provider_conformance! {
 }
 
 use oauth_kit_box_com::{BoxComProvider, SPEC};
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo, Revocation};
+use oauth_kit_core::{HttpClient, OAuthProvider, Revocation};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("box-com", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_user_maps_with_login_as_an_unverified_address() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "23918475602");
     assert_eq!(user.email.as_deref(), Some("hana.takeda@example.jp"));
     assert!(!user.email_verified);
@@ -39,7 +30,7 @@ fn the_user_maps_with_login_as_an_unverified_address() {
         user.avatar_url.as_deref(),
         Some("https://app.box.com/api/avatar/large/23918475602")
     );
-    assert!(map(&json!({"type": "user"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"type": "user"})).is_err());
 }
 
 #[test]

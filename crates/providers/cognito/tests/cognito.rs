@@ -5,32 +5,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
 use oauth_kit_cognito::{CognitoProvider, SPEC};
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
-    AuthorizationRequest, AuthorizeOptions, CsrfState, Error, HttpClient, OAuthProvider,
-    OAuthUserInfo, Revocation,
+    AuthorizationRequest, AuthorizeOptions, CsrfState, Error, HttpClient, OAuthProvider, Revocation,
 };
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
 use serde_json::{Value, json};
-
-fn claims() -> Value {
-    serde_json::from_str(include_str!("fixtures/claims.json")).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("cognito", raw))
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
 
 const POOL: &[(&str, &str)] = &[
     ("COGNITO_CLIENT_ID", "4p1kq8rj2m6t0c9v3d7b5n1a"),
@@ -45,7 +26,7 @@ const POOL: &[(&str, &str)] = &[
 
 #[test]
 fn a_federated_user_maps_with_sub_never_the_username() {
-    let user = map(&claims()).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(user.oauth_id, "7d2f8a61-3c9e-4b05-9a1d-6e4f2c8b0a35");
     assert_ne!(user.oauth_id, "google_109283746501928374650");
     assert_eq!(user.username, None);
@@ -57,13 +38,20 @@ fn a_federated_user_maps_with_sub_never_the_username() {
 
 #[test]
 fn email_verified_is_read_as_the_string_true_or_a_boolean() {
-    assert!(map(&claims()).unwrap().email_verified);
-    let mut raw = claims();
+    assert!(
+        map_fixture(&SPEC, &fixture!("claims.json"))
+            .unwrap()
+            .email_verified
+    );
+    let mut raw = fixture!("claims.json");
     raw["email_verified"] = json!(true);
-    assert!(map(&raw).unwrap().email_verified);
+    assert!(map_fixture(&SPEC, &raw).unwrap().email_verified);
     for unverified in [json!("false"), json!(false), Value::Null] {
         raw["email_verified"] = unverified.clone();
-        assert!(!map(&raw).unwrap().email_verified, "{unverified}");
+        assert!(
+            !map_fixture(&SPEC, &raw).unwrap().email_verified,
+            "{unverified}"
+        );
     }
 }
 
@@ -73,13 +61,13 @@ fn claims_with_only_a_username_are_rejected() {
         json!({"username": "google_109283746501928374650"}),
         json!({"sub": "", "username": "carlos"}),
     ] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
 }
 
 #[test]
 fn the_issuer_is_on_cognito_idp_and_the_endpoints_on_the_pool_domain() {
-    let provider = CognitoProvider::from_lookup(lookup(POOL)).unwrap();
+    let provider = CognitoProvider::from_lookup(env_lookup(POOL.iter().copied())).unwrap();
     assert_eq!(
         provider.issuer(),
         Some("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Xk2pQ9rT4")
@@ -100,7 +88,7 @@ fn a_missing_pool_setting_names_the_variable() {
             .copied()
             .filter(|(k, _)| *k != missing)
             .collect();
-        match CognitoProvider::from_lookup(lookup(&vars)).unwrap_err() {
+        match CognitoProvider::from_lookup(env_lookup(vars.iter().copied())).unwrap_err() {
             Error::Config { setting, .. } => assert_eq!(setting, missing),
             other => panic!("{other:?}"),
         }

@@ -14,27 +14,18 @@ oauth_kit_testkit::provider_conformance! {
 }
 
 use oauth_kit_coinbase::{CoinbaseProvider, SPEC};
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
     AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, HttpClient, OAuthProvider,
-    OAuthUserInfo, PkceVerifier,
+    PkceVerifier,
 };
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("coinbase", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_user_maps_from_the_data_envelope() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "9d2f6a1c-4b7e-5e3a-8c0d-1f2e3a4b5c6d");
     assert_eq!(user.username.as_deref(), Some("luciaf"));
     assert_eq!(user.full_name().as_deref(), Some("Lucía Fernández"));
@@ -44,7 +35,7 @@ fn the_user_maps_from_the_data_envelope() {
         user.profile_url.as_deref(),
         Some("https://coinbase.com/luciaf")
     );
-    assert!(map(&json!({"id": "top-level-is-not-the-user"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"id": "top-level-is-not-the-user"})).is_err());
 }
 
 #[test]

@@ -14,23 +14,14 @@ oauth_kit_testkit::provider_conformance! {
 
 use std::sync::Arc;
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{HttpClient, OAuthProvider};
 use oauth_kit_digitalocean::{DigitaloceanProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{
     IssuedGrant, MockContext, MockExtension, MockProvider, MockProviderConfig,
 };
+use oauth_kit_testkit::{fixture, map_fixture};
 use serde_json::{Map, Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("digitalocean", raw))
-}
 
 /// DigitalOcean's `info` member of the token response.
 #[derive(Debug)]
@@ -52,14 +43,14 @@ impl MockExtension for TokenInfo {
 
 #[test]
 fn the_account_maps_with_a_verified_email() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "b6fr89dbf6d9156cace5f3c78dc9851d957381ef");
     assert_eq!(user.email.as_deref(), Some("amira.saleh@example.com"));
     assert!(user.email_verified);
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw["account"]["email_verified"] = json!(false);
-    assert!(!map(&raw).unwrap().email_verified);
-    assert!(map(&json!({"account": {"email": "x@example.com"}})).is_err());
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
+    assert!(map_fixture(&SPEC, &json!({"account": {"email": "x@example.com"}})).is_err());
 }
 
 #[test]

@@ -13,28 +13,19 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
     AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, HttpClient, OAuthProvider,
-    OAuthUserInfo, Revocation,
+    Revocation,
 };
 use oauth_kit_dropbox::{DropboxProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("dropbox", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_account_maps_with_given_names_not_the_suffixed_display_name() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "dbid:AAB3kq9ZrT0xWm2pL7vY4cN8sQe1uHfJ5dA");
     assert_eq!(user.email.as_deref(), Some("ines.navarro@example.com"));
     assert!(user.email_verified);
@@ -49,14 +40,14 @@ fn the_account_maps_with_given_names_not_the_suffixed_display_name() {
 
 #[test]
 fn an_unverified_address_is_not_trusted() {
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw["email_verified"] = json!(false);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
 fn an_account_without_account_id_is_rejected() {
-    assert!(map(&json!({"email": "x@example.com"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"email": "x@example.com"})).is_err());
 }
 
 #[test]

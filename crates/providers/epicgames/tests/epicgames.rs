@@ -14,48 +14,38 @@ oauth_kit_testkit::provider_conformance! {
 
 use std::time::{Duration, SystemTime};
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
-    HttpClient, OAuthProvider, OAuthUserInfo, ProviderContext, Revocation, Stage,
-    parse_token_response,
+    HttpClient, OAuthProvider, ProviderContext, Revocation, Stage, parse_token_response,
 };
 use oauth_kit_epicgames::{EpicGamesProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("epicgames", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_account_id_is_sub_and_the_display_name_only_a_name() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "8f3a1c9e2b7d4f6a0c5e1d3b9a7f2c4e");
     assert_eq!(user.username.as_deref(), Some("NovaStrider"));
     assert_eq!(user.full_name().as_deref(), Some("NovaStrider"));
     assert_eq!((user.email, user.email_verified), (None, false));
-    assert!(map(&json!({"preferred_username": "NovaStrider"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"preferred_username": "NovaStrider"})).is_err());
 }
 
 #[test]
 fn an_email_address_is_never_verified() {
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw["email"] = json!("nova@example.com");
     raw["email_verified"] = json!(true);
-    let user = map(&raw).unwrap();
+    let user = map_fixture(&SPEC, &raw).unwrap();
     assert_eq!(user.email.as_deref(), Some("nova@example.com"));
     assert!(!user.email_verified);
 }
 
 #[test]
 fn the_token_response_with_refresh_expiry_keys_and_a_date_expires_at_parses() {
-    let body = serde_json::to_vec(&fixture("token.json")).unwrap();
+    let body = serde_json::to_vec(&fixture!("token.json")).unwrap();
     let context = ProviderContext::new("epicgames", Stage::Token);
     let before = SystemTime::now();
     let token = parse_token_response(

@@ -6,14 +6,13 @@
 
 use std::collections::HashMap;
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
     AccessToken, AuthorizationCode, AuthorizationRequest, AuthorizeOptions, ClientSecret,
-    CsrfState, Error, HttpClient, OAuthProvider, OAuthToken, OAuthUserInfo, RefreshToken,
-    Revocation,
+    CsrfState, Error, HttpClient, OAuthProvider, OAuthToken, RefreshToken, Revocation,
 };
 use oauth_kit_facebook::{FacebookProvider, SPEC};
-use serde_json::{Value, json};
+use oauth_kit_testkit::{StatusError, env_lookup, expect_http_status, fixture, map_fixture};
+use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -21,28 +20,19 @@ const APP_ID: &str = "1187432095561204";
 const APP_SECRET: &str = "3f9c2a71d8e4b6051c7a9e2f4d8b6a10";
 const REDIRECT_URI: &str = "http://localhost:8000/auth/facebook/callback";
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("facebook", raw))
-}
-
 /// The provider with the Graph API on `server` (the token endpoint follows it).
 fn provider(server: &MockServer) -> FacebookProvider {
-    let vars: HashMap<&str, String> = HashMap::from([
+    FacebookProvider::from_lookup(env_lookup([
         ("FACEBOOK_CLIENT_ID", APP_ID.to_owned()),
         ("FACEBOOK_CLIENT_SECRET", APP_SECRET.to_owned()),
         ("FACEBOOK_API_URL", format!("{}/v23.0", server.uri())),
-    ]);
-    FacebookProvider::from_lookup(move |name| vars.get(name).cloned()).unwrap()
+    ]))
+    .unwrap()
 }
 
 #[test]
 fn the_profile_maps_and_the_email_is_never_verified() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "10224716398204581");
     assert_eq!(user.first_name.as_deref(), Some("Tomasz"));
     assert_eq!(user.last_name.as_deref(), Some("Wierzbicki"));
@@ -56,7 +46,7 @@ fn the_profile_maps_and_the_email_is_never_verified() {
 
 #[test]
 fn no_email_and_the_default_silhouette_give_none() {
-    let user = map(&fixture("user_no_email.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user_no_email.json")).unwrap();
     assert_eq!(user.email, None);
     assert!(!user.email_verified);
     assert_eq!(user.avatar_url, None);
@@ -64,10 +54,10 @@ fn no_email_and_the_default_silhouette_give_none() {
     assert_eq!(user.first_name.as_deref(), Some("Oyelaran"));
     assert_eq!(user.last_name, None);
     // Even a claim of verification is not taken: Facebook does not document one.
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw["email_verified"] = json!(true);
     raw["verified"] = json!(true);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
@@ -77,7 +67,7 @@ fn the_id_must_be_present() {
         json!({"id": ""}),
         json!({"id": {"a": 1}}),
     ] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
 }
 
@@ -117,7 +107,7 @@ fn the_graph_version_is_in_every_endpoint_and_scopes_are_comma_separated() {
 #[tokio::test]
 async fn the_code_is_exchanged_with_a_get_carrying_the_app_credentials() {
     let server = MockServer::start().await;
-    let token = fixture("token.json");
+    let token = fixture!("token.json");
     let access = token["access_token"].as_str().unwrap().to_owned();
     Mock::given(method("GET"))
         .and(path("/v23.0/oauth/access_token"))
@@ -136,7 +126,7 @@ async fn the_code_is_exchanged_with_a_get_carrying_the_app_credentials() {
             "id,name,first_name,last_name,email,picture",
         ))
         .and(header("authorization", format!("Bearer {access}").as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("user.json")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture!("user.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -166,7 +156,7 @@ async fn a_reused_code_is_an_error_that_keeps_facebook_s_text_and_no_secret() {
     Mock::given(method("GET"))
         .and(path("/v23.0/oauth/access_token"))
         .respond_with(
-            ResponseTemplate::new(400).set_body_json(fixture("token_error_code_used.json")),
+            ResponseTemplate::new(400).set_body_json(fixture!("token_error_code_used.json")),
         )
         .mount(&server)
         .await;
@@ -175,14 +165,9 @@ async fn a_reused_code_is_an_error_that_keeps_facebook_s_text_and_no_secret() {
         .exchange_code(&http, &AuthorizationCode::new("used"), REDIRECT_URI, None)
         .await
         .unwrap_err();
-    let Error::HttpStatus {
-        status,
-        ref excerpt,
-        ..
-    } = err
-    else {
-        panic!("expected an HTTP status error, got {err:?}");
-    };
+    let StatusError {
+        status, excerpt, ..
+    } = expect_http_status(&err);
     assert_eq!(status, 400);
     assert!(
         excerpt
@@ -200,7 +185,7 @@ async fn an_expired_token_gets_the_graph_hint() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v23.0/me"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(fixture("error_190.json")))
+        .respond_with(ResponseTemplate::new(400).set_body_json(fixture!("error_190.json")))
         .mount(&server)
         .await;
     let http = HttpClient::new().unwrap();
@@ -209,15 +194,12 @@ async fn an_expired_token_gets_the_graph_hint() {
         .user_info(&http, &token)
         .await
         .unwrap_err();
-    let Error::HttpStatus {
+    let StatusError {
         status,
         message,
         hint,
         ..
-    } = err
-    else {
-        panic!("expected an HTTP status error, got {err:?}");
-    };
+    } = expect_http_status(&err);
     assert_eq!(status, 400);
     assert!(
         message

@@ -14,25 +14,16 @@ oauth_kit_testkit::provider_conformance! {
     .error(403, include_str!("fixtures/error_403.json")),
 }
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{HttpClient, OAuthProvider};
 use oauth_kit_figma::{FigmaProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("figma", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_user_maps_with_the_handle_and_an_unverified_email() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     // Above 2^53: kept exactly as the string Figma sends.
     assert_eq!(user.oauth_id, "1298374650192837465");
     assert_eq!(user.username.as_deref(), Some("Tomasz Wierzbicki"));
@@ -48,9 +39,9 @@ fn the_user_maps_with_the_handle_and_an_unverified_email() {
 
 #[test]
 fn a_numeric_id_is_written_out_exactly() {
-    let user = map(&json!({"id": 1298374650192837465u64})).unwrap();
+    let user = map_fixture(&SPEC, &json!({"id": 1298374650192837465u64})).unwrap();
     assert_eq!(user.oauth_id, "1298374650192837465");
-    assert!(map(&json!({"handle": "x"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"handle": "x"})).is_err());
 }
 
 #[test]

@@ -4,32 +4,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{Error, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{Error, OAuthProvider};
 use oauth_kit_fusionauth::{FusionAuthProvider, SPEC};
-use serde_json::{Value, json};
-
-fn claims() -> Value {
-    serde_json::from_str(include_str!("fixtures/claims.json")).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("fusionauth", raw))
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
+use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn a_fusionauth_user_maps_with_the_uuid_sub_and_picture() {
-    let user = map(&claims()).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(user.oauth_id, "c4a1f7e2-6b3d-4e9a-8f0c-2d5b7e1a9c36");
     assert_eq!(user.username.as_deref(), Some("liwei"));
     assert_eq!(user.email.as_deref(), Some("li.wei@example.cn"));
@@ -44,21 +26,21 @@ fn a_fusionauth_user_maps_with_the_uuid_sub_and_picture() {
 
 #[test]
 fn an_unverified_user_stays_unverified() {
-    let mut raw = claims();
+    let mut raw = fixture!("claims.json");
     raw["email_verified"] = json!(false);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
 fn claims_without_sub_are_rejected() {
     for bad in [json!({"email": "a@example.com"}), json!({"sub": ""})] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
 }
 
 #[test]
 fn the_tenant_issuer_comes_from_the_environment() {
-    let provider = FusionAuthProvider::from_lookup(lookup(&[
+    let provider = FusionAuthProvider::from_lookup(env_lookup([
         ("FUSIONAUTH_ISSUER", "https://auth.example.cn"),
         (
             "FUSIONAUTH_CLIENT_ID",
@@ -79,7 +61,7 @@ fn the_default_tenant_issuer_acme_com_is_refused_with_the_variable() {
             ("FUSIONAUTH_CLIENT_ID", "id"),
             ("FUSIONAUTH_CLIENT_SECRET", "secret"),
         ]);
-        match FusionAuthProvider::from_lookup(lookup(&vars)).unwrap_err() {
+        match FusionAuthProvider::from_lookup(env_lookup(vars.iter().copied())).unwrap_err() {
             Error::Config { setting, .. } => assert_eq!(setting, "FUSIONAUTH_ISSUER"),
             other => panic!("{other:?}"),
         }

@@ -4,36 +4,18 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
     AuthorizationRequest, AuthorizeOptions, CsrfState, Error, HttpClient, OAuthProvider,
-    OAuthUserInfo, PkceVerifier,
+    PkceVerifier,
 };
 use oauth_kit_gitea::{GiteaProvider, SPEC};
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
 use serde_json::{Value, json};
-
-fn claims() -> Value {
-    serde_json::from_str(include_str!("fixtures/claims.json")).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("gitea", raw))
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
 
 #[test]
 fn a_gitea_user_maps_with_the_numeric_sub_and_the_login_name() {
-    let user = map(&claims()).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(user.oauth_id, "3142");
     assert_eq!(user.username.as_deref(), Some("mbauer"));
     assert_eq!(user.email.as_deref(), Some("mara.bauer@example.de"));
@@ -53,24 +35,27 @@ fn a_gitea_user_maps_with_the_numeric_sub_and_the_login_name() {
 #[test]
 fn the_sub_is_the_rest_api_id_and_the_rest_user_is_not_taken_for_claims() {
     let rest: Value = serde_json::from_str(include_str!("fixtures/api_user.json")).unwrap();
-    assert_eq!(claims()["sub"], json!(rest["id"].to_string()));
+    assert_eq!(
+        fixture!("claims.json")["sub"],
+        json!(rest["id"].to_string())
+    );
     // `/api/v1/user` has no `sub`: pointed at it, the mapping refuses rather than guess.
-    assert!(map(&rest).is_err());
+    assert!(map_fixture(&SPEC, &rest).is_err());
 }
 
 #[test]
 fn an_unverified_address_stays_unverified() {
-    let mut raw = claims();
+    let mut raw = fixture!("claims.json");
     raw["email_verified"] = json!(false);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
     raw.as_object_mut().unwrap().remove("email_verified");
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
 fn the_issuer_is_the_base_url_with_a_trailing_slash() {
     for base in ["https://git.example.de", "https://git.example.de/"] {
-        let provider = GiteaProvider::from_lookup(lookup(&[
+        let provider = GiteaProvider::from_lookup(env_lookup([
             ("GITEA_BASE_URL", base),
             ("GITEA_CLIENT_ID", "0c9a4e7b-5d21-4f3e-9b8a-6e2d1c7f4a05"),
             ("GITEA_CLIENT_SECRET", "secret"),
@@ -89,7 +74,7 @@ fn the_issuer_is_the_base_url_with_a_trailing_slash() {
 
 #[test]
 fn a_missing_base_url_names_the_variable() {
-    let err = GiteaProvider::from_lookup(lookup(&[
+    let err = GiteaProvider::from_lookup(env_lookup([
         ("GITEA_CLIENT_ID", "id"),
         ("GITEA_CLIENT_SECRET", "secret"),
     ]))

@@ -3,33 +3,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{Error, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{Error, OAuthProvider};
 use oauth_kit_google::{GoogleProvider, SPEC};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("google", raw))
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
+use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn a_workspace_account_maps_with_its_verified_address_and_picture() {
-    let user = map(&fixture("claims.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(user.oauth_id, "110248495921238986420");
     assert_eq!(user.email.as_deref(), Some("ada.lovelace@example.com"));
     assert!(user.email_verified);
@@ -46,27 +27,27 @@ fn a_workspace_account_maps_with_its_verified_address_and_picture() {
 
 #[test]
 fn an_address_google_has_not_verified_stays_unverified() {
-    let user = map(&fixture("claims_unverified.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims_unverified.json")).unwrap();
     assert_eq!(user.email.as_deref(), Some("grace.hopper@example.org"));
     assert!(!user.email_verified);
 }
 
 #[test]
 fn the_verified_flag_without_an_address_verifies_nothing() {
-    let user = map(&json!({"sub": "1", "email_verified": true})).unwrap();
+    let user = map_fixture(&SPEC, &json!({"sub": "1", "email_verified": true})).unwrap();
     assert_eq!((user.email, user.email_verified), (None, false));
 }
 
 #[test]
 fn claims_without_sub_are_rejected() {
     for bad in [json!({"email": "a@example.com"}), json!({"sub": ""})] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
 }
 
 #[test]
 fn the_issuer_and_endpoints_follow_the_environment() {
-    let provider = GoogleProvider::from_lookup(lookup(&[
+    let provider = GoogleProvider::from_lookup(env_lookup([
         (
             "GOOGLE_CLIENT_ID",
             "1234567890-abc.apps.googleusercontent.com",
@@ -84,7 +65,7 @@ fn the_issuer_and_endpoints_follow_the_environment() {
 
 #[test]
 fn an_http_issuer_off_loopback_names_the_variable() {
-    let err = GoogleProvider::from_lookup(lookup(&[
+    let err = GoogleProvider::from_lookup(env_lookup([
         ("GOOGLE_CLIENT_ID", "id"),
         ("GOOGLE_CLIENT_SECRET", "secret"),
         ("GOOGLE_ISSUER", "http://accounts.google.com"),

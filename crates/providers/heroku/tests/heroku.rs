@@ -12,31 +12,22 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo, Revocation};
+use oauth_kit_core::{HttpClient, OAuthProvider, Revocation};
 use oauth_kit_heroku::{HerokuProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("heroku", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_account_maps_and_its_verified_flag_is_not_about_the_address() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "01234567-89ab-4def-8123-456789abcdef");
     assert_eq!(user.email.as_deref(), Some("sven@example.no"));
     assert!(!user.email_verified);
     assert_eq!(user.full_name().as_deref(), Some("Sven Olsen"));
     assert_eq!(user.avatar_url, None);
-    assert!(map(&json!({"email": "x@example.no"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"email": "x@example.no"})).is_err());
 }
 
 #[test]

@@ -13,34 +13,25 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{Error, HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{Error, HttpClient, OAuthProvider};
 use oauth_kit_hubspot::{HubSpotProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{Endpoint, Fault, MockProvider, MockProviderConfig};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("hubspot", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_metadata_maps_its_integer_user_id_and_user_as_an_unverified_email() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "61039287");
     assert_eq!(user.email.as_deref(), Some("jonas.berg@example.se"));
     assert!(!user.email_verified);
     assert_eq!(user.full_name(), None);
     assert_eq!((user.username, user.avatar_url), (None, None));
     // A user id beyond 2^53 is written out exactly.
-    let big = map(&json!({"user_id": 9_007_199_254_740_993_u64})).unwrap();
+    let big = map_fixture(&SPEC, &json!({"user_id": 9_007_199_254_740_993_u64})).unwrap();
     assert_eq!(big.oauth_id, "9007199254740993");
-    assert!(map(&json!({"user": "a@example.com", "hub_id": 1})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"user": "a@example.com", "hub_id": 1})).is_err());
 }
 
 #[test]

@@ -4,32 +4,18 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::OAuthProvider;
 use oauth_kit_huggingface::{HuggingFaceProvider, SPEC, organizations};
+use oauth_kit_testkit::{env_lookup, map_fixture};
 use serde_json::{Value, json};
 
 fn userinfo() -> Value {
     serde_json::from_str(include_str!("fixtures/userinfo.json")).unwrap()
 }
 
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("huggingface", raw))
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
-
 #[test]
 fn a_hugging_face_account_maps_with_its_handle_names_picture_and_profile() {
-    let user = map(&userinfo()).unwrap();
+    let user = map_fixture(&SPEC, &userinfo()).unwrap();
     assert_eq!(user.oauth_id, "65f1c2a9b3d4e5f6a7b8c9d0");
     assert_eq!(user.username.as_deref(), Some("aisharahman"));
     assert_eq!(user.email.as_deref(), Some("aisha.rahman@example.org"));
@@ -52,10 +38,10 @@ fn a_hugging_face_account_maps_with_its_handle_names_picture_and_profile() {
 fn an_unverified_or_absent_address_is_never_verified() {
     let mut raw = userinfo();
     raw["email_verified"] = json!(false);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
     // Without the `email` scope there is no address, whatever the flag says.
     let raw = json!({"sub": "65f1c2a9b3d4e5f6a7b8c9d0", "email_verified": true});
-    let user = map(&raw).unwrap();
+    let user = map_fixture(&SPEC, &raw).unwrap();
     assert_eq!((user.email, user.email_verified), (None, false));
 }
 
@@ -75,7 +61,10 @@ fn organizations_are_read_under_orgs_or_organizations() {
         assert_eq!(orgs[0]["preferred_username"], "open-lab");
         assert_eq!(orgs[0]["sub"], "64a0b1c2d3e4f5a6b7c8d9e0");
         // The mapping does not depend on the name of the array.
-        assert_eq!(map(raw).unwrap().oauth_id, "65f1c2a9b3d4e5f6a7b8c9d0");
+        assert_eq!(
+            map_fixture(&SPEC, raw).unwrap().oauth_id,
+            "65f1c2a9b3d4e5f6a7b8c9d0"
+        );
     }
     assert!(organizations(&json!({"sub": "1"})).is_empty());
     assert!(organizations(&json!({"sub": "1", "orgs": "not a list"})).is_empty());
@@ -87,13 +76,13 @@ fn claims_without_sub_are_rejected() {
         json!({"preferred_username": "aisharahman"}),
         json!({"sub": ""}),
     ] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
 }
 
 #[test]
 fn the_issuer_follows_the_environment() {
-    let provider = HuggingFaceProvider::from_lookup(lookup(&[
+    let provider = HuggingFaceProvider::from_lookup(env_lookup([
         (
             "HUGGINGFACE_CLIENT_ID",
             "0b1f6c0e-8d2a-4c5e-9f3b-2a7d1e6c4b90",

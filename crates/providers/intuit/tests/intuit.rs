@@ -5,33 +5,15 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{HttpClient, LoginContext, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{HttpClient, LoginContext, OAuthProvider};
 use oauth_kit_intuit::{ISSUER, IntuitProvider, SPEC};
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use serde_json::{Value, json};
-
-fn claims() -> Value {
-    serde_json::from_str(include_str!("fixtures/claims.json")).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("intuit", raw))
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
+use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn an_intuit_user_maps_with_the_camel_case_claims() {
-    let user = map(&claims()).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(user.oauth_id, "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
     assert_eq!(user.email.as_deref(), Some("thandiwe.nkosi@example.co.za"));
     assert!(user.email_verified);
@@ -49,22 +31,22 @@ fn the_snake_case_names_of_the_claims_are_not_read() {
         "given_name": "Thandiwe",
         "family_name": "Nkosi"
     });
-    let user = map(&raw).unwrap();
+    let user = map_fixture(&SPEC, &raw).unwrap();
     assert!(!user.email_verified);
     assert_eq!((user.first_name, user.last_name), (None, None));
-    let mut unverified = claims();
+    let mut unverified = fixture!("claims.json");
     unverified["emailVerified"] = json!(false);
-    assert!(!map(&unverified).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &unverified).unwrap().email_verified);
 }
 
 #[test]
 fn claims_without_sub_are_rejected() {
-    assert!(map(&json!({"email": "thandiwe.nkosi@example.co.za"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"email": "thandiwe.nkosi@example.co.za"})).is_err());
 }
 
 #[test]
 fn the_issuer_is_not_the_endpoints_host_and_the_sandbox_user_info_is_configurable() {
-    let production = IntuitProvider::from_lookup(lookup(&[
+    let production = IntuitProvider::from_lookup(env_lookup([
         ("INTUIT_CLIENT_ID", "ABcd1234"),
         ("INTUIT_CLIENT_SECRET", "secret"),
     ]))
@@ -74,7 +56,7 @@ fn the_issuer_is_not_the_endpoints_host_and_the_sandbox_user_info_is_configurabl
         production.user_info_url().host_str(),
         Some("accounts.platform.intuit.com")
     );
-    let sandbox = IntuitProvider::from_lookup(lookup(&[
+    let sandbox = IntuitProvider::from_lookup(env_lookup([
         ("INTUIT_CLIENT_ID", "ABcd1234"),
         ("INTUIT_CLIENT_SECRET", "secret"),
         (

@@ -14,25 +14,16 @@ oauth_kit_testkit::provider_conformance! {
     .error(403, include_str!("fixtures/error_403.json")),
 }
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{Error, HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{HttpClient, OAuthProvider};
 use oauth_kit_kakao::{KakaoProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{Endpoint, Fault, MockProvider, MockProviderConfig, RefreshTokens};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("kakao", raw))
-}
+use oauth_kit_testkit::{StatusError, expect_http_status, fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_user_maps_with_the_integer_id_and_a_verified_address() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "3197845021");
     assert_eq!(user.first_name.as_deref(), Some("김민준"));
     assert_eq!(user.email.as_deref(), Some("minjun.kim@example.kr"));
@@ -42,17 +33,17 @@ fn the_user_maps_with_the_integer_id_and_a_verified_address() {
 
 #[test]
 fn ids_above_two_to_the_53_are_exact() {
-    let user = map(&json!({"id": 9_007_199_254_740_993u64})).unwrap();
+    let user = map_fixture(&SPEC, &json!({"id": 9_007_199_254_740_993u64})).unwrap();
     assert_eq!(user.oauth_id, "9007199254740993");
 }
 
 #[test]
 fn an_address_is_trusted_only_when_valid_and_verified() {
     for (valid, verified) in [(true, false), (false, true), (false, false)] {
-        let mut raw = fixture("user.json");
+        let mut raw = fixture!("user.json");
         raw["kakao_account"]["is_email_valid"] = json!(valid);
         raw["kakao_account"]["is_email_verified"] = json!(verified);
-        let user = map(&raw).unwrap();
+        let user = map_fixture(&SPEC, &raw).unwrap();
         assert_eq!(user.email.as_deref(), Some("minjun.kim@example.kr"));
         assert!(!user.email_verified, "valid {valid}, verified {verified}");
     }
@@ -60,12 +51,12 @@ fn an_address_is_trusted_only_when_valid_and_verified() {
 
 #[test]
 fn the_properties_are_the_fallback_for_nickname_and_image() {
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw["kakao_account"]
         .as_object_mut()
         .unwrap()
         .remove("profile");
-    let user = map(&raw).unwrap();
+    let user = map_fixture(&SPEC, &raw).unwrap();
     assert_eq!(user.first_name.as_deref(), Some("김민준"));
     assert!(user.avatar_url.is_some());
 }
@@ -90,9 +81,7 @@ fn a_missing_consent_names_the_scopes_and_a_refresh_keeps_the_refresh_token() {
         assert_eq!(refreshed.refresh_token.unwrap().secret(), old.secret());
         mock.set_fault(Endpoint::User, Fault::Status(403));
         let err = kakao.user_info(&http, &token).await.unwrap_err();
-        let Error::HttpStatus { message, hint, .. } = err else {
-            panic!("expected an HTTP status error, got {err:?}");
-        };
+        let StatusError { message, hint, .. } = expect_http_status(&err);
         assert_eq!(message.as_deref(), Some("insufficient scopes."));
         assert!(hint.unwrap().contains("account_email"));
     });

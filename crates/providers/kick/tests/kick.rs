@@ -11,28 +11,19 @@ oauth_kit_testkit::provider_conformance! {
     ),
 }
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
     AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, HttpClient, OAuthProvider,
-    OAuthUserInfo, PkceVerifier,
+    PkceVerifier,
 };
 use oauth_kit_kick::{KickProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("kick", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_user_is_the_first_entry_of_the_data_envelope() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "48120397");
     assert_eq!(user.username.as_deref(), Some("driftqueen"));
     assert_eq!(user.email.as_deref(), Some("drift.queen@example.com"));
@@ -44,15 +35,24 @@ fn the_user_is_the_first_entry_of_the_data_envelope() {
 #[test]
 fn an_integer_user_id_is_written_out_exactly() {
     let raw = json!({"data": [{"user_id": 9_007_199_254_740_993_u64}], "message": "OK"});
-    assert_eq!(map(&raw).unwrap().oauth_id, "9007199254740993");
+    assert_eq!(
+        map_fixture(&SPEC, &raw).unwrap().oauth_id,
+        "9007199254740993"
+    );
 }
 
 #[test]
 fn an_empty_envelope_or_a_user_without_an_id_is_rejected() {
-    assert!(map(&json!({"data": [], "message": "OK"})).is_err());
-    assert!(map(&json!({"data": [{"name": "driftqueen"}], "message": "OK"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"data": [], "message": "OK"})).is_err());
+    assert!(
+        map_fixture(
+            &SPEC,
+            &json!({"data": [{"name": "driftqueen"}], "message": "OK"})
+        )
+        .is_err()
+    );
     // A bare user object is not Kick's answer.
-    assert!(map(&json!({"user_id": 48120397})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"user_id": 48120397})).is_err());
 }
 
 #[test]

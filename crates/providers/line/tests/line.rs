@@ -8,25 +8,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use oauth_kit_core::oidc::IdTokenError;
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{
-    Error, HttpClient, IdToken, LoginContext, OAuthProvider, OAuthUserInfo, SpecProvider,
-};
+use oauth_kit_core::{Error, HttpClient, IdToken, LoginContext, OAuthProvider, SpecProvider};
 use oauth_kit_line::SPEC;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{fixture, map_fixture};
 use serde_json::{Value, json};
-
-fn fixture(json: &str) -> Value {
-    serde_json::from_str(json).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("line", raw))
-}
 
 #[test]
 fn id_token_claims_map_with_the_unsplit_display_name_and_an_unverified_email() {
-    let user = map(&fixture(include_str!("fixtures/claims.json"))).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(user.oauth_id, "U4af4980629c3f1a2b5d8e7c6b9a0d1e2");
     // Family name first: the display name is kept whole.
     assert_eq!(user.first_name.as_deref(), Some("佐藤 花子"));
@@ -43,15 +33,15 @@ fn id_token_claims_map_with_the_unsplit_display_name_and_an_unverified_email() {
 
 #[test]
 fn an_email_verified_claim_is_not_trusted() {
-    let mut raw = fixture(include_str!("fixtures/claims.json"));
+    let mut raw = fixture!("claims.json");
     raw["email_verified"] = json!(true);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
 fn the_profile_endpoint_shape_maps_to_the_same_user() {
-    let profile = map(&fixture(include_str!("fixtures/profile.json"))).unwrap();
-    let claims = map(&fixture(include_str!("fixtures/claims.json"))).unwrap();
+    let profile = map_fixture(&SPEC, &fixture!("profile.json")).unwrap();
+    let claims = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(profile.oauth_id, claims.oauth_id);
     assert_eq!(profile.first_name, claims.first_name);
     assert_eq!(profile.avatar_url, claims.avatar_url);
@@ -61,7 +51,7 @@ fn the_profile_endpoint_shape_maps_to_the_same_user() {
 #[test]
 fn claims_without_an_id_are_rejected() {
     for bad in [json!({"name": "佐藤 花子"}), json!({"sub": " "})] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
 }
 
@@ -82,7 +72,7 @@ fn claims(mock: &MockProvider) -> Value {
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let mut claims = fixture(include_str!("fixtures/claims.json"));
+    let mut claims = fixture!("claims.json");
     claims["iss"] = json!(mock.issuer().unwrap());
     claims["aud"] = json!(mock.client_id());
     claims["iat"] = json!(now);

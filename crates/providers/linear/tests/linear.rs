@@ -13,28 +13,18 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
-    HttpClient, OAuthProvider, OAuthUserInfo, ProviderContext, Revocation, Stage,
-    parse_token_response,
+    HttpClient, OAuthProvider, ProviderContext, Revocation, Stage, parse_token_response,
 };
 use oauth_kit_linear::{LinearProvider, SPEC, VIEWER_QUERY};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{fixture, map_fixture};
 use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("linear", raw))
-}
 
 #[test]
 fn the_viewer_maps_with_an_unverified_email() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "5c1e9a7b-3d2f-4e8a-b6c0-9f1d2e3a4b5c");
     assert_eq!(user.username.as_deref(), Some("noor"));
     assert_eq!(user.full_name().as_deref(), Some("Noor Haddad"));
@@ -45,12 +35,12 @@ fn the_viewer_maps_with_an_unverified_email() {
 
 #[test]
 fn graphql_errors_are_refused_even_with_data() {
-    assert!(map(&fixture("error_401.json")).is_err());
-    let mut raw = fixture("user.json");
+    assert!(map_fixture(&SPEC, &fixture!("error_401.json")).is_err());
+    let mut raw = fixture!("user.json");
     raw["errors"] = json!([{"message": "Field 'x' does not exist"}]);
-    assert!(map(&raw).is_err());
+    assert!(map_fixture(&SPEC, &raw).is_err());
     raw["errors"] = json!([]);
-    assert!(map(&raw).is_ok());
+    assert!(map_fixture(&SPEC, &raw).is_ok());
 }
 
 #[test]

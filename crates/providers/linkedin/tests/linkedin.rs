@@ -7,23 +7,14 @@
 
 use std::collections::HashMap;
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::OAuthProvider;
 use oauth_kit_linkedin::{LinkedInProvider, SPEC};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("linkedin", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn a_member_maps_with_names_picture_and_verified_address() {
-    let user = map(&fixture("userinfo.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("userinfo.json")).unwrap();
     assert_eq!(user.oauth_id, "782bbtaQ");
     assert_eq!(user.email.as_deref(), Some("amara.okafor@example.com"));
     assert!(user.email_verified);
@@ -40,13 +31,13 @@ fn a_member_maps_with_names_picture_and_verified_address() {
 
 #[test]
 fn the_id_token_string_flag_counts_and_false_does_not() {
-    let mut raw = fixture("userinfo.json");
+    let mut raw = fixture!("userinfo.json");
     raw["email_verified"] = json!("true");
-    assert!(map(&raw).unwrap().email_verified);
+    assert!(map_fixture(&SPEC, &raw).unwrap().email_verified);
     raw["email_verified"] = json!("false");
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
     raw.as_object_mut().unwrap().remove("email_verified");
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]

@@ -12,30 +12,21 @@ oauth_kit_testkit::provider_conformance! {
     ),
 }
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
-    ClientSecret, Error, HttpClient, OAuthProvider, OAuthUserInfo, ProviderContext, Revocation,
-    Stage, parse_token_response,
+    ClientSecret, Error, HttpClient, OAuthProvider, ProviderContext, Revocation, Stage,
+    parse_token_response,
 };
 use oauth_kit_mastodon::{MastodonProvider, SPEC, register_app};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use serde_json::{Value, json};
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("mastodon", raw))
-}
-
 #[test]
 fn the_account_maps_without_an_email() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "109823746152839471");
     assert_eq!(user.username.as_deref(), Some("flora"));
     assert_eq!(user.full_name().as_deref(), Some("Flora Quinn 🌿"));
@@ -45,10 +36,10 @@ fn the_account_maps_without_an_email() {
     );
     assert!(user.avatar_url.unwrap().ends_with("/a1b2c3.png"));
     assert_eq!((user.email, user.email_verified), (None, false));
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw["display_name"] = json!("");
-    assert_eq!(map(&raw).unwrap().full_name(), None);
-    assert!(map(&json!({"username": "flora"})).is_err());
+    assert_eq!(map_fixture(&SPEC, &raw).unwrap().full_name(), None);
+    assert!(map_fixture(&SPEC, &json!({"username": "flora"})).is_err());
 }
 
 #[test]

@@ -6,19 +6,10 @@
 
 use std::collections::HashMap;
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{Error, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{Error, OAuthProvider};
 use oauth_kit_microsoft::{MicrosoftProvider, SPEC};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("microsoft", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 fn from_vars(vars: &[(&str, &str)]) -> Result<MicrosoftProvider, Error> {
     let vars: HashMap<String, String> = vars
@@ -30,7 +21,7 @@ fn from_vars(vars: &[(&str, &str)]) -> Result<MicrosoftProvider, Error> {
 
 #[test]
 fn a_work_account_maps_with_its_names_and_an_unverified_email() {
-    let user = map(&fixture("claims.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(user.oauth_id, "AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ");
     assert_eq!(user.email.as_deref(), Some("megan.bowen@contoso.example"));
     assert!(!user.email_verified);
@@ -45,9 +36,9 @@ fn a_work_account_maps_with_its_names_and_an_unverified_email() {
 
 #[test]
 fn an_email_verified_claim_is_not_believed() {
-    let mut raw = fixture("claims.json");
+    let mut raw = fixture!("claims.json");
     raw["email_verified"] = json!(true);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]

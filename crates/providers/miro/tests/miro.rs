@@ -12,34 +12,23 @@ oauth_kit_testkit::provider_conformance! {
     ),
 }
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{
-    HttpClient, OAuthProvider, OAuthUserInfo, ProviderContext, Stage, parse_token_response,
-};
+use oauth_kit_core::{HttpClient, OAuthProvider, ProviderContext, Stage, parse_token_response};
 use oauth_kit_miro::{MiroProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("miro", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_token_context_maps_to_the_user_not_the_team() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "3458764517517819000");
     assert_eq!(user.full_name().as_deref(), Some("Jonas Weber"));
     assert_eq!(
         (user.email, user.email_verified, user.avatar_url),
         (None, false, None)
     );
-    assert!(map(&json!({"team": {"id": "3458764517517852417"}})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"team": {"id": "3458764517517852417"}})).is_err());
 }
 
 #[test]

@@ -15,27 +15,16 @@ oauth_kit_testkit::provider_conformance! {
 
 use std::time::Duration;
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{
-    HttpClient, OAuthProvider, OAuthUserInfo, ProviderContext, Stage, parse_token_response,
-};
+use oauth_kit_core::{HttpClient, OAuthProvider, ProviderContext, Stage, parse_token_response};
 use oauth_kit_naver::{NaverProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("naver", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_user_in_the_envelope_maps_with_name_and_nickname() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "Zk3pX9_qL2mT7vR1cW8yB4nD6fH0jK5sA");
     assert_eq!(user.username.as_deref(), Some("하늘바다"));
     assert_eq!(user.first_name.as_deref(), Some("이서연"));
@@ -46,10 +35,10 @@ fn the_user_in_the_envelope_maps_with_name_and_nickname() {
 
 #[test]
 fn a_result_code_other_than_00_is_an_error_even_with_http_200() {
-    assert!(map(&fixture("error_401.json")).is_err());
-    let mut raw = fixture("user.json");
+    assert!(map_fixture(&SPEC, &fixture!("error_401.json")).is_err());
+    let mut raw = fixture!("user.json");
     raw["resultcode"] = json!("024");
-    assert!(map(&raw).is_err());
+    assert!(map_fixture(&SPEC, &raw).is_err());
 }
 
 #[test]

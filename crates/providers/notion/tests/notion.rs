@@ -12,19 +12,15 @@ oauth_kit_testkit::provider_conformance! {
     ),
 }
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
     AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, Error, HttpClient,
-    OAuthProvider, OAuthToken, OAuthUserInfo, Revocation, TokenQuirks, parse_token_response,
+    OAuthProvider, OAuthToken, Revocation, TokenQuirks, parse_token_response,
 };
 use oauth_kit_notion::{NotionProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
+use oauth_kit_testkit::map_fixture;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use serde_json::{Value, json};
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("notion", raw))
-}
+use serde_json::json;
 
 fn token(name: &str) -> OAuthToken {
     let body = std::fs::read(format!(
@@ -71,7 +67,7 @@ fn a_workspace_level_token_has_no_user() {
 
 #[test]
 fn a_user_without_an_id_is_rejected() {
-    assert!(map(&json!({"object": "user", "name": "x"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"object": "user", "name": "x"})).is_err());
 }
 
 #[test]

@@ -4,37 +4,16 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
 use oauth_kit_core::oidc::ProviderMetadata;
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
-    BeginOptions, Error, FlowConfig, LoginService, OAuthProvider, OAuthUserInfo, ProviderRegistry,
+    BeginOptions, Error, FlowConfig, LoginService, OAuthProvider, ProviderRegistry,
 };
 use oauth_kit_oidc::{OidcProvider, SPEC};
-use oauth_kit_testkit::MockOidc;
-use serde_json::Value;
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(name: &str) -> OAuthUserInfo {
-    (SPEC.map_user)(&Profile::new("oidc", &fixture(name))).unwrap()
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
+use oauth_kit_testkit::{MockOidc, env_lookup, fixture, map_fixture};
 
 #[test]
 fn keycloak_claims_map_to_the_user() {
-    let user = map("keycloak_claims.json");
+    let user = map_fixture(&SPEC, &fixture!("keycloak_claims.json")).unwrap();
     assert_eq!(user.oauth_id, "f3b1c9d2-7a4e-4b8f-9c61-2e5d8a0b7c13");
     assert_eq!(user.username.as_deref(), Some("ghopper"));
     assert_eq!(user.email.as_deref(), Some("grace@example.com"));
@@ -45,7 +24,7 @@ fn keycloak_claims_map_to_the_user() {
 
 #[test]
 fn auth0_sub_is_kept_whole_and_string_email_verified_counts() {
-    let user = map("auth0_claims.json");
+    let user = map_fixture(&SPEC, &fixture!("auth0_claims.json")).unwrap();
     assert_eq!(user.oauth_id, "auth0|6659a8b3c4d2e1f0a9b8c7d6");
     assert!(user.email_verified);
     assert_eq!(user.username.as_deref(), Some("linus"));
@@ -59,7 +38,7 @@ fn auth0_sub_is_kept_whole_and_string_email_verified_counts() {
 
 #[test]
 fn okta_claims_without_email_verified_are_unverified_and_split_the_name() {
-    let user = map("okta_claims.json");
+    let user = map_fixture(&SPEC, &fixture!("okta_claims.json")).unwrap();
     assert_eq!(user.oauth_id, "00u1a2b3c4D5e6F7g8h9");
     assert!(!user.email_verified);
     assert_eq!(user.first_name.as_deref(), Some("Margaret"));
@@ -69,7 +48,7 @@ fn okta_claims_without_email_verified_are_unverified_and_split_the_name() {
 #[test]
 fn keycloak_discovery_lists_basic_after_private_key_jwt_and_s256() {
     let metadata: ProviderMetadata =
-        serde_json::from_value(fixture("keycloak_discovery.json")).unwrap();
+        serde_json::from_value(fixture!("keycloak_discovery.json")).unwrap();
     let first = metadata
         .token_auth_methods()
         .into_iter()
@@ -81,7 +60,7 @@ fn keycloak_discovery_lists_basic_after_private_key_jwt_and_s256() {
 
 #[test]
 fn missing_issuer_is_a_configuration_error_naming_the_variable() {
-    let err = OidcProvider::from_lookup(lookup(&[
+    let err = OidcProvider::from_lookup(env_lookup([
         ("OIDC_CLIENT_ID", "app"),
         ("OIDC_CLIENT_SECRET", "secret"),
     ]))
@@ -95,7 +74,7 @@ fn missing_issuer_is_a_configuration_error_naming_the_variable() {
 #[test]
 fn http_issuer_is_accepted_on_loopback_only() {
     let vars = |issuer| {
-        lookup(&[
+        env_lookup([
             ("OIDC_ISSUER", issuer),
             ("OIDC_CLIENT_ID", "app"),
             ("OIDC_CLIENT_SECRET", "secret"),
@@ -111,7 +90,7 @@ fn http_issuer_is_accepted_on_loopback_only() {
 
 #[test]
 fn configured_scope_always_includes_openid() {
-    let provider = OidcProvider::from_lookup(lookup(&[
+    let provider = OidcProvider::from_lookup(env_lookup([
         ("OIDC_ISSUER", "https://sso.example.com/realms/a"),
         ("OIDC_CLIENT_ID", "app"),
         ("OIDC_CLIENT_SECRET", "secret"),
@@ -126,7 +105,7 @@ fn configured_scope_always_includes_openid() {
 async fn provider_from_the_environment_logs_in_at_the_mock_issuer() {
     let mock = MockOidc::start().await.unwrap();
     let (issuer, id, secret) = (mock.issuer(), mock.client_id(), mock.client_secret());
-    let provider = OidcProvider::from_lookup(lookup(&[
+    let provider = OidcProvider::from_lookup(env_lookup([
         ("OIDC_ISSUER", &issuer),
         ("OIDC_CLIENT_ID", &id),
         ("OIDC_CLIENT_SECRET", &secret),

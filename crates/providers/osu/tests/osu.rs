@@ -12,25 +12,16 @@ oauth_kit_testkit::provider_conformance! {
     .built_from_id("profile_url"),
 }
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{HttpClient, OAuthProvider};
 use oauth_kit_osu::{OsuProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("osu", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_user_maps_with_a_profile_page_built_from_the_id() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "18293047");
     assert_eq!(user.username.as_deref(), Some("kasia_circles"));
     assert_eq!(
@@ -46,8 +37,13 @@ fn the_user_maps_with_a_profile_page_built_from_the_id() {
 
 #[test]
 fn an_id_that_is_not_a_number_gets_no_profile_url() {
-    assert_eq!(map(&json!({"id": "../x"})).unwrap().profile_url, None);
-    assert!(map(&json!({"username": "x"})).is_err());
+    assert_eq!(
+        map_fixture(&SPEC, &json!({"id": "../x"}))
+            .unwrap()
+            .profile_url,
+        None
+    );
+    assert!(map_fixture(&SPEC, &json!({"username": "x"})).is_err());
 }
 
 #[test]

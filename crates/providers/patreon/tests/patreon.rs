@@ -13,25 +13,16 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{ClientSecret, HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{ClientSecret, HttpClient, OAuthProvider};
 use oauth_kit_patreon::{PatreonProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("patreon", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_identity_document_maps_every_attribute() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "58204731");
     assert_eq!(user.username.as_deref(), Some("oskarmakes"));
     assert_eq!(user.full_name().as_deref(), Some("Oskar Lund"));
@@ -46,13 +37,13 @@ fn the_identity_document_maps_every_attribute() {
 
 #[test]
 fn without_is_email_verified_the_address_is_not_trusted() {
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw["data"]["attributes"]
         .as_object_mut()
         .unwrap()
         .remove("is_email_verified");
-    assert!(!map(&raw).unwrap().email_verified);
-    assert!(map(&json!({"data": {"type": "user"}})).is_err());
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
+    assert!(map_fixture(&SPEC, &json!({"data": {"type": "user"}})).is_err());
 }
 
 #[test]

@@ -5,39 +5,24 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use oauth_kit_core::oidc::IdTokenError;
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{
-    ClientAuth, Error, HttpClient, IdToken, LoginContext, OAuthProvider, OAuthUserInfo,
-};
+use oauth_kit_core::{ClientAuth, Error, HttpClient, IdToken, LoginContext, OAuthProvider};
 use oauth_kit_paypal::{PayPalProvider, SPEC};
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{env_lookup, map_fixture};
 use serde_json::{Value, json};
 
 fn userinfo() -> Value {
     serde_json::from_str(include_str!("fixtures/userinfo.json")).unwrap()
 }
 
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("paypal", raw))
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
-
 #[test]
 fn a_paypal_account_maps_with_its_pairwise_subject_and_verified_address() {
     let raw = userinfo();
-    let user = map(&raw).unwrap();
+    let user = map_fixture(&SPEC, &raw).unwrap();
     assert_eq!(user.oauth_id, "mWq6_1sU85v5EG9yHdPxJRrhGHrnMJ-1PQKtX6pcsmA");
     // `user_id` names the same pairwise id as a URL.
     assert!(
@@ -58,15 +43,15 @@ fn a_verified_account_does_not_verify_the_address() {
     let mut raw = userinfo();
     raw["email_verified"] = json!(false);
     raw["verified_account"] = json!(true);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
     raw.as_object_mut().unwrap().remove("email_verified");
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
 fn claims_without_sub_are_rejected_even_with_a_user_id() {
     let bad = json!({"user_id": "https://www.paypal.com/webapps/auth/identity/user/mWq6"});
-    assert!(map(&bad).is_err());
+    assert!(map_fixture(&SPEC, &bad).is_err());
 }
 
 #[test]
@@ -82,7 +67,7 @@ fn only_http_basic_and_rs256_are_used() {
 
 #[test]
 fn the_sandbox_hosts_come_from_the_environment() {
-    let provider = PayPalProvider::from_lookup(lookup(&[
+    let provider = PayPalProvider::from_lookup(env_lookup([
         ("PAYPAL_CLIENT_ID", "AYSq3RDGsmBLJE-otTkBtM"),
         ("PAYPAL_CLIENT_SECRET", "secret"),
         ("PAYPAL_ISSUER", "https://www.sandbox.paypal.com"),

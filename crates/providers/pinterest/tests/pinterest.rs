@@ -12,25 +12,16 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{HttpClient, OAuthProvider};
 use oauth_kit_pinterest::{PinterestProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("pinterest", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_account_maps_with_the_id_not_the_username() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "1048576204857392018");
     assert_eq!(user.username.as_deref(), Some("anaceramics"));
     assert_eq!(
@@ -43,8 +34,8 @@ fn the_account_maps_with_the_id_not_the_username() {
 
 #[test]
 fn an_account_without_an_id_is_refused_rather_than_keyed_on_its_username() {
-    assert!(map(&json!({"username": "anaceramics"})).is_err());
-    let user = map(&json!({"id": "1", "username": "../evil"})).unwrap();
+    assert!(map_fixture(&SPEC, &json!({"username": "anaceramics"})).is_err());
+    let user = map_fixture(&SPEC, &json!({"id": "1", "username": "../evil"})).unwrap();
     assert_eq!(user.profile_url, None);
 }
 

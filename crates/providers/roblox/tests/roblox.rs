@@ -5,21 +5,16 @@
 
 #![allow(clippy::unwrap_used)]
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
-    ClientSecret, Error, HttpClient, LoginContext, OAuthProvider, OAuthUserInfo, Revocation,
-    SpecProvider,
+    ClientSecret, Error, HttpClient, LoginContext, OAuthProvider, Revocation, SpecProvider,
 };
 use oauth_kit_roblox::{RobloxProvider, SPEC};
+use oauth_kit_testkit::map_fixture;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
 use serde_json::{Value, json};
 
 fn userinfo() -> Value {
     serde_json::from_str(include_str!("fixtures/userinfo.json")).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("roblox", raw))
 }
 
 /// A mock of Roblox (its discovery, ES256 ID tokens, single-use refresh tokens) and a
@@ -37,7 +32,7 @@ async fn roblox() -> (MockProvider, SpecProvider, HttpClient) {
 
 #[test]
 fn a_roblox_user_maps_with_its_numeric_id_not_its_names() {
-    let user = map(&userinfo()).unwrap();
+    let user = map_fixture(&SPEC, &userinfo()).unwrap();
     assert_eq!(user.oauth_id, "2847193650");
     assert_eq!(user.username.as_deref(), Some("pixel_pilot_07"));
     assert_eq!(user.first_name.as_deref(), Some("PixelPilot"));
@@ -53,9 +48,9 @@ fn a_roblox_user_maps_with_its_numeric_id_not_its_names() {
 fn a_null_picture_and_the_bare_openid_scope_map_to_none() {
     let mut raw = userinfo();
     raw["picture"] = Value::Null;
-    assert_eq!(map(&raw).unwrap().avatar_url, None);
+    assert_eq!(map_fixture(&SPEC, &raw).unwrap().avatar_url, None);
     // Without `profile`, Roblox sends only `sub`.
-    let user = map(&json!({"sub": "2847193650"})).unwrap();
+    let user = map_fixture(&SPEC, &json!({"sub": "2847193650"})).unwrap();
     assert_eq!(
         (user.oauth_id.as_str(), user.username),
         ("2847193650", None)

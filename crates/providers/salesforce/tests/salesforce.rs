@@ -5,34 +5,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{
-    OAuthProvider, OAuthUserInfo, ProviderContext, Stage, TokenQuirks, parse_token_response,
-};
+use oauth_kit_core::{OAuthProvider, ProviderContext, Stage, TokenQuirks, parse_token_response};
 use oauth_kit_salesforce::{SPEC, SalesforceProvider};
-use serde_json::{Value, json};
-
-fn claims() -> Value {
-    serde_json::from_str(include_str!("fixtures/claims.json")).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("salesforce", raw))
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
+use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn a_salesforce_user_maps_with_user_id_not_the_identity_url() {
-    let user = map(&claims()).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(user.oauth_id, "0055g00000AbCdEAAV");
     assert!(!user.oauth_id.starts_with("https://"));
     assert_eq!(user.username.as_deref(), Some("priya.raman@acme.example"));
@@ -52,17 +32,17 @@ fn a_salesforce_user_maps_with_user_id_not_the_identity_url() {
 
 #[test]
 fn an_unverified_address_stays_unverified() {
-    let mut raw = claims();
+    let mut raw = fixture!("claims.json");
     raw["email_verified"] = json!(false);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
 fn claims_without_user_id_are_rejected() {
-    let mut raw = claims();
+    let mut raw = fixture!("claims.json");
     raw.as_object_mut().unwrap().remove("user_id");
-    assert!(map(&raw).is_err());
-    assert!(map(&json!({"user_id": "0055g00000AbCdEAAV"})).is_err());
+    assert!(map_fixture(&SPEC, &raw).is_err());
+    assert!(map_fixture(&SPEC, &json!({"user_id": "0055g00000AbCdEAAV"})).is_err());
 }
 
 #[test]
@@ -99,7 +79,7 @@ fn the_token_response_has_no_expiry_and_issued_at_in_milliseconds() {
 
 #[test]
 fn the_base_url_is_the_issuer_for_sandboxes_and_my_domain() {
-    let login = SalesforceProvider::from_lookup(lookup(&[
+    let login = SalesforceProvider::from_lookup(env_lookup([
         ("SALESFORCE_CLIENT_ID", "3MVG9abc"),
         ("SALESFORCE_CLIENT_SECRET", "secret"),
     ]))
@@ -109,7 +89,7 @@ fn the_base_url_is_the_issuer_for_sandboxes_and_my_domain() {
         "https://test.salesforce.com",
         "https://acme.my.salesforce.com",
     ] {
-        let provider = SalesforceProvider::from_lookup(lookup(&[
+        let provider = SalesforceProvider::from_lookup(env_lookup([
             ("SALESFORCE_CLIENT_ID", "3MVG9abc"),
             ("SALESFORCE_CLIENT_SECRET", "secret"),
             ("SALESFORCE_BASE_URL", base),

@@ -4,23 +4,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-use oauth_kit_core::OAuthUserInfo;
-use oauth_kit_core::spec::Profile;
 use oauth_kit_slack::SPEC;
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("slack", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_id_is_the_user_scoped_by_its_workspace() {
-    let user = map(&fixture("userinfo.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("userinfo.json")).unwrap();
     assert_eq!(user.oauth_id, "T0R7GR:U0R7JM");
     assert_eq!(user.email.as_deref(), Some("krane@example.com"));
     assert!(user.email_verified);
@@ -37,7 +27,11 @@ fn the_id_is_the_user_scoped_by_its_workspace() {
 
 #[test]
 fn sub_stands_in_for_a_missing_user_id_claim() {
-    let user = map(&json!({"sub": "U02ABC", "https://slack.com/team_id": "T9XYZ"})).unwrap();
+    let user = map_fixture(
+        &SPEC,
+        &json!({"sub": "U02ABC", "https://slack.com/team_id": "T9XYZ"}),
+    )
+    .unwrap();
     assert_eq!(user.oauth_id, "T9XYZ:U02ABC");
 }
 
@@ -48,15 +42,15 @@ fn claims_without_a_workspace_or_a_subject_are_rejected() {
         json!({"https://slack.com/team_id": "T0R7GR"}),
         json!({"sub": "U0R7JM", "https://slack.com/team_id": ""}),
     ] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
 }
 
 #[test]
 fn an_unverified_address_stays_unverified() {
-    let mut raw = fixture("userinfo.json");
+    let mut raw = fixture!("userinfo.json");
     raw["email_verified"] = json!(false);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 oauth_kit_testkit::provider_conformance! {

@@ -15,28 +15,19 @@ oauth_kit_testkit::provider_conformance! {
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
     AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, HttpClient, OAuthProvider,
-    OAuthUserInfo, ProviderContext, Revocation, Stage, parse_token_response,
+    ProviderContext, Revocation, Stage, parse_token_response,
 };
 use oauth_kit_strava::{SPEC, StravaProvider};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("strava", raw))
-}
+use oauth_kit_testkit::{fixture, map_fixture};
+use serde_json::json;
 
 #[test]
 fn the_athlete_in_the_token_response_is_the_user() {
-    let body = serde_json::to_vec(&fixture("token.json")).unwrap();
+    let body = serde_json::to_vec(&fixture!("token.json")).unwrap();
     let context = ProviderContext::new("strava", Stage::Token);
     let token = parse_token_response(
         &context,
@@ -68,17 +59,17 @@ fn the_athlete_in_the_token_response_is_the_user() {
 
 #[test]
 fn the_medium_picture_is_the_fallback_and_an_id_is_required() {
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw.as_object_mut().unwrap().remove("profile");
     assert!(
-        map(&raw)
+        map_fixture(&SPEC, &raw)
             .unwrap()
             .avatar_url
             .unwrap()
             .ends_with("/medium.jpg")
     );
-    assert!(map(&json!({"username": "x"})).is_err());
-    assert!(map(&json!({"id": 1.5})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"username": "x"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"id": 1.5})).is_err());
 }
 
 #[test]

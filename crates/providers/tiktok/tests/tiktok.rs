@@ -13,28 +13,19 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
     AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, HttpClient, OAuthProvider,
-    OAuthUserInfo, ProviderContext, Revocation, Stage, parse_token_response,
+    ProviderContext, Revocation, Stage, parse_token_response,
 };
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
+use oauth_kit_testkit::{fixture, map_fixture};
 use oauth_kit_tiktok::{SPEC, TiktokProvider};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("tiktok", raw))
-}
+use serde_json::json;
 
 #[test]
 fn a_successful_answer_with_its_ok_error_object_maps() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "-000kq3X9f7Lm2Zr8TbV1yWc4NdPe6");
     assert_eq!(user.username.as_deref(), Some("maya.makes"));
     assert_eq!(user.full_name().as_deref(), Some("Maya Chen"));
@@ -48,10 +39,10 @@ fn a_successful_answer_with_its_ok_error_object_maps() {
 
 #[test]
 fn an_error_code_other_than_ok_is_refused() {
-    assert!(map(&fixture("error_401.json")).is_err());
-    let mut raw = fixture("user.json");
+    assert!(map_fixture(&SPEC, &fixture!("error_401.json")).is_err());
+    let mut raw = fixture!("user.json");
     raw["error"]["code"] = json!("scope_not_authorized");
-    assert!(map(&raw).is_err());
+    assert!(map_fixture(&SPEC, &raw).is_err());
 }
 
 #[test]
@@ -76,7 +67,7 @@ fn the_authorization_url_says_client_key_and_joins_scopes_with_commas() {
 
 #[test]
 fn a_token_error_with_http_200_is_an_oauth_error() {
-    let body = serde_json::to_vec(&fixture("token_error.json")).unwrap();
+    let body = serde_json::to_vec(&fixture!("token_error.json")).unwrap();
     let context = ProviderContext::new("tiktok", Stage::Token);
     let err = parse_token_response(
         &context,

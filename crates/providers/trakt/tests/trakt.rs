@@ -14,28 +14,18 @@ oauth_kit_testkit::provider_conformance! {
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
-    HttpClient, OAuthProvider, OAuthUserInfo, ProviderContext, Revocation, Stage,
-    parse_token_response,
+    HttpClient, OAuthProvider, ProviderContext, Revocation, Stage, parse_token_response,
 };
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{fixture, map_fixture};
 use oauth_kit_trakt::{SPEC, TraktProvider};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("trakt", raw))
-}
+use serde_json::json;
 
 #[test]
 fn the_uuid_is_the_id_never_the_slug() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "e1c7a93f-2b5d-4e8a-9c0f-7d3b1a5e9c24");
     assert_eq!(user.username.as_deref(), Some("reelhound"));
     assert_eq!(user.full_name().as_deref(), Some("Ben Okafor"));
@@ -45,7 +35,7 @@ fn the_uuid_is_the_id_never_the_slug() {
     );
     assert!(user.avatar_url.is_some());
     assert_eq!((user.email, user.email_verified), (None, false));
-    assert!(map(&json!({"user": {"ids": {"slug": "reelhound"}}})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"user": {"ids": {"slug": "reelhound"}}})).is_err());
 }
 
 #[test]

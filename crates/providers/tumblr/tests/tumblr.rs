@@ -12,25 +12,16 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{HttpClient, OAuthProvider};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{fixture, map_fixture};
 use oauth_kit_tumblr::{SPEC, TumblrProvider};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("tumblr", raw))
-}
+use serde_json::json;
 
 #[test]
 fn the_primary_blog_uuid_is_the_id() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "t:Qx7pL2mZ9vT4rW1yB8nC3d");
     assert_eq!(user.username.as_deref(), Some("quietharbor"));
     assert_eq!(user.full_name().as_deref(), Some("Quiet Harbor"));
@@ -43,14 +34,14 @@ fn the_primary_blog_uuid_is_the_id() {
 
 #[test]
 fn only_the_primary_blog_counts_and_the_user_name_is_the_fallback() {
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     let blogs = raw["response"]["user"]["blogs"].as_array_mut().unwrap();
     blogs[0]["primary"] = json!(false);
     blogs.push(json!({"name": "side", "uuid": "t:Side", "primary": true, "title": "Side"}));
-    assert_eq!(map(&raw).unwrap().oauth_id, "t:Side");
+    assert_eq!(map_fixture(&SPEC, &raw).unwrap().oauth_id, "t:Side");
     raw["response"]["user"]["blogs"] = json!([]);
-    assert_eq!(map(&raw).unwrap().oauth_id, "quietharbor");
-    assert!(map(&json!({"response": {"user": {}}})).is_err());
+    assert_eq!(map_fixture(&SPEC, &raw).unwrap().oauth_id, "quietharbor");
+    assert!(map_fixture(&SPEC, &json!({"response": {"user": {}}})).is_err());
 }
 
 #[test]

@@ -4,15 +4,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{
-    AccessToken, AuthorizationCode, Error, HttpClient, OAuthProvider, OAuthToken, OAuthUserInfo,
-    RefreshToken, Revocation,
-};
+use oauth_kit_core::{AuthorizationCode, HttpClient, OAuthProvider, RefreshToken, Revocation};
+use oauth_kit_testkit::{StatusError, env_lookup, expect_http_status, fixture, map_fixture};
 use oauth_kit_twitch::{SPEC, TwitchProvider};
-use serde_json::{Value, json};
+use serde_json::json;
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -20,33 +15,24 @@ const CLIENT_ID: &str = "hof5gwx0su6owfnys0nyan9c87zr6t";
 const CLIENT_SECRET: &str = "41vpdji4e9gif29md0ouet6fktd2";
 const REDIRECT_URI: &str = "http://localhost:8000/auth/twitch/callback";
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("twitch", raw))
-}
-
 /// The provider with every endpoint on `server`: Twitch's id and API hosts differ, so each
 /// endpoint has its own variable.
 fn provider(server: &MockServer) -> TwitchProvider {
     let base = server.uri();
-    let vars: HashMap<&str, String> = HashMap::from([
+    TwitchProvider::from_lookup(env_lookup([
         ("TWITCH_CLIENT_ID", CLIENT_ID.to_owned()),
         ("TWITCH_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
         ("TWITCH_AUTHORIZE_URL", format!("{base}/oauth2/authorize")),
         ("TWITCH_TOKEN_URL", format!("{base}/oauth2/token")),
         ("TWITCH_REVOCATION_URL", format!("{base}/oauth2/revoke")),
         ("TWITCH_API_URL", format!("{base}/helix")),
-    ]);
-    TwitchProvider::from_lookup(move |name| vars.get(name).cloned()).unwrap()
+    ]))
+    .unwrap()
 }
 
 #[test]
 fn the_first_user_maps_with_a_verified_email_and_a_channel_url() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "141981764");
     assert_eq!(user.username.as_deref(), Some("lumen_fox"));
     assert_eq!(user.first_name.as_deref(), Some("Lumen"));
@@ -66,7 +52,7 @@ fn the_first_user_maps_with_a_verified_email_and_a_channel_url() {
 
 #[test]
 fn without_the_email_scope_nothing_is_verified_and_empty_images_are_none() {
-    let user = map(&fixture("user_without_email.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user_without_email.json")).unwrap();
     assert_eq!((user.email, user.email_verified), (None, false));
     assert_eq!(user.avatar_url, None);
     assert_eq!(user.first_name.as_deref(), Some("quietviewer"));
@@ -79,11 +65,11 @@ fn an_empty_data_list_or_an_odd_login_is_handled() {
         json!({"data": [{"login": "x"}]}),
         json!({}),
     ] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw["data"][0]["login"] = json!("a/../b");
-    assert_eq!(map(&raw).unwrap().profile_url, None);
+    assert_eq!(map_fixture(&SPEC, &raw).unwrap().profile_url, None);
 }
 
 #[tokio::test]
@@ -97,7 +83,7 @@ async fn a_login_posts_the_credentials_and_sends_the_client_id_header() {
         .and(body_string_contains(
             format!("client_secret={CLIENT_SECRET}").as_str(),
         ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("token.json")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture!("token.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -108,7 +94,7 @@ async fn a_login_posts_the_credentials_and_sends_the_client_id_header() {
             "authorization",
             "Bearer rfx2uswqe8l4g1mkagrvg5tv0ks3",
         ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("user.json")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture!("user.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -138,7 +124,7 @@ async fn a_bad_code_is_a_status_error_with_twitch_s_message_in_the_excerpt() {
     Mock::given(method("POST"))
         .and(path("/oauth2/token"))
         .respond_with(
-            ResponseTemplate::new(400).set_body_json(fixture("token_error_invalid_code.json")),
+            ResponseTemplate::new(400).set_body_json(fixture!("token_error_invalid_code.json")),
         )
         .mount(&server)
         .await;
@@ -147,12 +133,9 @@ async fn a_bad_code_is_a_status_error_with_twitch_s_message_in_the_excerpt() {
         .exchange_code(&http, &AuthorizationCode::new("used"), REDIRECT_URI, None)
         .await
         .unwrap_err();
-    let Error::HttpStatus {
+    let StatusError {
         status, excerpt, ..
-    } = err
-    else {
-        panic!("expected an HTTP status error, got {err:?}");
-    };
+    } = expect_http_status(&err);
     assert_eq!(status, 400);
     assert!(excerpt.unwrap().contains("Invalid authorization code"));
 }
@@ -163,7 +146,7 @@ async fn refresh_keeps_the_new_refresh_token_and_revocation_posts_the_token() {
     Mock::given(method("POST"))
         .and(path("/oauth2/token"))
         .and(body_string_contains("grant_type=refresh_token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("token_refresh.json")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture!("token_refresh.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -193,32 +176,6 @@ async fn refresh_keeps_the_new_refresh_token_and_revocation_posts_the_token() {
         Revocation::Revoked
     );
     server.verify().await;
-}
-
-#[tokio::test]
-async fn an_invalid_token_carries_twitch_s_message() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/helix/users"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(fixture("error_401.json")))
-        .mount(&server)
-        .await;
-    let http = HttpClient::new().unwrap();
-    let token = OAuthToken::bearer(AccessToken::new("expired"));
-    let err = provider(&server)
-        .user_info(&http, &token)
-        .await
-        .unwrap_err();
-    let Error::HttpStatus {
-        status, message, ..
-    } = err
-    else {
-        panic!("expected an HTTP status error, got {err:?}");
-    };
-    assert_eq!(
-        (status, message.as_deref()),
-        (401, Some("Invalid OAuth token"))
-    );
 }
 
 oauth_kit_testkit::provider_conformance! {

@@ -11,25 +11,16 @@ oauth_kit_testkit::provider_conformance! {
     ),
 }
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo, Revocation};
+use oauth_kit_core::{HttpClient, OAuthProvider, Revocation};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
+use oauth_kit_testkit::{fixture, map_fixture};
 use oauth_kit_vercel::{SPEC, VercelProvider};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("vercel", raw))
-}
+use serde_json::json;
 
 #[test]
 fn the_claims_map_with_a_verified_email() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "Vj3kQ9pXr2LtWm8ZbN4cYe1s");
     assert_eq!(user.username.as_deref(), Some("elenap"));
     assert_eq!(user.full_name().as_deref(), Some("Elena Petrova"));
@@ -39,13 +30,13 @@ fn the_claims_map_with_a_verified_email() {
 
 #[test]
 fn the_username_names_a_user_without_a_name_and_unverified_is_untrusted() {
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw.as_object_mut().unwrap().remove("name");
     raw["email_verified"] = json!(false);
-    let user = map(&raw).unwrap();
+    let user = map_fixture(&SPEC, &raw).unwrap();
     assert_eq!(user.first_name.as_deref(), Some("elenap"));
     assert!(!user.email_verified);
-    assert!(map(&json!({"email": "x@example.com"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"email": "x@example.com"})).is_err());
 }
 
 #[test]

@@ -12,28 +12,19 @@ oauth_kit_testkit::provider_conformance! {
     ),
 }
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
     AuthorizationCode, AuthorizationRequest, AuthorizeOptions, CsrfState, Error, HttpClient,
-    LoginContext, OAuthProvider, OAuthUserInfo, PkceVerifier,
+    LoginContext, OAuthProvider, PkceVerifier,
 };
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{fixture, map_fixture};
 use oauth_kit_vk_id::{SPEC, VkIdProvider};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("vk-id", raw))
-}
+use serde_json::json;
 
 #[test]
 fn the_user_object_maps_with_its_string_id_and_an_unverified_email() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "718204563");
     assert_eq!(user.first_name.as_deref(), Some("Дмитрий"));
     assert_eq!(user.last_name.as_deref(), Some("Орлов"));
@@ -44,15 +35,15 @@ fn the_user_object_maps_with_its_string_id_and_an_unverified_email() {
     );
     assert_eq!(user.email.as_deref(), Some("d.orlov@example.ru"));
     // `verified` is about the account, not the address.
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw["user"]["verified"] = json!(true);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
 fn a_user_without_user_id_or_outside_the_user_object_is_refused() {
-    assert!(map(&json!({"user": {"first_name": "x"}})).is_err());
-    assert!(map(&json!({"user_id": "718204563"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"user": {"first_name": "x"}})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"user_id": "718204563"})).is_err());
 }
 
 #[test]

@@ -13,24 +13,15 @@ oauth_kit_testkit::provider_conformance! {
     .param("connection", "conn_01HZ4Y7B2C5D8E1F3G6H9J0K2L"),
 }
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
     AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, Error, HttpClient,
-    OAuthProvider, OAuthUserInfo, ProviderContext, Stage, parse_token_response,
+    OAuthProvider, ProviderContext, Stage, parse_token_response,
 };
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{fixture, map_fixture};
 use oauth_kit_workos::{SPEC, WorkOsProvider};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("workos", raw))
-}
+use serde_json::json;
 
 fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let mut all = vec![
@@ -113,7 +104,7 @@ fn no_choice_or_several_is_a_configuration_error_naming_the_variables() {
 
 #[test]
 fn the_profile_comes_from_the_token_response_without_a_token_type() {
-    let body = serde_json::to_vec(&fixture("token.json")).unwrap();
+    let body = serde_json::to_vec(&fixture!("token.json")).unwrap();
     let context = ProviderContext::new("workos", Stage::Token);
     let token = parse_token_response(
         &context,
@@ -146,14 +137,20 @@ fn the_profile_comes_from_the_token_response_without_a_token_type() {
 
 #[test]
 fn the_identity_providers_picture_is_the_avatar_and_an_id_is_required() {
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw["raw_attributes"]["picture"] = json!("https://idp.example/p/marta.png");
-    let user = map(&raw).unwrap();
+    let user = map_fixture(&SPEC, &raw).unwrap();
     assert_eq!(
         user.avatar_url.as_deref(),
         Some("https://idp.example/p/marta.png")
     );
-    assert!(map(&json!({"object": "profile", "email": "x@example.com"})).is_err());
+    assert!(
+        map_fixture(
+            &SPEC,
+            &json!({"object": "profile", "email": "x@example.com"})
+        )
+        .is_err()
+    );
 }
 
 #[test]

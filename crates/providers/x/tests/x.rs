@@ -4,13 +4,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
-    AccessToken, AuthorizationCode, Error, HttpClient, OAuthProvider, OAuthToken, OAuthUserInfo,
-    PkceVerifier, RefreshToken, Revocation,
+    AuthorizationCode, HttpClient, OAuthProvider, PkceVerifier, RefreshToken, Revocation,
 };
+use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
 use oauth_kit_x::{SPEC, XProvider};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
@@ -23,32 +20,23 @@ const BASIC: &str = "Basic VW1zNVdXTllRazFrVnpGVldsaE9NRkV5ZUhBNk1UcGphUTpmeF9aa
 const REDIRECT_URI: &str = "http://localhost:8000/auth/x/callback";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("x", raw))
-}
-
 /// The provider with the API (and with it the token and revocation endpoints) on `server`.
 fn provider(server: &MockServer) -> XProvider {
-    let vars: HashMap<&str, String> = HashMap::from([
+    XProvider::from_lookup(env_lookup([
         ("X_CLIENT_ID", CLIENT_ID.to_owned()),
         ("X_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
         ("X_API_URL", format!("{}/2", server.uri())),
-    ]);
-    XProvider::from_lookup(move |name| vars.get(name).cloned()).unwrap()
+    ]))
+    .unwrap()
 }
 
-fn token(name: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(fixture(name))
+fn token(body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
 }
 
 #[test]
 fn the_default_fields_map_without_an_email() {
-    let user = map(&fixture("user_minimal.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user_minimal.json")).unwrap();
     assert_eq!(user.oauth_id, "1719384650237441024");
     assert_eq!(user.username.as_deref(), Some("priya_builds"));
     assert_eq!(user.first_name.as_deref(), Some("Priya"));
@@ -65,7 +53,7 @@ fn the_default_fields_map_without_an_email() {
 
 #[test]
 fn a_confirmed_email_asked_for_is_verified() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.email.as_deref(), Some("priya.raman@example.com"));
     assert!(user.email_verified);
     assert_eq!(
@@ -73,29 +61,29 @@ fn a_confirmed_email_asked_for_is_verified() {
         Some("https://pbs.twimg.com/profile_images/1719385011223900160/Kq3vT9xB_normal.jpg")
     );
     // X's own `verified` is the blue check, not an email flag.
-    let mut raw = fixture("user_minimal.json");
+    let mut raw = fixture!("user_minimal.json");
     raw["data"]["verified"] = json!(true);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
 fn handles_outside_x_s_alphabet_get_no_profile_url_and_ids_stay_strings() {
-    let mut raw = fixture("user_minimal.json");
+    let mut raw = fixture!("user_minimal.json");
     raw["data"]["username"] = json!("../evil?x=1");
-    assert_eq!(map(&raw).unwrap().profile_url, None);
+    assert_eq!(map_fixture(&SPEC, &raw).unwrap().profile_url, None);
     for bad in [
         json!({"data": {"name": "No id"}}),
         json!({"errors": [{"title": "Not Found Error"}]}),
         json!({"data": {"id": 1719384650237441024.5}}),
     ] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
 }
 
 #[tokio::test]
 async fn a_login_sends_the_verifier_with_basic_auth_and_reads_data() {
     let server = MockServer::start().await;
-    let access = fixture("token.json")["access_token"]
+    let access = fixture!("token.json")["access_token"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -106,7 +94,7 @@ async fn a_login_sends_the_verifier_with_basic_auth_and_reads_data() {
         .and(body_string_contains(
             format!("code_verifier={VERIFIER}").as_str(),
         ))
-        .respond_with(token("token.json"))
+        .respond_with(token(fixture!("token.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -114,7 +102,7 @@ async fn a_login_sends_the_verifier_with_basic_auth_and_reads_data() {
         .and(path("/2/users/me"))
         .and(query_param("user.fields", "profile_image_url"))
         .and(header("authorization", format!("Bearer {access}").as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("user_minimal.json")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture!("user_minimal.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -141,13 +129,24 @@ async fn a_login_sends_the_verifier_with_basic_auth_and_reads_data() {
 
 #[tokio::test]
 async fn token_errors_keep_x_s_descriptions() {
-    for (status, name, error) in [
-        (400, "token_error_invalid_code.json", "invalid_request"),
-        (400, "token_error_verifier.json", "invalid_request"),
-        (401, "token_error_missing_basic.json", "unauthorized_client"),
+    for (status, body, error) in [
+        (
+            400,
+            fixture!("token_error_invalid_code.json"),
+            "invalid_request",
+        ),
+        (
+            400,
+            fixture!("token_error_verifier.json"),
+            "invalid_request",
+        ),
+        (
+            401,
+            fixture!("token_error_missing_basic.json"),
+            "unauthorized_client",
+        ),
     ] {
         let server = MockServer::start().await;
-        let body = fixture(name);
         Mock::given(method("POST"))
             .and(path("/2/oauth2/token"))
             .respond_with(ResponseTemplate::new(status).set_body_json(body.clone()))
@@ -170,7 +169,7 @@ async fn token_errors_keep_x_s_descriptions() {
 #[tokio::test]
 async fn a_refresh_replaces_the_refresh_token_and_revocation_uses_basic_auth() {
     let server = MockServer::start().await;
-    let old = fixture("token.json")["refresh_token"]
+    let old = fixture!("token.json")["refresh_token"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -178,7 +177,7 @@ async fn a_refresh_replaces_the_refresh_token_and_revocation_uses_basic_auth() {
         .and(path("/2/oauth2/token"))
         .and(header("authorization", BASIC))
         .and(body_string_contains("grant_type=refresh_token"))
-        .respond_with(token("token_refresh.json"))
+        .respond_with(token(fixture!("token_refresh.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -207,38 +206,6 @@ async fn a_refresh_replaces_the_refresh_token_and_revocation_uses_basic_auth() {
         Revocation::Revoked
     );
     server.verify().await;
-}
-
-#[tokio::test]
-async fn api_errors_read_the_problem_detail() {
-    let server = MockServer::start().await;
-    for (status, name) in [(401, "error_401.json"), (429, "error_429.json")] {
-        server.reset().await;
-        Mock::given(method("GET"))
-            .and(path("/2/users/me"))
-            .respond_with(ResponseTemplate::new(status).set_body_json(fixture(name)))
-            .mount(&server)
-            .await;
-        let http =
-            HttpClient::with_config(oauth_kit_core::HttpConfig::default().max_retries(0)).unwrap();
-        let token = OAuthToken::bearer(AccessToken::new("expired"));
-        let err = provider(&server)
-            .user_info(&http, &token)
-            .await
-            .unwrap_err();
-        let Error::HttpStatus {
-            status: got,
-            message,
-            hint,
-            ..
-        } = err
-        else {
-            panic!("expected an HTTP status error, got {err:?}");
-        };
-        assert_eq!(got, status);
-        assert_eq!(message.as_deref(), fixture(name)["detail"].as_str());
-        assert!(hint.is_some());
-    }
 }
 
 oauth_kit_testkit::provider_conformance! {

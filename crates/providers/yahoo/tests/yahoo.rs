@@ -3,32 +3,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::OAuthProvider;
+use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
 use oauth_kit_yahoo::{SPEC, YahooProvider};
-use serde_json::{Value, json};
-
-fn claims() -> Value {
-    serde_json::from_str(include_str!("fixtures/claims.json")).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("yahoo", raw))
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
+use serde_json::json;
 
 #[test]
 fn a_yahoo_account_maps_with_the_guid_nickname_and_picture() {
-    let user = map(&claims()).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(user.oauth_id, "KJ4VXO3T7YQ2ZP5RNB6WMF3A2E");
     assert_eq!(user.email.as_deref(), Some("grace.mwangi@yahoo.com"));
     assert!(user.email_verified);
@@ -45,21 +27,21 @@ fn a_yahoo_account_maps_with_the_guid_nickname_and_picture() {
 
 #[test]
 fn an_unverified_address_stays_unverified() {
-    let mut raw = claims();
+    let mut raw = fixture!("claims.json");
     raw["email_verified"] = json!(false);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
 fn claims_without_sub_are_rejected() {
     for bad in [json!({"email": "a@example.com"}), json!({"sub": ""})] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
 }
 
 #[test]
 fn the_issuer_follows_the_environment() {
-    let provider = YahooProvider::from_lookup(lookup(&[
+    let provider = YahooProvider::from_lookup(env_lookup([
         ("YAHOO_CLIENT_ID", "dj0yJmk9abc"),
         ("YAHOO_CLIENT_SECRET", "secret"),
         ("YAHOO_ISSUER", "http://127.0.0.1:8099"),

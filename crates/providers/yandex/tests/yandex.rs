@@ -11,25 +11,16 @@ oauth_kit_testkit::provider_conformance! {
     ),
 }
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{HttpClient, OAuthProvider};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{fixture, map_fixture};
 use oauth_kit_yandex::{SPEC, YandexProvider};
-use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("yandex", raw))
-}
+use serde_json::json;
 
 #[test]
 fn the_user_maps_with_the_global_id_and_a_built_avatar() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "1130000051234567");
     assert_eq!(user.username.as_deref(), Some("irina.volkova"));
     assert_eq!(user.full_name().as_deref(), Some("Ирина Волкова"));
@@ -43,18 +34,18 @@ fn the_user_maps_with_the_global_id_and_a_built_avatar() {
 
 #[test]
 fn the_first_address_is_the_fallback_and_an_empty_avatar_is_none() {
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     let object = raw.as_object_mut().unwrap();
     object.remove("default_email");
     object.insert("emails".into(), json!(["second@yandex.ru"]));
     object.insert("is_avatar_empty".into(), json!(true));
-    let user = map(&raw).unwrap();
+    let user = map_fixture(&SPEC, &raw).unwrap();
     assert_eq!(user.email.as_deref(), Some("second@yandex.ru"));
     assert_eq!(user.avatar_url, None);
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw["default_avatar_id"] = json!("../../evil?x=1");
-    assert_eq!(map(&raw).unwrap().avatar_url, None);
-    assert!(map(&json!({"psuid": "1.AA"})).is_err());
+    assert_eq!(map_fixture(&SPEC, &raw).unwrap().avatar_url, None);
+    assert!(map_fixture(&SPEC, &json!({"psuid": "1.AA"})).is_err());
 }
 
 #[test]

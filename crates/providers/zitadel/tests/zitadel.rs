@@ -4,32 +4,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
-
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{Error, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{Error, OAuthProvider};
+use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
 use oauth_kit_zitadel::{SPEC, ZitadelProvider};
-use serde_json::{Value, json};
-
-fn claims() -> Value {
-    serde_json::from_str(include_str!("fixtures/claims.json")).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("zitadel", raw))
-}
-
-fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    move |name| vars.get(name).cloned()
-}
+use serde_json::json;
 
 #[test]
 fn a_zitadel_user_maps_with_the_numeric_sub_and_the_login_name() {
-    let user = map(&claims()).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("claims.json")).unwrap();
     assert_eq!(user.oauth_id, "298304715623908451");
     assert_eq!(user.username.as_deref(), Some("yuki@acme.zitadel.cloud"));
     assert_eq!(user.email.as_deref(), Some("yuki.tanaka@acme.example"));
@@ -46,21 +28,21 @@ fn a_zitadel_user_maps_with_the_numeric_sub_and_the_login_name() {
 
 #[test]
 fn an_address_zitadel_has_not_verified_stays_unverified() {
-    let mut raw = claims();
+    let mut raw = fixture!("claims.json");
     raw["email_verified"] = json!(false);
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
 fn claims_without_sub_are_rejected() {
     for bad in [json!({"email": "a@example.com"}), json!({"sub": ""})] {
-        assert!(map(&bad).is_err(), "{bad}");
+        assert!(map_fixture(&SPEC, &bad).is_err(), "{bad}");
     }
 }
 
 #[test]
 fn the_instance_issuer_comes_from_the_environment() {
-    let provider = ZitadelProvider::from_lookup(lookup(&[
+    let provider = ZitadelProvider::from_lookup(env_lookup([
         ("ZITADEL_ISSUER", "https://acme.zitadel.cloud"),
         ("ZITADEL_CLIENT_ID", "298301122840182371"),
         ("ZITADEL_CLIENT_SECRET", "secret"),
@@ -77,7 +59,7 @@ fn the_instance_issuer_comes_from_the_environment() {
 
 #[test]
 fn a_missing_issuer_names_the_variable() {
-    let err = ZitadelProvider::from_lookup(lookup(&[
+    let err = ZitadelProvider::from_lookup(env_lookup([
         ("ZITADEL_CLIENT_ID", "id"),
         ("ZITADEL_CLIENT_SECRET", "secret"),
     ]))

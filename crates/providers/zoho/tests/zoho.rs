@@ -12,42 +12,35 @@ oauth_kit_testkit::provider_conformance! {
     ),
 }
 
-use oauth_kit_core::spec::Profile;
 use oauth_kit_core::{
     AuthorizationCode, AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, Error,
-    HttpClient, LoginContext, OAuthProvider, OAuthUserInfo, ProviderContext, Stage,
-    parse_token_response,
+    HttpClient, LoginContext, OAuthProvider, ProviderContext, Stage, parse_token_response,
 };
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{fixture, map_fixture};
 use oauth_kit_zoho::{ACCOUNTS_SERVERS, SPEC, ZohoProvider};
 use serde_json::{Value, json};
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("zoho", raw))
-}
-
 #[test]
 fn capitalised_keys_map_and_the_integer_zuid_is_written_out_exactly() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "60021839475");
     assert_eq!(user.email.as_deref(), Some("ravi.iyer@example.in"));
     assert!(!user.email_verified);
     assert_eq!(user.full_name().as_deref(), Some("Ravi Iyer"));
     let big: Value = serde_json::from_str(r#"{"ZUID": 9007199254740993}"#).unwrap();
-    assert_eq!(map(&big).unwrap().oauth_id, "9007199254740993");
-    let display = map(&json!({"ZUID": 1, "Display_Name": "Asha Rao"})).unwrap();
+    assert_eq!(
+        map_fixture(&SPEC, &big).unwrap().oauth_id,
+        "9007199254740993"
+    );
+    let display = map_fixture(&SPEC, &json!({"ZUID": 1, "Display_Name": "Asha Rao"})).unwrap();
     assert_eq!(
         (display.first_name.as_deref(), display.last_name.as_deref()),
         (Some("Asha"), Some("Rao"))
     );
-    assert!(map(&json!({"zuid": 1, "Email": "x@example.com"})).is_err());
-    assert!(map(&json!({"ZUID": 1.5})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"zuid": 1, "Email": "x@example.com"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"ZUID": 1.5})).is_err());
 }
 
 #[test]

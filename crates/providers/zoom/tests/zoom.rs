@@ -12,25 +12,16 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::spec::Profile;
-use oauth_kit_core::{HttpClient, OAuthProvider, OAuthUserInfo};
+use oauth_kit_core::{HttpClient, OAuthProvider};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
+use oauth_kit_testkit::{fixture, map_fixture};
 use oauth_kit_zoom::{SPEC, ZoomProvider};
 use serde_json::{Value, json};
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn map(raw: &Value) -> Result<OAuthUserInfo, String> {
-    (SPEC.map_user)(&Profile::new("zoom", raw))
-}
-
 #[test]
 fn the_user_maps_with_names_and_picture() {
-    let user = map(&fixture("user.json")).unwrap();
+    let user = map_fixture(&SPEC, &fixture!("user.json")).unwrap();
     assert_eq!(user.oauth_id, "mB2xQ7rTS1eKp0ZyW9aLfg");
     assert_eq!(user.email.as_deref(), Some("kwame.asante@example.com"));
     assert!(user.email_verified);
@@ -46,18 +37,21 @@ fn the_user_maps_with_names_and_picture() {
 #[test]
 fn only_an_integer_one_verifies_the_address() {
     for verified in [json!(0), json!(true), json!("1"), Value::Null] {
-        let mut raw = fixture("user.json");
+        let mut raw = fixture!("user.json");
         raw["verified"] = verified.clone();
-        assert!(!map(&raw).unwrap().email_verified, "{verified}");
+        assert!(
+            !map_fixture(&SPEC, &raw).unwrap().email_verified,
+            "{verified}"
+        );
     }
-    let mut raw = fixture("user.json");
+    let mut raw = fixture!("user.json");
     raw.as_object_mut().unwrap().remove("email");
-    assert!(!map(&raw).unwrap().email_verified);
+    assert!(!map_fixture(&SPEC, &raw).unwrap().email_verified);
 }
 
 #[test]
 fn a_user_without_an_id_is_rejected() {
-    assert!(map(&json!({"email": "x@example.com"})).is_err());
+    assert!(map_fixture(&SPEC, &json!({"email": "x@example.com"})).is_err());
 }
 
 #[test]
