@@ -16,8 +16,9 @@
 //!   [`SampleAccount`](oauth_kit_core::spec::SampleAccount), so a demo or an end-to-end test
 //!   logs in with every provider offline.
 //! - [`provider_conformance!`] generates the suite of tests that every provider crate runs
-//!   against its spec and fixtures; [`fixture!`], [`map_fixture`], [`env_lookup`] and
-//!   [`expect_http_status`] serve the cases a provider crate adds next to it.
+//!   against its spec and fixtures; [`fixture!`], [`map_fixture`], [`parse_token`],
+//!   [`env_lookup`], [`start_mock`] and [`expect_http_status`] serve the cases a provider crate
+//!   adds next to it.
 //!
 //! oauth-kit's integration tests, its end-to-end suite and the demo app log in against these
 //! mocks, so no test needs an account anywhere or talks to the internet.
@@ -146,7 +147,10 @@ pub use oidc::{
     OidcCounters, OidcFault,
 };
 pub use redis_server::RedisServer;
-pub use support::{StatusError, env_lookup, expect_http_status, map_fixture, parse_fixture};
+pub use support::{
+    StatusError, env_lookup, expect_http_status, map_fixture, parse_fixture, parse_token,
+    start_mock,
+};
 
 /// A running mock of Bitbucket Cloud: the mock identity provider in Bitbucket's exact wire
 /// format, with users computed from [`MockUser`]s.

@@ -1,9 +1,16 @@
 //! Small helpers that a provider crate's own test cases share: its JSON fixtures, its mapping
-//! function applied to them, the variables of `from_lookup`, and the parts of a status error.
+//! function applied to them, its token quirks applied to a token response, the variables of
+//! `from_lookup`, a mock with a provider pointed at it, and the parts of a status error.
+
+use std::fmt;
 
 use oauth_kit_core::spec::{Profile, ProviderSpec};
-use oauth_kit_core::{Error, OAuthUserInfo};
+use oauth_kit_core::{
+    Error, HttpClient, OAuthToken, OAuthUserInfo, ProviderContext, Stage, parse_token_response,
+};
 use serde_json::Value;
+
+use crate::provider::{MockProvider, MockProviderConfig};
 
 /// The JSON fixture `tests/fixtures/NAME` of the crate that calls it, as a
 /// [`serde_json::Value`].
@@ -62,6 +69,100 @@ pub fn parse_fixture(name: &str, json: &str) -> Value {
 /// The mapping function's own error, when `raw` lacks what the provider always sends.
 pub fn map_fixture(spec: &ProviderSpec, raw: &Value) -> Result<OAuthUserInfo, String> {
     (spec.map_user)(&Profile::new(spec.id, raw))
+}
+
+/// Reads `body` as `spec`'s token endpoint answered it with HTTP 200 and `Content-Type:
+/// application/json`: with the spec's token quirks, at the token stage of the instance named
+/// after the spec's id.
+///
+/// ```
+/// use oauth_kit_core::spec::ProviderSpec;
+///
+/// static ACME: ProviderSpec = ProviderSpec { id: "acme", ..ProviderSpec::DEFAULT };
+///
+/// let token = oauth_kit_testkit::parse_token(
+///     &ACME,
+///     br#"{"access_token": "a", "token_type": "bearer", "expires_in": 3600}"#,
+/// )?;
+/// assert_eq!(token.expires_in.map(|d| d.as_secs()), Some(3600));
+/// // A strict spec reads no error out of HTTP 200: the body is not a token.
+/// let err = oauth_kit_testkit::parse_token(&ACME, br#"{"error": "invalid_grant"}"#).unwrap_err();
+/// assert!(matches!(err, oauth_kit_core::Error::InvalidResponse { .. }), "{err:?}");
+/// # Ok::<(), oauth_kit_core::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// What the answer means under the spec's quirks: an [`Error::OAuth`] for an error body where
+/// the quirks read errors out of HTTP 200 (Naver's, TikTok's), an [`Error::InvalidResponse`]
+/// for a body that is not a token.
+pub fn parse_token(spec: &ProviderSpec, body: &[u8]) -> Result<OAuthToken, Error> {
+    let context = ProviderContext::new(spec.id, Stage::Token);
+    parse_token_response(
+        &context,
+        200,
+        Some("application/json"),
+        body,
+        &spec.token_quirks,
+    )
+}
+
+/// Starts a [`MockProvider`] of `spec` with `config`, builds the provider under test with
+/// `from_lookup` over the mock's variables ([`MockProvider::env_lookup`]) and makes an HTTP
+/// client: the first lines of a test that logs in against the mock.
+///
+/// ```
+/// use oauth_kit_core::spec::ProviderSpec;
+/// use oauth_kit_core::{OAuthProvider, SpecProvider};
+/// use oauth_kit_testkit::{MockProviderConfig, start_mock};
+///
+/// static ACME: ProviderSpec = ProviderSpec {
+///     id: "acme",
+///     title: "Acme",
+///     env_prefix: "ACME",
+///     authorization_url: "https://id.acme.example/oauth/authorize",
+///     token_url: "https://id.acme.example/oauth/token",
+///     api_url: "https://api.acme.example/v1",
+///     user_info_url: "{api}/me",
+///     ..ProviderSpec::DEFAULT
+/// };
+///
+/// #[tokio::main(flavor = "current_thread")]
+/// async fn main() -> Result<(), oauth_kit_core::Error> {
+///     let (mock, acme, http) = start_mock(
+///         &ACME,
+///         MockProviderConfig::new(r#"{"sub": "42"}"#),
+///         |lookup| SpecProvider::from_lookup(&ACME, lookup),
+///     )
+///     .await;
+///     let token = mock.log_in(&acme, &http).await?;
+///     assert_eq!(acme.user_info(&http, &token).await?.oauth_id, "42");
+///     Ok(())
+/// }
+/// ```
+///
+/// # Panics
+///
+/// When the mock cannot start, `from_lookup` fails or the HTTP client cannot be made (a test
+/// failure showing why).
+pub async fn start_mock<P, E: fmt::Debug>(
+    spec: &'static ProviderSpec,
+    config: MockProviderConfig,
+    from_lookup: impl FnOnce(Box<dyn Fn(&str) -> Option<String> + Send + Sync>) -> Result<P, E>,
+) -> (MockProvider, P, HttpClient) {
+    let mock = match MockProvider::start(spec, config).await {
+        Ok(mock) => mock,
+        Err(error) => panic!("the mock of {} did not start: {error}", spec.id),
+    };
+    let provider = match from_lookup(Box::new(mock.env_lookup())) {
+        Ok(provider) => provider,
+        Err(error) => panic!("{} from the mock's variables: {error:?}", spec.id),
+    };
+    let http = match HttpClient::new() {
+        Ok(http) => http,
+        Err(error) => panic!("no HTTP client: {error}"),
+    };
+    (mock, provider, http)
 }
 
 /// A variable lookup over `vars` for a provider's `from_lookup`, so a test needs no
