@@ -13,10 +13,9 @@ oauth_kit_testkit::provider_conformance! {
 }
 
 use oauth_kit_amazon::{AmazonProvider, SPEC};
-use oauth_kit_core::{HttpClient, OAuthProvider};
+use oauth_kit_core::OAuthProvider;
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, start_mock};
 use serde_json::json;
 
 #[test]
@@ -36,14 +35,12 @@ fn the_profile_maps_with_the_per_company_id_and_an_unverified_email() {
 #[test]
 fn a_login_sends_an_s256_challenge_and_basic_credentials() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, amazon, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            AmazonProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let amazon = AmazonProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&amazon, &http).await.unwrap();
         let counters = mock.counters();
         assert_eq!(counters.last_client_auth, Some("client_secret_basic"));

@@ -15,8 +15,7 @@ use oauth_kit_core::{
     AuthorizationCode, BeginOptions, ClientAssertion, ClientSecret, Error, FlowConfig, HttpClient,
     LoginService, OAuthProvider, ProviderRegistry,
 };
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProvider, MockProviderConfig, fixture, map_fixture};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

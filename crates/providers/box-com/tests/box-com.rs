@@ -13,10 +13,9 @@ oauth_kit_testkit::provider_conformance! {
 }
 
 use oauth_kit_box_com::{BoxComProvider, SPEC};
-use oauth_kit_core::{HttpClient, OAuthProvider, Revocation};
+use oauth_kit_core::{OAuthProvider, Revocation};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, RefreshTokens, fixture, map_fixture, start_mock};
 use serde_json::json;
 
 #[test]
@@ -36,15 +35,13 @@ fn the_user_maps_with_login_as_an_unverified_address() {
 #[test]
 fn a_single_use_refresh_token_is_replaced_and_tokens_are_revoked() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, boxcom, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            BoxComProvider::from_lookup,
         )
-        .await
-        .unwrap();
+        .await;
         mock.set_refresh_tokens(RefreshTokens::Rotate);
-        let boxcom = BoxComProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
         let token = mock.log_in(&boxcom, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         let old = token.refresh_token.clone().unwrap();

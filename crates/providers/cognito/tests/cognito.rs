@@ -7,10 +7,9 @@
 
 use oauth_kit_cognito::{CognitoProvider, SPEC};
 use oauth_kit_core::{
-    AuthorizationRequest, AuthorizeOptions, CsrfState, Error, HttpClient, OAuthProvider, Revocation,
+    AuthorizationRequest, AuthorizeOptions, CsrfState, Error, OAuthProvider, Revocation,
 };
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, env_lookup, fixture, map_fixture, start_mock};
 use serde_json::{Value, json};
 
 const POOL: &[(&str, &str)] = &[
@@ -97,14 +96,12 @@ fn a_missing_pool_setting_names_the_variable() {
 
 #[tokio::test]
 async fn scopes_go_out_with_percent20_and_revocation_sends_the_refresh_token() {
-    let mock = MockProvider::start(
+    let (mock, provider, http) = start_mock(
         &SPEC,
         MockProviderConfig::new(include_str!("fixtures/claims.json")),
+        CognitoProvider::from_lookup,
     )
-    .await
-    .unwrap();
-    let provider = CognitoProvider::from_lookup(mock.env_lookup()).unwrap();
-    let http = HttpClient::new().unwrap();
+    .await;
     provider.prepare(&http).await.unwrap();
     let state = CsrfState::new("state");
     let options = AuthorizeOptions::default();

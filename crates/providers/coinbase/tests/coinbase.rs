@@ -15,12 +15,10 @@ oauth_kit_testkit::provider_conformance! {
 
 use oauth_kit_coinbase::{CoinbaseProvider, SPEC};
 use oauth_kit_core::{
-    AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, HttpClient, OAuthProvider,
-    PkceVerifier,
+    AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, OAuthProvider, PkceVerifier,
 };
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, RefreshTokens, fixture, map_fixture, start_mock};
 use serde_json::json;
 
 #[test]
@@ -69,15 +67,13 @@ fn scopes_are_comma_separated_and_the_pkce_method_is_always_s256() {
 #[test]
 fn a_single_use_refresh_token_is_replaced() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, coinbase, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            CoinbaseProvider::from_lookup,
         )
-        .await
-        .unwrap();
+        .await;
         mock.set_refresh_tokens(RefreshTokens::Rotate);
-        let coinbase = CoinbaseProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
         let token = mock.log_in(&coinbase, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         assert_eq!(mock.counters().pkce_verified, 1);

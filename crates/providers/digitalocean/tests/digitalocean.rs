@@ -14,13 +14,12 @@ oauth_kit_testkit::provider_conformance! {
 
 use std::sync::Arc;
 
-use oauth_kit_core::{HttpClient, OAuthProvider};
+use oauth_kit_core::OAuthProvider;
 use oauth_kit_digitalocean::{DigitaloceanProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
 use oauth_kit_testkit::{
-    IssuedGrant, MockContext, MockExtension, MockProvider, MockProviderConfig,
+    IssuedGrant, MockContext, MockExtension, MockProviderConfig, fixture, map_fixture, start_mock,
 };
-use oauth_kit_testkit::{fixture, map_fixture};
 use serde_json::{Map, Value, json};
 
 /// DigitalOcean's `info` member of the token response.
@@ -56,15 +55,13 @@ fn the_account_maps_with_a_verified_email() {
 #[test]
 fn the_name_comes_from_the_token_response() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, digitalocean, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json"))
                 .extension(Arc::new(TokenInfo)),
+            DigitaloceanProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let digitalocean = DigitaloceanProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&digitalocean, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         assert_eq!(mock.counters().pkce_verified, 1);

@@ -14,13 +14,11 @@ oauth_kit_testkit::provider_conformance! {
 }
 
 use oauth_kit_core::{
-    AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, HttpClient, OAuthProvider,
-    Revocation,
+    AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, OAuthProvider, Revocation,
 };
 use oauth_kit_dropbox::{DropboxProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, start_mock};
 use serde_json::json;
 
 #[test]
@@ -66,14 +64,12 @@ fn every_authorization_asks_for_an_offline_token() {
 #[test]
 fn the_account_is_posted_for_and_revocation_uses_the_token_itself() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, dropbox, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            DropboxProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let dropbox = DropboxProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&dropbox, &http).await.unwrap();
         assert_eq!(
             mock.counters().last_client_auth,

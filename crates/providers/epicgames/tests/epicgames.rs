@@ -14,13 +14,10 @@ oauth_kit_testkit::provider_conformance! {
 
 use std::time::{Duration, SystemTime};
 
-use oauth_kit_core::{
-    HttpClient, OAuthProvider, ProviderContext, Revocation, Stage, parse_token_response,
-};
+use oauth_kit_core::{OAuthProvider, Revocation};
 use oauth_kit_epicgames::{EpicGamesProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, parse_token, start_mock};
 use serde_json::json;
 
 #[test]
@@ -46,16 +43,8 @@ fn an_email_address_is_never_verified() {
 #[test]
 fn the_token_response_with_refresh_expiry_keys_and_a_date_expires_at_parses() {
     let body = serde_json::to_vec(&fixture!("token.json")).unwrap();
-    let context = ProviderContext::new("epicgames", Stage::Token);
     let before = SystemTime::now();
-    let token = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        &body,
-        &SPEC.token_quirks,
-    )
-    .unwrap();
+    let token = parse_token(&SPEC, &body).unwrap();
     // The expiry comes from `expires_in`, not from the date string `expires_at`.
     assert_eq!(token.expires_in, Some(Duration::from_secs(7200)));
     let expires_at = token.expires_at.unwrap();
@@ -84,14 +73,12 @@ fn the_user_info_path_has_a_capital_i() {
 #[test]
 fn a_login_authenticates_with_basic_and_revokes() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, epic, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            EpicGamesProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let epic = EpicGamesProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&epic, &http).await.unwrap();
         let counters = mock.counters();
         assert_eq!(counters.last_client_auth, Some("client_secret_basic"));

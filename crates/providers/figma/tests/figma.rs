@@ -14,11 +14,10 @@ oauth_kit_testkit::provider_conformance! {
     .error(403, include_str!("fixtures/error_403.json")),
 }
 
-use oauth_kit_core::{HttpClient, OAuthProvider};
+use oauth_kit_core::OAuthProvider;
 use oauth_kit_figma::{FigmaProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, RefreshTokens, fixture, map_fixture, start_mock};
 use serde_json::json;
 
 #[test]
@@ -47,15 +46,13 @@ fn a_numeric_id_is_written_out_exactly() {
 #[test]
 fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, figma, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            FigmaProvider::from_lookup,
         )
-        .await
-        .unwrap();
+        .await;
         mock.set_refresh_tokens(RefreshTokens::Omit);
-        let figma = FigmaProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
         let token = mock.log_in(&figma, &http).await.unwrap();
         assert_eq!(
             mock.counters().last_client_auth,

@@ -9,8 +9,7 @@ use oauth_kit_core::{
     PkceVerifier,
 };
 use oauth_kit_gitea::{GiteaProvider, SPEC};
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
+use oauth_kit_testkit::{MockProvider, MockProviderConfig, env_lookup, fixture, map_fixture};
 use serde_json::{Value, json};
 
 #[test]

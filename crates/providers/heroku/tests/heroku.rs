@@ -12,11 +12,10 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::{HttpClient, OAuthProvider, Revocation};
+use oauth_kit_core::{OAuthProvider, Revocation};
 use oauth_kit_heroku::{HerokuProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, start_mock};
 use serde_json::json;
 
 #[test]
@@ -33,14 +32,12 @@ fn the_account_maps_and_its_verified_flag_is_not_about_the_address() {
 #[test]
 fn the_account_is_read_with_the_platform_api_version_header() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, heroku, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            HerokuProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let heroku = HerokuProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&heroku, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         // The mock of this spec answers 400 without the Accept header of version 3.

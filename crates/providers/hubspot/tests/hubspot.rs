@@ -13,11 +13,10 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::{Error, HttpClient, OAuthProvider};
+use oauth_kit_core::{Error, OAuthProvider};
 use oauth_kit_hubspot::{HubSpotProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{Endpoint, Fault, MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{Endpoint, Fault, MockProviderConfig, fixture, map_fixture, start_mock};
 use serde_json::json;
 
 #[test]
@@ -37,14 +36,12 @@ fn the_metadata_maps_its_integer_user_id_and_user_as_an_unverified_email() {
 #[test]
 fn the_token_travels_in_the_path_and_its_echo_stays_out_of_raw_data() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, hubspot, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            HubSpotProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let hubspot = HubSpotProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&hubspot, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         // The mock serves the metadata only at /oauth/v1/access-tokens/{the issued token}.

@@ -5,10 +5,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use oauth_kit_core::{HttpClient, LoginContext, OAuthProvider};
+use oauth_kit_core::{LoginContext, OAuthProvider};
 use oauth_kit_intuit::{ISSUER, IntuitProvider, SPEC};
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, env_lookup, fixture, map_fixture, start_mock};
 use serde_json::json;
 
 #[test]
@@ -74,14 +73,12 @@ fn the_issuer_is_not_the_endpoints_host_and_the_sandbox_user_info_is_configurabl
 
 #[tokio::test]
 async fn the_realm_id_of_the_callback_reaches_raw_data() {
-    let mock = MockProvider::start(
+    let (mock, provider, http) = start_mock(
         &SPEC,
         MockProviderConfig::new(include_str!("fixtures/claims.json")),
+        IntuitProvider::from_lookup,
     )
-    .await
-    .unwrap();
-    let provider = IntuitProvider::from_lookup(mock.env_lookup()).unwrap();
-    let http = HttpClient::new().unwrap();
+    .await;
     provider.prepare(&http).await.unwrap();
     let token = mock.log_in(&provider, &http).await.unwrap();
     // The callback was `?code=...&state=...&realmId=9341453172470652`.

@@ -14,11 +14,13 @@ oauth_kit_testkit::provider_conformance! {
     .error(403, include_str!("fixtures/error_403.json")),
 }
 
-use oauth_kit_core::{HttpClient, OAuthProvider};
+use oauth_kit_core::OAuthProvider;
 use oauth_kit_kakao::{KakaoProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{Endpoint, Fault, MockProvider, MockProviderConfig, RefreshTokens};
-use oauth_kit_testkit::{StatusError, expect_http_status, fixture, map_fixture};
+use oauth_kit_testkit::{
+    Endpoint, Fault, MockProviderConfig, RefreshTokens, StatusError, expect_http_status, fixture,
+    map_fixture, start_mock,
+};
 use serde_json::json;
 
 #[test]
@@ -64,16 +66,14 @@ fn the_properties_are_the_fallback_for_nickname_and_image() {
 #[test]
 fn a_missing_consent_names_the_scopes_and_a_refresh_keeps_the_refresh_token() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, kakao, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json"))
                 .error(403, include_str!("fixtures/error_403.json")),
+            KakaoProvider::from_lookup,
         )
-        .await
-        .unwrap();
+        .await;
         mock.set_refresh_tokens(RefreshTokens::Omit);
-        let kakao = KakaoProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
         let token = mock.log_in(&kakao, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         let old = token.refresh_token.clone().unwrap();

@@ -12,13 +12,11 @@ oauth_kit_testkit::provider_conformance! {
 }
 
 use oauth_kit_core::{
-    AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, HttpClient, OAuthProvider,
-    PkceVerifier,
+    AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, OAuthProvider, PkceVerifier,
 };
 use oauth_kit_kick::{KickProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, start_mock};
 use serde_json::json;
 
 #[test]
@@ -79,14 +77,12 @@ fn every_authorization_sends_an_s256_challenge() {
 #[test]
 fn a_login_sends_the_verifier_and_the_credentials_in_the_form() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, kick, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            KickProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let kick = KickProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         // The mock of a PKCE spec refuses an exchange without the verifier.
         let token = mock.log_in(&kick, &http).await.unwrap();
         let counters = mock.counters();

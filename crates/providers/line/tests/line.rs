@@ -10,8 +10,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use oauth_kit_core::oidc::IdTokenError;
 use oauth_kit_core::{Error, HttpClient, IdToken, LoginContext, OAuthProvider, SpecProvider};
 use oauth_kit_line::SPEC;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProvider, MockProviderConfig, fixture, map_fixture};
 use serde_json::{Value, json};
 
 #[test]

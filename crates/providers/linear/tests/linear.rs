@@ -13,13 +13,10 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::{
-    HttpClient, OAuthProvider, ProviderContext, Revocation, Stage, parse_token_response,
-};
+use oauth_kit_core::{OAuthProvider, Revocation};
 use oauth_kit_linear::{LinearProvider, SPEC, VIEWER_QUERY};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, parse_token, start_mock};
 use serde_json::{Value, json};
 
 #[test]
@@ -67,15 +64,7 @@ fn the_viewer_query_asks_for_every_field_the_mapping_reads() {
 #[test]
 fn a_long_lived_token_without_refresh_token_is_accepted() {
     let body = br#"{"access_token":"lin_oauth_8f2a6c1e4b7d","token_type":"Bearer","expires_in":315705599,"scope":"read,write"}"#;
-    let context = ProviderContext::new("linear", Stage::Token);
-    let token = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        body,
-        &SPEC.token_quirks,
-    )
-    .unwrap();
+    let token = parse_token(&SPEC, body).unwrap();
     assert!(token.refresh_token.is_none());
     assert_eq!(token.scopes, ["read", "write"]);
 }
@@ -83,14 +72,12 @@ fn a_long_lived_token_without_refresh_token_is_accepted() {
 #[test]
 fn the_viewer_is_posted_for_and_revocation_uses_the_token_itself() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, linear, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            LinearProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let linear = LinearProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&linear, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         let user = linear.user_info(&http, &token).await.unwrap();

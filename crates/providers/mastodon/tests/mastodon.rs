@@ -12,14 +12,10 @@ oauth_kit_testkit::provider_conformance! {
     ),
 }
 
-use oauth_kit_core::{
-    ClientSecret, Error, HttpClient, OAuthProvider, ProviderContext, Revocation, Stage,
-    parse_token_response,
-};
+use oauth_kit_core::{ClientSecret, Error, HttpClient, OAuthProvider, Revocation};
 use oauth_kit_mastodon::{MastodonProvider, SPEC, register_app};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, parse_token, start_mock};
 use serde_json::json;
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -45,14 +41,12 @@ fn the_account_maps_without_an_email() {
 #[test]
 fn the_id_is_namespaced_by_the_configured_host_and_the_raw_id_kept() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, mastodon, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            MastodonProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let mastodon = MastodonProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&mastodon, &http).await.unwrap();
         let user = mastodon.user_info(&http, &token).await.unwrap();
         // The server's own `url` names fedi.example; the namespace is the configured host.
@@ -86,15 +80,7 @@ fn the_base_url_is_required() {
 #[test]
 fn tokens_have_no_expiry_and_no_refresh() {
     let body = br#"{"access_token":"ZA-Yj3aBD8U8Cm7lKUp-lm9O9BmDgdhHzDeqsY8tlL0","token_type":"Bearer","scope":"read:accounts","created_at":1767225600}"#;
-    let context = ProviderContext::new("mastodon", Stage::Token);
-    let token = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        body,
-        &SPEC.token_quirks,
-    )
-    .unwrap();
+    let token = parse_token(&SPEC, body).unwrap();
     assert_eq!((token.expires_in, token.expires_at), (None, None));
     assert!(token.refresh_token.is_none());
     assert_eq!(token.scopes, ["read:accounts"]);
@@ -104,14 +90,12 @@ fn tokens_have_no_expiry_and_no_refresh() {
 #[test]
 fn a_login_sends_credentials_in_the_form_with_pkce_and_revokes() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, mastodon, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            MastodonProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let mastodon = MastodonProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&mastodon, &http).await.unwrap();
         let counters = mock.counters();
         assert_eq!(counters.last_client_auth, Some("client_secret_post"));

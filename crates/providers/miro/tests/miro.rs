@@ -12,11 +12,12 @@ oauth_kit_testkit::provider_conformance! {
     ),
 }
 
-use oauth_kit_core::{HttpClient, OAuthProvider, ProviderContext, Stage, parse_token_response};
+use oauth_kit_core::{OAuthProvider, ProviderContext, Stage};
 use oauth_kit_miro::{MiroProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{
+    MockProviderConfig, RefreshTokens, fixture, map_fixture, parse_token, start_mock,
+};
 use serde_json::json;
 
 #[test]
@@ -38,15 +39,8 @@ fn the_team_id_above_two_to_the_53_is_kept_exactly() {
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let context = ProviderContext::new("miro", Stage::Token);
-    let token = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        &body,
-        &SPEC.token_quirks,
-    )
-    .unwrap();
+    let _context = ProviderContext::new("miro", Stage::Token);
+    let token = parse_token(&SPEC, &body).unwrap();
     assert_eq!(
         token.raw["team_id"].as_u64(),
         Some(3_458_764_517_517_852_417)
@@ -62,15 +56,13 @@ fn the_team_id_above_two_to_the_53_is_kept_exactly() {
 #[test]
 fn a_refresh_rotates_both_tokens() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, miro, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            MiroProvider::from_lookup,
         )
-        .await
-        .unwrap();
+        .await;
         mock.set_refresh_tokens(RefreshTokens::Rotate);
-        let miro = MiroProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
         let token = mock.log_in(&miro, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         let old = token.refresh_token.clone().unwrap();

@@ -15,11 +15,10 @@ oauth_kit_testkit::provider_conformance! {
 
 use std::time::Duration;
 
-use oauth_kit_core::{HttpClient, OAuthProvider, ProviderContext, Stage, parse_token_response};
+use oauth_kit_core::OAuthProvider;
 use oauth_kit_naver::{NaverProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, parse_token, start_mock};
 use serde_json::json;
 
 #[test]
@@ -44,25 +43,10 @@ fn a_result_code_other_than_00_is_an_error_even_with_http_200() {
 #[test]
 fn expires_in_arrives_as_a_string() {
     let body = br#"{"access_token":"AAAAQosjWDJieBiQZc3to9YQp6HDLvrmyKC","refresh_token":"c8ceMEJisO4Se7uGisHoX0f5JEii7JnipglQipkOn5Zp3tyP7dHQoP0zNKHUq2gY","token_type":"bearer","expires_in":"3600"}"#;
-    let context = ProviderContext::new("naver", Stage::Token);
-    let token = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        body,
-        &SPEC.token_quirks,
-    )
-    .unwrap();
+    let token = parse_token(&SPEC, body).unwrap();
     assert_eq!(token.expires_in, Some(Duration::from_secs(3600)));
     let error = br#"{"error":"invalid_request","error_description":"no valid data in session"}"#;
-    let err = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        error,
-        &SPEC.token_quirks,
-    )
-    .unwrap_err();
+    let err = parse_token(&SPEC, error).unwrap_err();
     assert_eq!(
         err.oauth_error().map(|b| b.error.as_str()),
         Some("invalid_request")
@@ -72,14 +56,12 @@ fn expires_in_arrives_as_a_string() {
 #[test]
 fn a_login_sends_the_credentials_in_the_form() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, naver, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            NaverProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let naver = NaverProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&naver, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         assert!(

@@ -18,8 +18,7 @@ use oauth_kit_core::{
 };
 use oauth_kit_notion::{NotionProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::map_fixture;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
+use oauth_kit_testkit::{MockProviderConfig, map_fixture, start_mock};
 use serde_json::json;
 
 fn token(name: &str) -> OAuthToken {
@@ -88,14 +87,12 @@ fn the_authorization_has_no_scope_and_asks_for_the_user_as_owner() {
 #[test]
 fn token_and_revocation_requests_are_json_with_basic_auth() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, notion, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            NotionProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let notion = NotionProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&notion, &http).await.unwrap();
         // The mock of a JSON spec refuses a form: the exchange went out as a JSON object.
         let counters = mock.counters();

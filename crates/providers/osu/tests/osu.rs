@@ -12,11 +12,10 @@ oauth_kit_testkit::provider_conformance! {
     .built_from_id("profile_url"),
 }
 
-use oauth_kit_core::{HttpClient, OAuthProvider};
+use oauth_kit_core::OAuthProvider;
 use oauth_kit_osu::{OsuProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, RefreshTokens, fixture, map_fixture, start_mock};
 use serde_json::json;
 
 #[test]
@@ -49,15 +48,13 @@ fn an_id_that_is_not_a_number_gets_no_profile_url() {
 #[test]
 fn a_refresh_rotates_the_refresh_token() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, osu, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            OsuProvider::from_lookup,
         )
-        .await
-        .unwrap();
+        .await;
         mock.set_refresh_tokens(RefreshTokens::Rotate);
-        let osu = OsuProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
         let token = mock.log_in(&osu, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         let old = token.refresh_token.clone().unwrap();

@@ -13,11 +13,10 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::{ClientSecret, HttpClient, OAuthProvider};
+use oauth_kit_core::{ClientSecret, OAuthProvider};
 use oauth_kit_patreon::{PatreonProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, RefreshTokens, fixture, map_fixture, start_mock};
 use serde_json::json;
 
 #[test]
@@ -72,15 +71,13 @@ fn the_user_info_url_lists_every_attribute_the_mapping_reads() {
 #[test]
 fn a_refresh_returns_a_new_refresh_token_that_replaces_the_old_one() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, patreon, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            PatreonProvider::from_lookup,
         )
-        .await
-        .unwrap();
+        .await;
         mock.set_refresh_tokens(RefreshTokens::Rotate);
-        let patreon = PatreonProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
         let token = mock.log_in(&patreon, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         let old = token.refresh_token.clone().unwrap();

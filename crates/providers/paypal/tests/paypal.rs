@@ -11,8 +11,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use oauth_kit_core::oidc::IdTokenError;
 use oauth_kit_core::{ClientAuth, Error, HttpClient, IdToken, LoginContext, OAuthProvider};
 use oauth_kit_paypal::{PayPalProvider, SPEC};
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{env_lookup, map_fixture};
+use oauth_kit_testkit::{MockProvider, MockProviderConfig, env_lookup, map_fixture};
 use serde_json::{Value, json};
 
 fn userinfo() -> Value {

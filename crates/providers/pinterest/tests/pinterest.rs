@@ -15,8 +15,7 @@ oauth_kit_testkit::provider_conformance! {
 use oauth_kit_core::{HttpClient, OAuthProvider};
 use oauth_kit_pinterest::{PinterestProvider, SPEC};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProvider, MockProviderConfig, fixture, map_fixture};
 use serde_json::json;
 
 #[test]

@@ -9,8 +9,7 @@ use oauth_kit_core::{
     ClientSecret, Error, HttpClient, LoginContext, OAuthProvider, Revocation, SpecProvider,
 };
 use oauth_kit_roblox::{RobloxProvider, SPEC};
-use oauth_kit_testkit::map_fixture;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
+use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens, map_fixture};
 use serde_json::{Value, json};
 
 fn userinfo() -> Value {

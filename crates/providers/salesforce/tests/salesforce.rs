@@ -7,7 +7,7 @@
 
 use oauth_kit_core::{OAuthProvider, ProviderContext, Stage, TokenQuirks, parse_token_response};
 use oauth_kit_salesforce::{SPEC, SalesforceProvider};
-use oauth_kit_testkit::{env_lookup, fixture, map_fixture};
+use oauth_kit_testkit::{env_lookup, fixture, map_fixture, parse_token};
 use serde_json::json;
 
 #[test]
@@ -49,14 +49,7 @@ fn claims_without_user_id_are_rejected() {
 fn the_token_response_has_no_expiry_and_issued_at_in_milliseconds() {
     let body = include_bytes!("fixtures/token.json");
     let context = ProviderContext::new("salesforce", Stage::Token);
-    let token = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        body,
-        &SPEC.token_quirks,
-    )
-    .unwrap();
+    let token = parse_token(&SPEC, body).unwrap();
     // No `expires_in` (the org's session timeout applies): no expiry is invented.
     assert_eq!(token.expires_in, None);
     assert_eq!(token.expires_at, None);

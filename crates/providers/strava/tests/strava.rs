@@ -17,26 +17,17 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use oauth_kit_core::{
     AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, HttpClient, OAuthProvider,
-    ProviderContext, Revocation, Stage, parse_token_response,
+    Revocation,
 };
 use oauth_kit_strava::{SPEC, StravaProvider};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, parse_token, start_mock};
 use serde_json::json;
 
 #[test]
 fn the_athlete_in_the_token_response_is_the_user() {
     let body = serde_json::to_vec(&fixture!("token.json")).unwrap();
-    let context = ProviderContext::new("strava", Stage::Token);
-    let token = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        &body,
-        &SPEC.token_quirks,
-    )
-    .unwrap();
+    let token = parse_token(&SPEC, &body).unwrap();
     // The absolute expiry wins over the time the response arrived.
     assert_eq!(
         token.expires_at,
@@ -96,14 +87,12 @@ fn scopes_are_joined_with_commas() {
 #[test]
 fn a_login_sends_credentials_in_the_form_and_deauthorizes_with_access_token() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, strava, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            StravaProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let strava = StravaProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&strava, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         assert!(token.expires_at.is_some());

@@ -14,12 +14,12 @@ oauth_kit_testkit::provider_conformance! {
 }
 
 use oauth_kit_core::{
-    AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, HttpClient, OAuthProvider,
-    ProviderContext, Revocation, Stage, parse_token_response,
+    AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, OAuthProvider, Revocation,
 };
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{
+    MockProviderConfig, RefreshTokens, fixture, map_fixture, parse_token, start_mock,
+};
 use oauth_kit_tiktok::{SPEC, TiktokProvider};
 use serde_json::json;
 
@@ -68,15 +68,7 @@ fn the_authorization_url_says_client_key_and_joins_scopes_with_commas() {
 #[test]
 fn a_token_error_with_http_200_is_an_oauth_error() {
     let body = serde_json::to_vec(&fixture!("token_error.json")).unwrap();
-    let context = ProviderContext::new("tiktok", Stage::Token);
-    let err = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        &body,
-        &SPEC.token_quirks,
-    )
-    .unwrap_err();
+    let err = parse_token(&SPEC, &body).unwrap_err();
     assert_eq!(
         err.oauth_error().map(|b| b.error.as_str()),
         Some("invalid_grant")
@@ -86,15 +78,13 @@ fn a_token_error_with_http_200_is_an_oauth_error() {
 #[test]
 fn the_credentials_travel_as_client_key_and_refresh_tokens_rotate() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, tiktok, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            TiktokProvider::from_lookup,
         )
-        .await
-        .unwrap();
+        .await;
         mock.set_refresh_tokens(RefreshTokens::Rotate);
-        let tiktok = TiktokProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
         let token = mock.log_in(&tiktok, &http).await.unwrap();
         let counters = mock.counters();
         assert!(counters.last_token_form.contains(&"client_key".to_owned()));

@@ -14,12 +14,9 @@ oauth_kit_testkit::provider_conformance! {
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use oauth_kit_core::{
-    HttpClient, OAuthProvider, ProviderContext, Revocation, Stage, parse_token_response,
-};
+use oauth_kit_core::{OAuthProvider, Revocation};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, parse_token, start_mock};
 use oauth_kit_trakt::{SPEC, TraktProvider};
 use serde_json::json;
 
@@ -41,15 +38,7 @@ fn the_uuid_is_the_id_never_the_slug() {
 #[test]
 fn the_expiry_counts_from_created_at() {
     let body = br#"{"access_token":"dbaf9757982a9e738f05d249b7b5b4a266b3a139049317c4909f2f263572c781","token_type":"bearer","expires_in":7776000,"refresh_token":"76ba4c5c75c96f6087f58a4de10be6c00b29ea1ddc3b2022ee2016d1363e3a7c","scope":"public","created_at":1767225600}"#;
-    let context = ProviderContext::new("trakt", Stage::Token);
-    let token = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        body,
-        &SPEC.token_quirks,
-    )
-    .unwrap();
+    let token = parse_token(&SPEC, body).unwrap();
     assert_eq!(
         token.expires_at,
         Some(UNIX_EPOCH + Duration::from_secs(1_767_225_600 + 7_776_000))
@@ -59,14 +48,12 @@ fn the_expiry_counts_from_created_at() {
 #[test]
 fn json_token_requests_and_the_api_headers_reach_the_user() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, trakt, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            TraktProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let trakt = TraktProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         // The mock of this spec refuses a form, and a user request without both headers.
         let token = mock.log_in(&trakt, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));

@@ -12,10 +12,9 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::{HttpClient, OAuthProvider};
+use oauth_kit_core::OAuthProvider;
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, start_mock};
 use oauth_kit_tumblr::{SPEC, TumblrProvider};
 use serde_json::json;
 
@@ -47,14 +46,12 @@ fn only_the_primary_blog_counts_and_the_user_name_is_the_fallback() {
 #[test]
 fn a_login_uses_basic_auth_and_asks_for_offline_access() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, tumblr, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            TumblrProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let tumblr = TumblrProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&tumblr, &http).await.unwrap();
         assert_eq!(
             mock.counters().last_client_auth,

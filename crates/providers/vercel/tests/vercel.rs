@@ -11,10 +11,9 @@ oauth_kit_testkit::provider_conformance! {
     ),
 }
 
-use oauth_kit_core::{HttpClient, OAuthProvider, Revocation};
+use oauth_kit_core::{OAuthProvider, Revocation};
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, RefreshTokens, fixture, map_fixture, start_mock};
 use oauth_kit_vercel::{SPEC, VercelProvider};
 use serde_json::json;
 
@@ -42,15 +41,13 @@ fn the_username_names_a_user_without_a_name_and_unverified_is_untrusted() {
 #[test]
 fn pkce_is_required_and_refresh_tokens_rotate() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, vercel, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            VercelProvider::from_lookup,
         )
-        .await
-        .unwrap();
+        .await;
         mock.set_refresh_tokens(RefreshTokens::Rotate);
-        let vercel = VercelProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
         let token = mock.log_in(&vercel, &http).await.unwrap();
         assert_eq!(mock.counters().pkce_verified, 1);
         let old = token.refresh_token.clone().unwrap();

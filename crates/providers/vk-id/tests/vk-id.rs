@@ -13,12 +13,11 @@ oauth_kit_testkit::provider_conformance! {
 }
 
 use oauth_kit_core::{
-    AuthorizationCode, AuthorizationRequest, AuthorizeOptions, CsrfState, Error, HttpClient,
-    LoginContext, OAuthProvider, PkceVerifier,
+    AuthorizationCode, AuthorizationRequest, AuthorizeOptions, CsrfState, Error, LoginContext,
+    OAuthProvider, PkceVerifier,
 };
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, start_mock};
 use oauth_kit_vk_id::{SPEC, VkIdProvider};
 use serde_json::json;
 
@@ -66,14 +65,12 @@ fn every_login_sends_an_s256_challenge() {
 #[test]
 fn the_callback_device_id_and_state_go_back_with_the_code_and_the_user_is_posted_for() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, vk, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            VkIdProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let vk = VkIdProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         // The mock redirects back with a device_id and refuses a code exchange without it.
         let token = mock.log_in(&vk, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
@@ -87,14 +84,12 @@ fn the_callback_device_id_and_state_go_back_with_the_code_and_the_user_is_posted
 #[test]
 fn a_callback_without_device_id_is_refused_before_any_token_request() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, vk, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            VkIdProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let vk = VkIdProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let state = CsrfState::new("st-1");
         for callback in [
             vec![],

@@ -13,12 +13,10 @@ oauth_kit_testkit::provider_conformance! {
 }
 
 use oauth_kit_core::{
-    AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, HttpClient, OAuthProvider,
-    ProviderContext, Stage, parse_token_response,
+    AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, OAuthProvider,
 };
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, parse_token, start_mock};
 use oauth_kit_webex::{SPEC, WebexProvider};
 use serde_json::json;
 
@@ -73,15 +71,7 @@ fn the_display_name_fills_in_missing_names_and_no_address_is_none() {
 #[test]
 fn the_refresh_token_lifetime_stays_in_the_token_response() {
     let body = br#"{"access_token":"ZDI3MGEyYzQtNmFlNS00NDNhLWFlNzAtZGVjNjE0MGU1OGZmZWNmZDEwN2ItYTU3","expires_in":1209599,"refresh_token":"MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3","refresh_token_expires_in":7775999,"token_type":"Bearer"}"#;
-    let context = ProviderContext::new("webex", Stage::Token);
-    let token = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        body,
-        &SPEC.token_quirks,
-    )
-    .unwrap();
+    let token = parse_token(&SPEC, body).unwrap();
     assert_eq!(token.expires_in.map(|d| d.as_secs()), Some(1_209_599));
     assert!(token.refresh_token.is_some());
     assert_eq!(token.raw["refresh_token_expires_in"], 7_775_999);
@@ -90,14 +80,12 @@ fn the_refresh_token_lifetime_stays_in_the_token_response() {
 #[test]
 fn a_login_sends_the_credentials_in_the_form_and_refreshes() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, webex, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            WebexProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let webex = WebexProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&webex, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         let user = webex.user_info(&http, &token).await.unwrap();

@@ -15,24 +15,21 @@ oauth_kit_testkit::provider_conformance! {
 
 use oauth_kit_core::{
     AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, Error, HttpClient,
-    OAuthProvider, ProviderContext, Stage, parse_token_response,
+    OAuthProvider,
 };
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{
+    MockProviderConfig, env_lookup, fixture, map_fixture, parse_token, start_mock,
+};
 use oauth_kit_workos::{SPEC, WorkOsProvider};
 use serde_json::json;
 
 fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let mut all = vec![
-        ("WORKOS_CLIENT_ID".to_owned(), "client_01HZ4Y5X".to_owned()),
-        (
-            "WORKOS_CLIENT_SECRET".to_owned(),
-            "sk_test_4f8c2e".to_owned(),
-        ),
+    let credentials = [
+        ("WORKOS_CLIENT_ID", "client_01HZ4Y5X"),
+        ("WORKOS_CLIENT_SECRET", "sk_test_4f8c2e"),
     ];
-    all.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-    move |name| all.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    env_lookup(credentials.into_iter().chain(vars.iter().copied()))
 }
 
 fn authorization_url(workos: &WorkOsProvider) -> Vec<(String, String)> {
@@ -105,15 +102,7 @@ fn no_choice_or_several_is_a_configuration_error_naming_the_variables() {
 #[test]
 fn the_profile_comes_from_the_token_response_without_a_token_type() {
     let body = serde_json::to_vec(&fixture!("token.json")).unwrap();
-    let context = ProviderContext::new("workos", Stage::Token);
-    let token = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        &body,
-        &SPEC.token_quirks,
-    )
-    .unwrap();
+    let token = parse_token(&SPEC, &body).unwrap();
     assert!(token.refresh_token.is_none() && token.expires_at.is_none());
     let workos = WorkOsProvider::from_lookup(env(&[("WORKOS_PROVIDER", "GoogleOAuth")])).unwrap();
     let http = HttpClient::new().unwrap();
@@ -156,15 +145,13 @@ fn the_identity_providers_picture_is_the_avatar_and_an_id_is_required() {
 #[test]
 fn a_login_sends_the_api_key_in_the_form_and_cannot_refresh() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, workos, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json"))
                 .param("organization", "org_01HZ4Y6A1B3C5D7E9F0G2H4J6K"),
+            WorkOsProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let workos = WorkOsProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&workos, &http).await.unwrap();
         assert_eq!(mock.counters().last_client_auth, Some("client_secret_post"));
         assert_eq!(

@@ -11,10 +11,9 @@ oauth_kit_testkit::provider_conformance! {
     ),
 }
 
-use oauth_kit_core::{HttpClient, OAuthProvider};
+use oauth_kit_core::OAuthProvider;
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, start_mock};
 use oauth_kit_yandex::{SPEC, YandexProvider};
 use serde_json::json;
 
@@ -51,14 +50,12 @@ fn the_first_address_is_the_fallback_and_an_empty_avatar_is_none() {
 #[test]
 fn the_user_endpoint_gets_the_token_in_the_oauth_scheme() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, yandex, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            YandexProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let yandex = YandexProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         let token = mock.log_in(&yandex, &http).await.unwrap();
         assert_eq!(mock.counters().pkce_verified, 1);
         // The mock of this spec accepts only `Authorization: OAuth <token>`.

@@ -14,11 +14,10 @@ oauth_kit_testkit::provider_conformance! {
 
 use oauth_kit_core::{
     AuthorizationCode, AuthorizationRequest, AuthorizeOptions, ClientSecret, CsrfState, Error,
-    HttpClient, LoginContext, OAuthProvider, ProviderContext, Stage, parse_token_response,
+    LoginContext, OAuthProvider,
 };
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, fixture, map_fixture, parse_token, start_mock};
 use oauth_kit_zoho::{ACCOUNTS_SERVERS, SPEC, ZohoProvider};
 use serde_json::{Value, json};
 
@@ -67,15 +66,8 @@ fn scopes_are_joined_with_commas_and_every_login_asks_for_offline_access() {
 
 #[test]
 fn a_token_error_with_http_200_is_an_oauth_error() {
-    let context = ProviderContext::new("zoho", Stage::Token);
     let body = br#"{"error":"invalid_code"}"#;
-    let result = parse_token_response(
-        &context,
-        200,
-        Some("application/json"),
-        body,
-        &SPEC.token_quirks,
-    );
+    let result = parse_token(&SPEC, body);
     match result {
         Err(Error::OAuth { body, .. }) => assert_eq!(body.error, "invalid_code"),
         other => panic!("expected an OAuth error, got {other:?}"),
@@ -96,14 +88,12 @@ fn every_data_centre_is_listed_once_in_lowercase() {
 #[test]
 fn a_login_is_exchanged_at_the_callback_accounts_server_and_a_foreign_one_is_refused() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, zoho, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            ZohoProvider::from_lookup,
         )
-        .await
-        .unwrap();
-        let zoho = ZohoProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
+        .await;
         // The mock names itself as the accounts server, which is trusted as configured.
         let token = mock.log_in(&zoho, &http).await.unwrap();
         assert_eq!(

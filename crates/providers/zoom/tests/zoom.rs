@@ -12,10 +12,9 @@ oauth_kit_testkit::provider_conformance! {
     .error(401, include_str!("fixtures/error_401.json")),
 }
 
-use oauth_kit_core::{HttpClient, OAuthProvider};
+use oauth_kit_core::OAuthProvider;
 use oauth_kit_testkit::conformance::run;
-use oauth_kit_testkit::{MockProvider, MockProviderConfig, RefreshTokens};
-use oauth_kit_testkit::{fixture, map_fixture};
+use oauth_kit_testkit::{MockProviderConfig, RefreshTokens, fixture, map_fixture, start_mock};
 use oauth_kit_zoom::{SPEC, ZoomProvider};
 use serde_json::{Value, json};
 
@@ -57,15 +56,13 @@ fn a_user_without_an_id_is_rejected() {
 #[test]
 fn a_refresh_replaces_the_single_use_refresh_token() {
     run(async {
-        let mock = MockProvider::start(
+        let (mock, zoom, http) = start_mock(
             &SPEC,
             MockProviderConfig::new(include_str!("fixtures/user.json")),
+            ZoomProvider::from_lookup,
         )
-        .await
-        .unwrap();
+        .await;
         mock.set_refresh_tokens(RefreshTokens::Rotate);
-        let zoom = ZoomProvider::from_lookup(mock.env_lookup()).unwrap();
-        let http = HttpClient::new().unwrap();
         let token = mock.log_in(&zoom, &http).await.unwrap();
         assert_eq!(
             mock.counters().last_client_auth,
