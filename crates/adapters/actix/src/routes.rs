@@ -9,11 +9,11 @@ use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use oauth_kit_core::flow::{self, LoginRoutes, RouteRequest};
+use oauth_kit_core::flow::{self, AmbiguousSessionCookies, LoginRoutes, RouteRequest};
 use oauth_kit_core::{LoginHook, LoginService};
 
 use crate::response::to_actix;
-use crate::session::{ActixSession, DuplicateSessionCookies, SessionLayer};
+use crate::session::{ActixSession, SessionLayer};
 
 /// The default name of the session cookie set by [`OAuth::session_middleware`]
 /// ([`FlowConfig::session_cookie_name`](oauth_kit_core::FlowConfig::session_cookie_name)
@@ -168,7 +168,7 @@ async fn answer(
     let request = RouteRequest::new(req.method().as_str(), req.path(), req.query_string(), &body)
         .headers(headers.filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))))
         .client(req.peer_addr().map(|addr| addr.ip().to_string()))
-        .duplicate_session_cookies(req.extensions().get::<DuplicateSessionCookies>().is_some());
+        .duplicate_session_cookies(req.extensions().get::<AmbiguousSessionCookies>().is_some());
     to_actix(&oauth.routes.answer(request, &ActixSession(session)).await)
 }
 

@@ -14,15 +14,10 @@ use actix_web::error::InternalError;
 use actix_web::http::header::{COOKIE, HeaderValue};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{Error, HttpMessage};
-use oauth_kit_core::flow::{LoginRoutes, SessionFailure, WebSession};
+use oauth_kit_core::flow::{AmbiguousSessionCookies, LoginRoutes, SessionFailure, WebSession};
 use serde_json::Value;
 
 use crate::response::to_actix;
-
-/// Marks a request that carried several session cookies; they were removed, so the request
-/// has no session, and the callback refuses to log in with it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct DuplicateSessionCookies;
 
 /// Actix's session, translated for core (a cookie store holds it in the cookie, so writing it
 /// cannot fail before the response).
@@ -131,7 +126,7 @@ async fn session_step<B>(
         {
             request.headers_mut().insert(COOKIE, value);
         }
-        request.extensions_mut().insert(DuplicateSessionCookies);
+        request.extensions_mut().insert(AmbiguousSessionCookies);
     }
     let path = request.path().to_owned();
     match next.call(request).await {

@@ -41,5 +41,7 @@ pub use routes::{
 pub use service::{
     BeginOptions, BeginOutcome, Completion, LoginService, LoginServiceBuilder, LoginSuccess,
 };
-pub use sessions::{LOGIN_ID_KEY, SessionCookie, SessionCookieKey, Sessions, WebSession};
+pub use sessions::{
+    AmbiguousSessionCookies, LOGIN_ID_KEY, SessionCookie, SessionCookieKey, Sessions, WebSession,
+};
 pub use store::{CookieStore, DEFAULT_MEMORY_CAP, DEFAULT_REPLAY_CAP, MemoryStore, StateStore};

@@ -179,10 +179,12 @@ impl fmt::Debug for SessionCookieKey {
     }
 }
 
-/// The mark [`SessionCookie::strip_ambiguous_from`] leaves on a request whose session cookies
-/// it removed.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct AmbiguousSessionCookies;
+/// The mark a session layer leaves in a request's extensions when it removed the request's
+/// session cookies because there were several ([`SessionCookie::strip_ambiguous_from`] sets it
+/// on an `http` request, [`RouteRequest::from_http`](super::RouteRequest::from_http) reads it):
+/// the request has no session, and the callback refuses to log in with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmbiguousSessionCookies;
 
 /// A web framework's session, as [`Sessions`] uses it: each method is one call of the
 /// framework's session API. Values are JSON. A failed call reports a [`SessionFailure`]
