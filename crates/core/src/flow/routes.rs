@@ -150,12 +150,17 @@ impl Rejection {
     /// The response: the status, the JSON body, `Cache-Control: no-store`, and `Allow: GET`
     /// for a 405.
     pub fn response(&self) -> FlowResponse {
+        self.response_allowing("GET")
+    }
+
+    /// The response, with `Allow: {allow}` for a 405.
+    fn response_allowing(&self, allow: &'static str) -> FlowResponse {
         let mut headers = vec![
             ("content-type", "application/json"),
             ("cache-control", "no-store"),
         ];
         if *self == Rejection::MethodNotAllowed {
-            headers.push(("allow", "GET"));
+            headers.push(("allow", allow));
         }
         FlowResponse {
             status: self.status(),
@@ -227,17 +232,6 @@ impl SessionFailure {
         );
         Err(SessionFailure::TooLarge { bytes })
     }
-}
-
-/// 405 with `Allow: {allow}`.
-fn method_not_allowed(allow: &'static str) -> FlowResponse {
-    let mut response = Rejection::MethodNotAllowed.response();
-    for (name, value) in &mut response.headers {
-        if *name == "allow" {
-            *value = allow;
-        }
-    }
-    response
 }
 
 /// A callback request as the adapter received it.
@@ -612,11 +606,13 @@ impl LoginRoutes {
                 self.logout_in(request.origin, request.sec_fetch_site, session)
                     .await
             }
-            None if route == "logout" => method_not_allowed("POST"),
+            None if route == "logout" => Rejection::MethodNotAllowed.response_allowing("POST"),
             Some((provider, "login")) if !provider.is_empty() && method == "GET" => {
                 self.login(provider, request.query).await
             }
-            Some((provider, "login")) if !provider.is_empty() => method_not_allowed("GET"),
+            Some((provider, "login")) if !provider.is_empty() => {
+                Rejection::MethodNotAllowed.response()
+            }
             Some((provider, "callback")) if !provider.is_empty() => {
                 let callback =
                     CallbackRequest::from_http(method, provider, request.query, request.body)
@@ -1007,7 +1003,7 @@ mod tests {
         let response = Rejection::MethodNotAllowed.response();
         assert_eq!(response.status(), 405);
         assert!(response.headers().contains(&("allow", "GET")));
-        let logout = method_not_allowed("POST");
+        let logout = Rejection::MethodNotAllowed.response_allowing("POST");
         assert_eq!(logout.status(), 405);
         assert!(logout.headers().contains(&("allow", "POST")));
         assert!(!logout.headers().contains(&("allow", "GET")));
