@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use oauth_kit_core::spec::{Profile, ProviderBuilder, ProviderSpec, SampleAccount};
+use oauth_kit_core::spec::{ProviderBuilder, ProviderSpec, SampleAccount};
 use oauth_kit_core::{
     AuthorizationCode, AuthorizationRequest, AuthorizeOptions, ClientAssertion, ClientAuth,
     ClientSecret, CsrfState, Error, HttpClient, LoginContext, OAuthProvider, OAuthToken,
@@ -480,8 +480,7 @@ impl MockProvider {
     /// A lookup over [`env_vars`](Self::env_vars) for `from_lookup`, so a test needs no
     /// process-wide environment.
     pub fn env_lookup(&self) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
-        let vars = self.env_vars();
-        move |name| vars.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+        crate::env_lookup(self.env_vars())
     }
 
     /// The endpoint settings by variable suffix.
@@ -787,7 +786,7 @@ pub(crate) fn display_name(shared: &Shared, user_json: &str) -> String {
     let Ok(raw) = serde_json::from_str(user_json) else {
         return String::new();
     };
-    match (spec.map_user)(&Profile::new(spec.id, &raw)) {
+    match crate::map_fixture(spec, &raw) {
         Ok(user) => user.full_name().or(user.username).unwrap_or(user.oauth_id),
         Err(_) => String::new(),
     }

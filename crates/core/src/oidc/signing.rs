@@ -104,8 +104,7 @@ pub struct PrivateKeyJwt(pub Es256Key);
 
 impl ClientAssertion for PrivateKeyJwt {
     fn sign(&self, client_id: &str, audience: &str) -> Result<ClientSecret, Error> {
-        let mut jti = [0u8; 16];
-        getrandom::fill(&mut jti).map_err(|e| Error::Random(e.to_string()))?;
+        let jti = crate::pkce::random_bytes::<16>()?;
         let mut claims = Map::new();
         claims.insert("iss".into(), client_id.into());
         claims.insert("sub".into(), client_id.into());
