@@ -461,6 +461,14 @@ impl SessionCheck {
     }
 }
 
+/// One of the three routes under the public prefix, with its provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route<'p> {
+    Login(&'p str),
+    Callback(&'p str),
+    Logout,
+}
+
 /// The login routes of every adapter: a [`LoginService`], the application's [`LoginHook`] and
 /// whether the session keeps the provider's raw JSON. Cheap to clone.
 ///
@@ -594,26 +602,16 @@ impl LoginRoutes {
         request: RouteRequest<'_>,
         session: &impl WebSession,
     ) -> FlowResponse {
-        let prefix = self.service.config().public_prefix();
-        let route = request
-            .path
-            .strip_prefix(prefix.as_str())
-            .and_then(|rest| rest.strip_prefix('/'))
-            .unwrap_or_default();
         let method = request.method;
-        match route.split_once('/') {
-            None if route == "logout" && method == "POST" => {
+        match (self.route(request.path), method) {
+            (Some(Route::Logout), "POST") => {
                 self.logout_in(request.origin, request.sec_fetch_site, session)
                     .await
             }
-            None if route == "logout" => Rejection::MethodNotAllowed.response_allowing("POST"),
-            Some((provider, "login")) if !provider.is_empty() && method == "GET" => {
-                self.login(provider, request.query).await
-            }
-            Some((provider, "login")) if !provider.is_empty() => {
-                Rejection::MethodNotAllowed.response()
-            }
-            Some((provider, "callback")) if !provider.is_empty() => {
+            (Some(Route::Logout), _) => Rejection::MethodNotAllowed.response_allowing("POST"),
+            (Some(Route::Login(provider)), "GET") => self.login(provider, request.query).await,
+            (Some(Route::Login(_)), _) => Rejection::MethodNotAllowed.response(),
+            (Some(Route::Callback(provider)), _) => {
                 let callback =
                     CallbackRequest::from_http(method, provider, request.query, request.body)
                         .cookie_headers(request.cookie_headers)
@@ -621,17 +619,25 @@ impl LoginRoutes {
                         .duplicate_session_cookies(request.duplicate_session_cookies);
                 self.callback_in(callback, session).await
             }
-            _ => Rejection::UnknownProvider.response(),
+            (None, _) => Rejection::UnknownProvider.response(),
+        }
+    }
+
+    /// Which of the three routes `path` is, if any.
+    fn route<'p>(&self, path: &'p str) -> Option<Route<'p>> {
+        let prefix = self.service.config().public_prefix();
+        let route = path.strip_prefix(prefix.as_str())?.strip_prefix('/')?;
+        match route.split_once('/') {
+            None if route == "logout" => Some(Route::Logout),
+            Some((provider, "login")) if !provider.is_empty() => Some(Route::Login(provider)),
+            Some((provider, "callback")) if !provider.is_empty() => Some(Route::Callback(provider)),
+            _ => None,
         }
     }
 
     /// Whether `path` is a callback route (for a session layer that answers store failures).
     pub fn is_callback_path(&self, path: &str) -> bool {
-        let prefix = self.service.config().public_prefix();
-        path.strip_prefix(prefix.as_str())
-            .and_then(|rest| rest.strip_suffix("/callback"))
-            .and_then(|provider| provider.strip_prefix('/'))
-            .is_some_and(|provider| !provider.is_empty() && !provider.contains('/'))
+        matches!(self.route(path), Some(Route::Callback(_)))
     }
 
     /// `GET {prefix}/{provider}/login?{query}`: a 303 to the provider with the flow cookie set,
