@@ -28,6 +28,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use url::Url;
 
+use crate::{LISTENING_ON, LISTENING_TARGET};
+
 /// A fixed cookie key, so the demo's sealed cookies are stable across a case.
 pub const TEST_COOKIE_KEY: &str = "e2e-cookie-key-0123456789abcdef0123456789abcdef";
 
@@ -57,7 +59,8 @@ impl Drop for DemoProcess {
     }
 }
 
-fn free_port() -> u16 {
+/// A port that was free a moment ago (another server may take it before the demo binds it).
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -72,14 +75,7 @@ pub async fn launch(
     mock: Option<&MockBitbucket>,
     extra: &[(&str, &str)],
 ) -> DemoProcess {
-    // The port is free when chosen but may be taken before the demo binds it (tests start
-    // many servers at once): then the demo exits, and another port is tried.
-    for _ in 0..4 {
-        if let Ok(demo) = try_launch(Command::new(binary), free_port(), mock, extra).await {
-            return demo;
-        }
-    }
-    launch_on(binary, free_port(), mock, extra).await
+    launch_retrying(|| Command::new(binary), binary, mock, extra).await
 }
 
 /// Like [`launch`], on a chosen port.
@@ -89,7 +85,12 @@ pub async fn launch_on(
     mock: Option<&MockBitbucket>,
     extra: &[(&str, &str)],
 ) -> DemoProcess {
-    launch_with(Command::new(binary), binary, port, mock, extra).await
+    match try_launch(Command::new(binary), port, mock, extra).await {
+        Ok(demo) => demo,
+        Err(LaunchFailure::PortTaken(logs) | LaunchFailure::Failed(logs)) => {
+            panic!("{binary} did not listen on port {port}; its output:\n{logs}")
+        }
+    }
 }
 
 /// Starts `binary` with no provider variables (so it runs its built-in mocks) such that it
@@ -106,17 +107,7 @@ pub async fn launch_tied_to_this_process(binary: &str) -> DemoProcess {
             .arg(binary);
         cmd
     };
-    let mut demo = None;
-    for _ in 0..4 {
-        if let Ok(started) = try_launch(shell(), free_port(), None, &limit).await {
-            demo = Some(started);
-            break;
-        }
-    }
-    let demo = match demo {
-        Some(demo) => demo,
-        None => launch_with(shell(), binary, free_port(), None, &limit).await,
-    };
+    let demo = launch_retrying(shell, binary, None, &limit).await;
     assert!(
         demo.child.stdin.is_some(),
         "the shell's standard input is a pipe"
@@ -124,29 +115,44 @@ pub async fn launch_tied_to_this_process(binary: &str) -> DemoProcess {
     demo
 }
 
-async fn launch_with(
-    cmd: Command,
+/// Starts the demo that `command` makes on a free port; when another server took the port
+/// first, tries again on another (tests start many servers at once). Any other failure, or a
+/// fifth taken port, panics with the demo's output.
+async fn launch_retrying(
+    command: impl Fn() -> Command,
     binary: &str,
-    port: u16,
     mock: Option<&MockBitbucket>,
     extra: &[(&str, &str)],
 ) -> DemoProcess {
-    try_launch(cmd, port, mock, extra)
-        .await
-        .unwrap_or_else(|logs| {
-            panic!("{binary} did not listen on port {port}; its output:\n{logs}")
-        })
+    let mut tries = 0;
+    loop {
+        let port = free_port();
+        match try_launch(command(), port, mock, extra).await {
+            Ok(demo) => return demo,
+            Err(LaunchFailure::PortTaken(_)) if tries < 4 => tries += 1,
+            Err(LaunchFailure::PortTaken(logs) | LaunchFailure::Failed(logs)) => {
+                panic!("{binary} did not listen on port {port}; its output:\n{logs}")
+            }
+        }
+    }
+}
+
+/// Why a demo did not start; each holds the demo's output.
+enum LaunchFailure {
+    /// Another server had taken the port.
+    PortTaken(String),
+    /// It exited for another reason, or did not listen within 30 s.
+    Failed(String),
 }
 
 /// Starts the demo `cmd` on `port` and waits until it says it listens there (a connection
-/// alone could reach another server that took the port first). `Err` holds the demo's output
-/// when it could not bind the port or did not start within 30 s.
+/// alone could reach another server that took the port first).
 async fn try_launch(
     mut cmd: Command,
     port: u16,
     mock: Option<&MockBitbucket>,
     extra: &[(&str, &str)],
-) -> Result<DemoProcess, String> {
+) -> Result<DemoProcess, LaunchFailure> {
     let base = format!("http://127.0.0.1:{port}");
     // No provider variable of the developer's environment reaches the demo.
     let prefixes: Vec<String> = oauth_kit::catalog()
@@ -182,7 +188,6 @@ async fn try_launch(
         .env("OAUTH_REDIRECT_BASE_URL", &base)
         .env("OAUTH_COOKIE_KEY", TEST_COOKIE_KEY)
         .env("OAUTH_HTTP_TIMEOUT_SECS", "2")
-        .env("RUST_LOG", "trace")
         .env("NO_COLOR", "1");
     if let Some(mock) = mock {
         cmd.env("BITBUCKET_CLIENT_ID", mock.client_id())
@@ -194,13 +199,17 @@ async fn try_launch(
     for (k, v) in extra {
         cmd.env(k, v);
     }
+    // The line this waits for stays visible whatever filter the test chose.
+    let filter = extra.iter().rev().find(|(k, _)| *k == "RUST_LOG");
+    let filter = filter.map_or("trace", |(_, v)| v);
+    cmd.env("RUST_LOG", format!("{filter},{LISTENING_TARGET}=info"));
     cmd.stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .stdin(Stdio::piped())
         .kill_on_drop(true);
     let mut child = cmd
         .spawn()
-        .map_err(|e| format!("cannot start the demo: {e}"))?;
+        .map_err(|e| LaunchFailure::Failed(format!("cannot start the demo: {e}")))?;
     let logs = Arc::new(Mutex::new(String::new()));
     for stream in [
         child
@@ -226,24 +235,23 @@ async fn try_launch(
         });
     }
     let mut demo = DemoProcess { child, base, logs };
-    let listening = format!("listening on 127.0.0.1:{port}");
+    let listening = format!("{LISTENING_ON} 127.0.0.1:{port}");
     // Up to 30 s: with no credentials the demo starts a mock of every provider first, on a
     // build machine that runs many tests at once.
     for _ in 0..600 {
         let logs = demo.logs();
-        if logs.contains(&listening)
-            && tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-        {
+        if logs.contains(&listening) {
             return Ok(demo);
         }
-        if logs.contains("Address already in use") || matches!(demo.child.try_wait(), Ok(Some(_))) {
-            return Err(logs);
+        if logs.contains("Address already in use") {
+            return Err(LaunchFailure::PortTaken(logs));
+        }
+        if matches!(demo.child.try_wait(), Ok(Some(_))) {
+            return Err(LaunchFailure::Failed(logs));
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    Err(demo.logs())
+    Err(LaunchFailure::Failed(demo.logs()))
 }
 
 /// A response as the suite sees it.
@@ -537,6 +545,15 @@ pub async fn me_without_session_is_401(bin: &str) {
     let home = s.get("/").await;
     assert_eq!(home.status, 200);
     assert!(home.body.contains("Log in with Bitbucket"));
+}
+
+/// The harness sees a demo listen whatever log filter a test (or the load checks, which run at
+/// `warn`) gives it.
+pub async fn a_demo_with_a_quiet_log_filter_still_starts(bin: &str) {
+    let mock = MockBitbucket::start().await.unwrap();
+    let demo = launch(bin, Some(&mock), &[("RUST_LOG", "warn")]).await;
+    let reply = Browser::new().get(&format!("{}/me", demo.base)).await;
+    assert_eq!(reply.status, 401);
 }
 
 pub async fn happy_path_maps_the_user_as_documented(bin: &str) {
@@ -1769,6 +1786,7 @@ macro_rules! demo_e2e_suite {
     ($bin:expr) => {
         $crate::demo_e2e_suite!(@cases $bin;
             me_without_session_is_401,
+            a_demo_with_a_quiet_log_filter_still_starts,
             happy_path_maps_the_user_as_documented,
             logout_clears_the_session,
             session_id_rotates_at_login,

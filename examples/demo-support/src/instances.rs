@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use oauth_kit_testkit::{MockBitbucket, RedisServer};
 
-use crate::e2e::{Browser, DemoProcess, Reply, launch_on};
+use crate::e2e::{Browser, DemoProcess, Reply, free_port, launch};
 
 /// Two instances of `binary` behind one public URL, with one Redis and one mock Bitbucket.
 pub struct Cluster {
@@ -25,14 +25,6 @@ pub struct Cluster {
     pub b: DemoProcess,
     /// The public base URL both instances are configured with (nothing listens there).
     pub public: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Cluster {
@@ -47,8 +39,8 @@ impl Cluster {
             ("OAUTH_REDIS_TIMEOUT_MS", "500"),
             ("RUST_LOG", "info"),
         ];
-        let a = launch_on(binary, free_port(), Some(&mock), &env).await;
-        let b = launch_on(binary, free_port(), Some(&mock), &env).await;
+        let a = launch(binary, Some(&mock), &env).await;
+        let b = launch(binary, Some(&mock), &env).await;
         Self {
             redis,
             mock,

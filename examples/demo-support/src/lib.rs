@@ -227,7 +227,8 @@ impl Demo {
             tracing::info!(%provider, callback_url = %url, "register this callback URL with the provider");
         }
         tracing::info!(
-            "open {} (listening on {})",
+            target: LISTENING_TARGET,
+            "open {} ({LISTENING_ON} {})",
             settings.redirect_base_url,
             settings.app_addr
         );
@@ -295,6 +296,13 @@ pub const PAGE_HEADERS: &[(&str, &str)] = &[
     ("x-frame-options", "DENY"),
     ("referrer-policy", "same-origin"),
 ];
+
+/// The log target of the line that says a demo listens ("... listening on ADDRESS"): the e2e
+/// harness waits for it, so it keeps it visible whatever `RUST_LOG` a test sets.
+pub const LISTENING_TARGET: &str = "demo_support::listening";
+
+/// The words before the address in that line.
+pub const LISTENING_ON: &str = "listening on";
 
 /// The log filter when `RUST_LOG` is not set: `info`, except for tower-sessions, which opens
 /// an `info` span around every request that the subscriber then records (about 0.4 µs per

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use oauth_kit_testkit::{MockBitbucket, MockEmail, MockUser, RedisServer};
 use tokio::sync::Semaphore;
 
-use crate::e2e::launch_on;
+use crate::e2e::{free_port, launch};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -100,14 +100,6 @@ impl LoadReport {
     pub fn is_clean(&self) -> bool {
         self.ok == self.logins && self.crossed == 0 && self.lost == 0 && self.failed == 0
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn user(i: usize) -> MockUser {
@@ -275,8 +267,8 @@ pub async fn run(plan: &LoadPlan) -> LoadReport {
         // Every browser of the check comes from 127.0.0.1.
         ("OAUTH_CALLBACK_RATE_LIMIT", "0"),
     ];
-    let a = launch_on(&plan.binary, free_port(), Some(&mock), &env).await;
-    let b = launch_on(&plan.binary, free_port(), Some(&mock), &env).await;
+    let a = launch(&plan.binary, Some(&mock), &env).await;
+    let b = launch(&plan.binary, Some(&mock), &env).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
