@@ -8,7 +8,7 @@ use crate::endpoint::is_loopback;
 use crate::error::Error;
 use crate::flow::callback::CallbackParams;
 use crate::http::HttpClient;
-use crate::oidc::callback_issuer_matches;
+use crate::oidc::check_callback_issuer;
 use crate::pkce::{PkceVerifier, constant_time_eq};
 use crate::provider::{
     AuthorizationRequest, AuthorizeOptions, LoginContext, OAuthProvider, Revocation,
@@ -215,16 +215,7 @@ impl ProviderClient {
         if !constant_time_eq(state.as_bytes(), pending.state.secret().as_bytes()) {
             return Err(Error::StateMismatch);
         }
-        if self.provider.capabilities().authorization_response_iss {
-            let expected = self.provider.issuer().unwrap_or_default();
-            let matches = params
-                .iss
-                .as_deref()
-                .is_some_and(|iss| callback_issuer_matches(expected, iss));
-            if !matches {
-                return Err(Error::IssuerMismatch);
-            }
-        }
+        check_callback_issuer(&*self.provider, &self.http, params.iss.as_deref()).await?;
         if let Some(error) = params.error {
             return Err(Error::AuthorizationDenied {
                 error,

@@ -14,7 +14,7 @@ use super::return_path::ReturnPath;
 use super::store::{CookieStore, StateStore};
 use crate::error::{Error, ProviderContext, Stage};
 use crate::http::{HttpClient, HttpConfig};
-use crate::oidc::callback_issuer_matches;
+use crate::oidc::check_callback_issuer;
 use crate::pkce::PkceVerifier;
 use crate::provider::{
     AuthorizationRequest, AuthorizeOptions, LoginContext, OAuthProvider, ProviderRegistry,
@@ -542,19 +542,7 @@ impl LoginService {
         if record.provider() != provider.name() {
             return Err(Error::ProviderMismatch);
         }
-        // Discovery may declare RFC 9207 support; it is read before the check (and is no
-        // token request).
-        provider.prepare(&self.inner.http).await?;
-        if provider.capabilities().authorization_response_iss {
-            let expected = provider.issuer().unwrap_or_default();
-            let matches = params
-                .iss
-                .as_deref()
-                .is_some_and(|iss| callback_issuer_matches(expected, iss));
-            if !matches {
-                return Err(Error::IssuerMismatch);
-            }
-        }
+        check_callback_issuer(provider, &self.inner.http, params.iss.as_deref()).await?;
         self.inner
             .store
             .mark_used(&record, config.state_ttl())

@@ -6,6 +6,7 @@ use url::Url;
 use crate::error::{Error, ProviderContext, Stage};
 use crate::http::HttpClient;
 use crate::pkce::constant_time_eq;
+use crate::provider::OAuthProvider;
 
 /// The discovery URL of `issuer`: the issuer with exactly one `/` before
 /// `.well-known/openid-configuration`, so that an issuer ending with `/` (Auth0) works too.
@@ -127,6 +128,24 @@ pub fn callback_issuer_matches(issuer: &str, iss: &str) -> bool {
     } else {
         constant_time_eq(iss.as_bytes(), issuer.as_bytes())
     }
+}
+
+/// Checks the RFC 9207 `iss` parameter of an authorization response for `provider`: when the
+/// provider sends one (its capabilities say so, once discovery has been read, which is no token
+/// request), it must name the provider's issuer ([`callback_issuer_matches`]).
+pub(crate) async fn check_callback_issuer(
+    provider: &dyn OAuthProvider,
+    http: &HttpClient,
+    iss: Option<&str>,
+) -> Result<(), Error> {
+    provider.prepare(http).await?;
+    if provider.capabilities().authorization_response_iss {
+        let expected = provider.issuer().unwrap_or_default();
+        if !iss.is_some_and(|iss| callback_issuer_matches(expected, iss)) {
+            return Err(Error::IssuerMismatch);
+        }
+    }
+    Ok(())
 }
 
 /// Whether `issuer` is `template` with `{tenantid}` replaced by one tenant id.

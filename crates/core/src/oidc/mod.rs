@@ -25,6 +25,7 @@ mod id_token;
 mod jwks;
 mod signing;
 
+pub(crate) use discovery::check_callback_issuer;
 pub(crate) use discovery::rebase_onto_origin;
 pub use discovery::{ProviderMetadata, callback_issuer_matches, discovery_url, fetch_metadata};
 pub use id_token::{

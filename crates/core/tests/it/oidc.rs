@@ -734,3 +734,96 @@ async fn rfc9207_iss_of_a_multi_tenant_template_names_one_tenant() {
         assert_eq!(tokens, 0, "{other}");
     }
 }
+
+/// A provider that learns from its discovery document, read in `prepare`, that it sends the
+/// RFC 9207 `iss` parameter; a code exchange would be recorded.
+#[derive(Debug, Default)]
+struct LearnsIssuerSupport {
+    prepared: std::sync::atomic::AtomicBool,
+    exchanged: std::sync::atomic::AtomicBool,
+}
+
+#[oauth_kit_core::async_trait]
+impl oauth_kit_core::OAuthProvider for LearnsIssuerSupport {
+    fn name(&self) -> &str {
+        "learns"
+    }
+
+    fn capabilities(&self) -> oauth_kit_core::Capabilities {
+        let prepared = self.prepared.load(std::sync::atomic::Ordering::SeqCst);
+        oauth_kit_core::Capabilities::NONE.authorization_response_iss(prepared)
+    }
+
+    fn default_scopes(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn issuer(&self) -> Option<&str> {
+        Some("https://id.example")
+    }
+
+    async fn prepare(&self, _: &oauth_kit_core::HttpClient) -> Result<(), Error> {
+        self.prepared
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn authorization_url(
+        &self,
+        request: &oauth_kit_core::AuthorizationRequest<'_>,
+    ) -> Result<url::Url, Error> {
+        let state = request.state.secret();
+        Ok(url::Url::parse(&format!("https://id.example/authorize?state={state}")).unwrap())
+    }
+
+    async fn exchange_code(
+        &self,
+        _: &oauth_kit_core::HttpClient,
+        _: &oauth_kit_core::AuthorizationCode,
+        _: &str,
+        _: Option<&oauth_kit_core::PkceVerifier>,
+    ) -> Result<oauth_kit_core::OAuthToken, Error> {
+        self.exchanged
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        Err(Error::MissingCode)
+    }
+
+    async fn user_info(
+        &self,
+        _: &oauth_kit_core::HttpClient,
+        _: &oauth_kit_core::OAuthToken,
+    ) -> Result<oauth_kit_core::OAuthUserInfo, Error> {
+        Err(Error::MissingCode)
+    }
+}
+
+#[tokio::test]
+async fn the_provider_client_checks_iss_once_discovery_says_the_provider_sends_it() {
+    let provider = Arc::new(LearnsIssuerSupport::default());
+    let client = oauth_kit_core::ProviderClient::from_arc(
+        provider.clone(),
+        "http://localhost:8000/auth/learns/callback",
+    )
+    .unwrap();
+    let start = client.authorization_url().unwrap();
+    let state = start.pending.state().secret().to_owned();
+    for iss in ["", "&iss=https%3A%2F%2Fevil.example"] {
+        let callback =
+            format!("http://localhost:8000/auth/learns/callback?code=c&state={state}{iss}");
+        let err = client
+            .exchange_code(&callback, &start.pending)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::IssuerMismatch), "{iss}: {err:?}");
+    }
+    assert!(!provider.exchanged.load(std::sync::atomic::Ordering::SeqCst));
+    let good = format!(
+        "http://localhost:8000/auth/learns/callback?code=c&state={state}&iss=https%3A%2F%2Fid.example"
+    );
+    let err = client
+        .exchange_code(&good, &start.pending)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::MissingCode), "{err:?}");
+    assert!(provider.exchanged.load(std::sync::atomic::Ordering::SeqCst));
+}
